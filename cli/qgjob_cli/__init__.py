@@ -1,0 +1,1 @@
+"""The ``qgjob`` command line: a client of the qgjob API."""

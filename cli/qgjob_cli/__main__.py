@@ -1,0 +1,3 @@
+from qgjob_cli.main import main
+
+main()

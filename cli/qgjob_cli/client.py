@@ -1,0 +1,58 @@
+"""A small synchronous client of the API that turns every failure into one readable line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from qgjob_cli import exit_codes
+
+
+class CliError(Exception):
+    """A failure to report as one line, with the exit code to leave with."""
+
+    def __init__(self, message: str, code: int = exit_codes.API_ERROR) -> None:
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+def _describe(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+        err = body["error"]
+        details = "; ".join(
+            f"{d['field']}: {d['message']}" if d.get("field") else d["message"]
+            for d in err.get("details", [])
+        )
+        return f"{err['message']}" + (
+            f" ({details})" if details and details not in err["message"] else ""
+        )
+    except (ValueError, KeyError, TypeError):
+        return response.text.strip()[:200] or response.reason_phrase
+
+
+class ApiClient:
+    def __init__(self, base_url: str, *, token: str | None = None, timeout: float = 30.0) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.ConnectError as exc:
+            raise CliError(f"cannot connect to the qgjob API at {self.base_url}: {exc}") from None
+        except httpx.TimeoutException:
+            raise CliError(f"the qgjob API at {self.base_url} did not answer in time") from None
+        except httpx.HTTPError as exc:
+            raise CliError(f"request to {self.base_url} failed: {exc}") from None
+        if response.status_code >= 400:
+            raise CliError(f"error {response.status_code}: {_describe(response)}")
+        return response
+
+    def json(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self.request(method, path, **kwargs).json()

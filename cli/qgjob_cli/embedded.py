@@ -1,0 +1,123 @@
+"""``qgjob up``: the API, a scheduler and workers for every target in one process.
+
+By default on the embedded store (``memory://``): nothing else to install or start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import structlog
+import uvicorn
+
+from qgjob_api.app import create_app
+from qgjob_api.settings import ApiSettings
+from qgjob_core.lifecycle import install_stop_handlers
+from qgjob_redis import Store
+from qgjob_scheduler.service import Scheduler
+from qgjob_scheduler.settings import SchedulerSettings
+from qgjob_schemas import Target
+from qgjob_worker.drivers import load_driver
+from qgjob_worker.service import Worker
+from qgjob_worker.settings import WorkerSettings
+
+log = structlog.get_logger("qgjob.up")
+
+
+@dataclass(frozen=True)
+class UpOptions:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    redis_url: str = "memory://"
+    workers_per_target: int = 1
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: ``qgjob up`` stops everything together."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _open(url: str, settings: ApiSettings, block_ms: int = 0) -> Store:
+    return Store.open(
+        url, prefix=settings.key_prefix, retention=settings.retention(), block_ms=block_ms
+    )
+
+
+async def run_platform(
+    opts: UpOptions, stop: asyncio.Event, ready: asyncio.Event | None = None
+) -> None:
+    """Serve until ``stop`` is set; then stop the API, drain workers and the scheduler."""
+    api_settings = ApiSettings(redis_url=opts.redis_url, host=opts.host, port=opts.port)
+    store = _open(opts.redis_url, api_settings)
+    readers: list[Store] = []
+    sched_settings = SchedulerSettings(redis_url=opts.redis_url, scheduler_id="embedded")
+    sched_reader = _open(opts.redis_url, api_settings, sched_settings.block_ms)
+    readers.append(sched_reader)
+    tasks = [asyncio.create_task(Scheduler(sched_settings, store, sched_reader).run(stop))]
+    for target in Target:
+        for n in range(opts.workers_per_target):
+            ws = WorkerSettings(
+                redis_url=opts.redis_url,
+                target=target,
+                worker_id=f"{target.value}-{n + 1}",
+                drain_grace_s=5,
+            )
+            reader = _open(opts.redis_url, api_settings, ws.block_ms)
+            readers.append(reader)
+            worker = Worker(ws, store, reader, load_driver(ws), ws.worker_id)
+            tasks.append(asyncio.create_task(worker.run(stop)))
+    config = uvicorn.Config(
+        create_app(api_settings, store),
+        host=opts.host,
+        port=opts.port,
+        log_level="warning",
+        access_log=False,
+    )
+    server = _Server(config)
+    api = asyncio.create_task(server.serve())
+    try:
+        while not server.started and not api.done():  # noqa: ASYNC110 (uvicorn sets a flag)
+            await asyncio.sleep(0.02)
+        if api.done():
+            await api  # re-raise why it could not start (e.g. the port is taken)
+            raise RuntimeError(f"the API could not listen on {opts.host}:{opts.port}")
+        if ready is not None:
+            ready.set()
+        await stop.wait()
+    finally:
+        stop.set()
+        server.should_exit = True
+        await asyncio.gather(api, *tasks, return_exceptions=True)
+        for r in readers:
+            await r.close()
+        await store.close()
+
+
+async def up(opts: UpOptions) -> None:
+    stop = asyncio.Event()
+    install_stop_handlers(stop)
+    ready = asyncio.Event()
+    runner = asyncio.create_task(run_platform(opts, stop, ready))
+    waiter = asyncio.create_task(ready.wait())
+    await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    if ready.is_set():
+        url = f"http://{opts.host}:{opts.port}"
+        store = (
+            "embedded in-memory store" if opts.redis_url.startswith("memory://") else opts.redis_url
+        )
+        print(
+            f"qgjob is up at {url}  (store: {store}; "
+            f"workers: {opts.workers_per_target} per target; Ctrl-C to stop)",
+            flush=True,
+        )
+        print(f"  export QGJOB_API_URL={url}", flush=True)
+    else:
+        waiter.cancel()
+    await runner
+    print("qgjob stopped", flush=True)

@@ -1,0 +1,137 @@
+"""``qgjob``: submit test jobs, follow them, run the platform."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from qgjob_cli import exit_codes
+from qgjob_cli.client import ApiClient, CliError
+from qgjob_cli.settings import CliSettings
+
+app = typer.Typer(
+    name="qgjob",
+    help="Submit mobile end-to-end test jobs to qgjob and follow them.\n\n"
+    "Exit codes: 0 ok / all passed, 2 bad arguments, 10 a test failed, "
+    "15 API or connection error, 20 infrastructure failure (dead, cancelled), 30 timed out.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+ApiUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--api-url", help="qgjob API URL [env: QGJOB_API_URL; default http://127.0.0.1:8080]"
+    ),
+]
+JsonOut = Annotated[bool, typer.Option("--json", help="Print the API's JSON unchanged.")]
+
+
+def _client(api_url: str | None) -> ApiClient:
+    settings = CliSettings()
+    return ApiClient(api_url or settings.api_url, token=settings.token)
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2))
+
+
+@app.command()
+def submit(
+    org_id: Annotated[str, typer.Option("--org-id", help="Organisation that owns the job.")],
+    app_version_id: Annotated[str, typer.Option("--app-version-id", help="App build to test.")],
+    test: Annotated[str, typer.Option("--test", help="Test file, relative to the test repo.")],
+    target: Annotated[str, typer.Option(help="emulator, device or browserstack.")] = "emulator",
+    priority: Annotated[str, typer.Option(help="low, normal, high or urgent.")] = "normal",
+    api_url: ApiUrl = None,
+    as_json: JsonOut = False,
+) -> None:
+    """Submit one test job; prints its id."""
+    payload = {
+        "org_id": org_id,
+        "app_version_id": app_version_id,
+        "test_path": test,
+        "target": target,
+        "priority": priority,
+    }
+    job = _client(api_url).json("POST", "/v1/jobs", json=payload)
+    if as_json:
+        _print_json(job)
+    else:
+        typer.echo(job["id"])
+
+
+@app.command()
+def status(
+    job_id_arg: Annotated[
+        str | None, typer.Argument(metavar="JOB_ID", help="The job's id.")
+    ] = None,
+    job_id: Annotated[str | None, typer.Option("--job-id", help="The job's id.")] = None,
+    api_url: ApiUrl = None,
+    as_json: JsonOut = False,
+) -> None:
+    """Show a job's status."""
+    jid = job_id_arg or job_id
+    if not jid:
+        raise CliError("give a job id: qgjob status JOB_ID", exit_codes.BAD_ARGUMENTS)
+    job = _client(api_url).json("GET", f"/v1/jobs/{jid}")
+    if as_json:
+        _print_json(job)
+        return
+    result = job.get("result") or {}
+    extra = f" ({result['message']})" if result.get("message") else ""
+    if job.get("error") and job["status"] in ("error", "dead"):
+        extra = f" ({job['error']})"
+    typer.echo(f"{job['id']}  {job['status']}{extra}")
+    typer.echo(
+        f"  {job['test_path']}  app {job['app_version_id']}  on {job['target']}  "
+        f"org {job['org_id']}  attempts {job['attempts']}/{job['max_attempts']}"
+    )
+
+
+@app.command()
+def up(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    redis_url: Annotated[
+        str, typer.Option(envvar="QGJOB_REDIS_URL", help="Store URL; memory:// embeds one.")
+    ] = "memory://",
+    workers: Annotated[int, typer.Option(min=1, help="Simulated workers per target.")] = 1,
+) -> None:
+    """Run the whole platform in this process: API, scheduler and simulated workers."""
+    from qgjob_cli.embedded import UpOptions
+    from qgjob_cli.embedded import up as run_up
+    from qgjob_core.logging import configure
+
+    configure("up", level="warning")
+    asyncio.run(
+        run_up(UpOptions(host=host, port=port, redis_url=redis_url, workers_per_target=workers))
+    )
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except CliError as exc:
+        typer.echo(f"qgjob: {exc.message}", err=True)
+        sys.exit(exc.code)
+    except typer.Abort:
+        typer.echo("qgjob: aborted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exit_codes.BAD_ARGUMENTS)
+        raise
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Pieces every qgjob service shares: settings base, logging, process lifecycle."""

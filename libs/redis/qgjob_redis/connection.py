@@ -1,0 +1,71 @@
+"""Redis clients for a ``redis://``/``rediss://`` URL, or an in-process store for ``memory://``.
+
+``memory://`` (optionally ``memory://name``) is fakeredis with Lua, shared by every client of
+the same name in this process: the embedded mode runs the whole platform on it with the
+same code path as on a real server. It is refused where several processes would each get
+their own copy (see :func:`require_shared_store`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
+
+MEMORY_SCHEME = "memory://"
+_memory_servers: dict[str, Any] = {}
+
+
+class StoreConfigError(ValueError):
+    """The store URL cannot be used the way it was asked for."""
+
+
+def is_memory(url: str) -> bool:
+    return url.startswith(MEMORY_SCHEME)
+
+
+def require_shared_store(url: str, service: str) -> None:
+    """Refuse ``memory://`` for a service that runs on its own: it would split the brain."""
+    if is_memory(url):
+        raise StoreConfigError(
+            f"QGJOB_REDIS_URL={url!r}: {service} runs as its own process and cannot share an "
+            "in-memory store; point QGJOB_REDIS_URL at a Redis server (redis://host:6379/0), "
+            "or run everything in one process with `qgjob up`."
+        )
+
+
+def _memory_client(url: str) -> Redis:
+    from fakeredis import FakeAsyncRedis, FakeServer
+
+    name = url[len(MEMORY_SCHEME) :] or "default"
+    server = _memory_servers.get(name)
+    if server is None:
+        server = _memory_servers[name] = FakeServer()
+    client: Redis = FakeAsyncRedis(server=server, decode_responses=True)
+    return client
+
+
+def connect(url: str, *, block_ms: int = 0, max_connections: int = 64) -> Redis:
+    """A client for ``url``. Give each blocking reader its own client with ``block_ms`` set,
+    so its socket timeout outlasts the ``BLOCK`` of its reads."""
+    if is_memory(url):
+        return _memory_client(url)
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise StoreConfigError(
+            f"QGJOB_REDIS_URL={url!r} is not a store URL: use redis://host:port/db, "
+            "rediss:// for TLS, or memory:// for the embedded store"
+        )
+    pool = BlockingConnectionPool.from_url(
+        url,
+        decode_responses=True,
+        protocol=2,
+        socket_timeout=5.0 + block_ms / 1000.0,
+        socket_connect_timeout=5.0,
+        health_check_interval=30,
+        max_connections=max_connections,
+        timeout=10,
+    )
+    retry = Retry(ExponentialWithJitterBackoff(base=0.05, cap=2.0), retries=3)
+    return Redis(connection_pool=pool, retry=retry)

@@ -1,0 +1,90 @@
+"""Reading a stream through a consumer group, the same way in every service.
+
+The reader creates its group at start (ignoring only ``BUSYGROUP``), first re-reads its own
+pending entries (what it read before a crash and never acked), then reads new entries with
+``BLOCK`` and ``COUNT``. It never acks: the handler's Lua script acks in the same step as
+the state change, so an entry is acked only after its effect is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+Entry = tuple[str, dict[str, str]]
+
+
+async def ensure_group(redis: Redis, stream: str, group: str) -> None:
+    """Create ``group`` on ``stream`` (and the stream) unless it exists."""
+    try:
+        await redis.xgroup_create(stream, group, id="0", mkstream=True)
+    except ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+
+
+@dataclass
+class StreamReader:
+    redis: Redis
+    stream: str
+    group: str
+    consumer: str
+    count: int = 100
+    block_ms: int = 2000
+    _recovering: bool = field(default=True, init=False)
+
+    async def start(self) -> None:
+        await ensure_group(self.redis, self.stream, self.group)
+        self._recovering = True
+
+    def recover(self) -> None:
+        """Re-read this consumer's unacked entries next (after a failed batch)."""
+        self._recovering = True
+
+    async def read(self, *, block: bool = True) -> list[Entry]:
+        """The next batch: first this consumer's own unacked entries, then new ones."""
+        if self._recovering:
+            entries = await self._xread("0", block=False)
+            if entries:
+                return entries
+            self._recovering = False
+        return await self._xread(">", block=block)
+
+    async def _xread(self, last_id: str, *, block: bool) -> list[Entry]:
+        try:
+            reply = await self.redis.xreadgroup(
+                self.group,
+                self.consumer,
+                {self.stream: last_id},
+                count=self.count,
+                block=self.block_ms if block else None,
+            )
+        except ResponseError as exc:
+            if "NOGROUP" not in str(exc):
+                raise
+            await ensure_group(self.redis, self.stream, self.group)
+            return []
+        return _entries(reply)  # type: ignore[arg-type]
+
+    async def claim_stale(self, min_idle_ms: int, count: int | None = None) -> list[Entry]:
+        """Take over entries other consumers left pending longer than ``min_idle_ms``."""
+        reply = await self.redis.xautoclaim(
+            self.stream,
+            self.group,
+            self.consumer,
+            min_idle_time=min_idle_ms,
+            start_id="0-0",
+            count=count or self.count,
+        )
+        return [(eid, fields) for eid, fields in reply[1] if fields is not None]
+
+
+def _entries(reply: list[list[object]] | None) -> list[Entry]:
+    """An XREADGROUP reply (RESP2, see :func:`connect`) as ``[(id, fields)]``."""
+    out: list[Entry] = []
+    for _stream, batch in reply or []:
+        for eid, fields in batch:  # type: ignore[attr-defined]
+            out.append((eid, fields or {}))
+    return out

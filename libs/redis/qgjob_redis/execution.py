@@ -1,0 +1,177 @@
+"""A worker's state changes, each fenced by the epoch of the group it holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import orjson
+
+from qgjob_redis.consumer import Entry, StreamReader
+from qgjob_redis.keys import WORKER_GROUP
+from qgjob_redis.store import Store
+from qgjob_schemas import JobResult, Outcome, RunJob
+
+
+@dataclass
+class Lease:
+    """A group this worker holds, and the epoch that fences its writes."""
+
+    group_id: str
+    epoch: str
+    entry_id: str
+    app_version_id: str
+    org_id: str
+    jobs: list[RunJob]
+    seen: int = 0
+    lost: bool = False
+    cancel_requested: set[str] = field(default_factory=set)
+
+    def held(self) -> bool:
+        """Whether this worker still holds the group (no other took it over)."""
+        return not self.lost
+
+
+@dataclass(frozen=True)
+class Started:
+    ok: bool
+    attempt: int = 0
+    status: str = ""
+
+
+class WorkerStore:
+    def __init__(self, store: Store, worker_id: str, target: str) -> None:
+        self._s = store
+        self.worker_id = worker_id
+        self.target = target
+
+    def reader(self, store: Store, *, block_ms: int) -> StreamReader:
+        """A reader of this target's assignments on ``store`` (a client for blocking reads)."""
+        return StreamReader(
+            store.redis,
+            self._s.keys.assign(self.target),
+            WORKER_GROUP,
+            self.worker_id,
+            count=1,
+            block_ms=block_ms,
+        )
+
+    async def _run(self, name: str, *args: str | int | float) -> list:  # type: ignore[type-arg]
+        reply: list = await self._s.scripts.run(name, *args)  # type: ignore[type-arg]
+        return reply
+
+    async def acquire(self, entry: Entry) -> Lease | None:
+        entry_id, fields = entry
+        group_id = fields.get("group", "")
+        reply = await self._run("acquire", group_id, self.worker_id, entry_id, self.target)
+        if int(reply[0]) == 0:
+            return None
+        _, epoch, app, org, count, jobs = reply
+        return Lease(
+            group_id=group_id,
+            epoch=str(epoch),
+            entry_id=entry_id,
+            app_version_id=app,
+            org_id=org,
+            jobs=[RunJob.from_pairs(j) for j in jobs],
+            seen=int(count),
+        )
+
+    async def renew(self, lease: Lease) -> bool:
+        """Renew the lease; ``False`` when another worker took the group over."""
+        reply = await self._run(
+            "renew", lease.group_id, lease.epoch, self.worker_id, lease.entry_id, self.target
+        )
+        if int(reply[0]) == 0:
+            lease.lost = True
+            return False
+        lease.cancel_requested = set(reply[1])
+        return True
+
+    async def start(self, lease: Lease, job_id: str) -> Started:
+        reply = await self._run("start", lease.group_id, lease.epoch, job_id, self.worker_id)
+        if reply[0] == "ok":
+            return Started(ok=True, attempt=int(reply[1]), status="running")
+        if reply[0] == "fenced":
+            lease.lost = True
+        return Started(ok=False, status=reply[1] if len(reply) > 1 else "fenced")
+
+    async def finish(
+        self,
+        lease: Lease,
+        job_id: str,
+        result: JobResult,
+        *,
+        backoff_s: float = 0.0,
+    ) -> str | None:
+        """Store the result; returns the job's new status, or ``None`` when fenced."""
+        reply = await self._run(
+            "finish",
+            lease.group_id,
+            lease.epoch,
+            job_id,
+            self.worker_id,
+            result.outcome.value,
+            orjson.dumps(result.model_dump(mode="json")).decode(),
+            result.message if result.outcome is Outcome.ERROR else "",
+            backoff_s,
+            result.log_tail,
+        )
+        if reply[0] != "ok":
+            return None
+        return str(reply[1])
+
+    async def close(self, lease: Lease) -> list[RunJob] | None:
+        """Finish the group, or get the jobs that joined it since (``None`` once done)."""
+        reply = await self._run(
+            "close",
+            lease.group_id,
+            lease.epoch,
+            self.worker_id,
+            lease.entry_id,
+            self.target,
+            lease.seen,
+        )
+        if reply[0] == "more":
+            jobs = [RunJob.from_pairs(j) for j in reply[1]]
+            lease.seen += len(jobs)
+            return jobs
+        if reply[0] == "fenced":
+            lease.lost = True
+        return None
+
+    async def release(self, lease: Lease) -> bool:
+        """Hand the group back for another worker at once (used when draining)."""
+        reply = await self._s.scripts.run(
+            "release", lease.group_id, lease.epoch, self.worker_id, lease.entry_id, self.target
+        )
+        lease.lost = True
+        return bool(int(reply))
+
+    async def record_install(self, lease: Lease, *, installed: bool, seconds: float) -> None:
+        await self._s.scripts.run(
+            "installed", lease.group_id, lease.epoch, 1 if installed else 0, round(seconds, 3)
+        )
+
+    async def heartbeat(
+        self, state: str, *, ttl_ms: int, capacity: int = 1, versions: list[str] | None = None
+    ) -> None:
+        await self._s.scripts.run(
+            "heartbeat",
+            self.worker_id,
+            self.target,
+            state,
+            ttl_ms,
+            capacity,
+            orjson.dumps(versions or []).decode(),
+        )
+
+    async def append_log(self, job_id: str, text: str, *, max_bytes: int = 1 << 20) -> None:
+        """Append driver output to the job's log, keeping at most the last ``max_bytes``."""
+        key = self._s.keys.job_log(job_id)
+        async with self._s.redis.pipeline(transaction=False) as pipe:
+            pipe.append(key, text)
+            pipe.strlen(key)
+            _, size = await pipe.execute()
+        if size > max_bytes:
+            tail = await self._s.redis.getrange(key, size - max_bytes, -1)
+            await self._s.redis.set(key, tail, keepttl=True)

@@ -1,0 +1,130 @@
+"""Every Redis key, stream and consumer-group name qgjob uses, in one place.
+
+All keys start with ``{<prefix>}:`` so they share one hash tag: the Lua scripts touch many
+keys at once and stay valid on Redis Cluster. The Lua scripts get the same names through a
+prelude generated from :data:`TEMPLATES` (see :mod:`qgjob_redis.scripts`); no other module
+spells a key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCHEDULER_GROUP = "schedulers"
+"""Consumer group of the scheduler replicas on the jobs stream."""
+
+WORKER_GROUP = "workers"
+"""Consumer group of the workers on each target's assignment stream."""
+
+TEMPLATES: dict[str, str] = {
+    # job records and indexes
+    "job": "job:{}",
+    "job_log": "job:{}:log",
+    "idx_all": "idx:jobs",
+    "idx_org": "idx:org:{}",
+    # streams
+    "jobs_stream": "stream:jobs",
+    "events": "stream:events",
+    "dead": "stream:dead",
+    "assign": "stream:assign:{}",
+    # retries waiting for their backoff to pass: zset job id -> due time
+    "delayed": "delayed",
+    # groups
+    "group": "group:{}",
+    "group_jobs": "group:{}:jobs",
+    "group_cancel": "group:{}:cancel",
+    "open_groups": "groups:open",
+    "pending_groups": "groups:pending",
+    "group_seq": "seq:group",
+    # workers
+    "worker": "worker:{}",
+    "heartbeat": "worker:{}:hb",
+    "workers": "workers",
+    "idle": "idle:{}",
+    # counters
+    "stats": "stats",
+}
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Key names under one prefix. ``Keys("qgjob").job("j1") == "{qgjob}:job:j1"``."""
+
+    prefix: str = "qgjob"
+
+    @property
+    def base(self) -> str:
+        return "{" + self.prefix + "}:"
+
+    def _name(self, template: str, arg: str | None = None) -> str:
+        text = TEMPLATES[template]
+        return self.base + (text.format(arg) if arg is not None else text)
+
+    def job(self, job_id: str) -> str:
+        return self._name("job", job_id)
+
+    def job_log(self, job_id: str) -> str:
+        return self._name("job_log", job_id)
+
+    def idx_all(self) -> str:
+        return self._name("idx_all")
+
+    def idx_org(self, org_id: str) -> str:
+        return self._name("idx_org", org_id)
+
+    def jobs_stream(self) -> str:
+        return self._name("jobs_stream")
+
+    def events(self) -> str:
+        return self._name("events")
+
+    def dead(self) -> str:
+        return self._name("dead")
+
+    def assign(self, target: str) -> str:
+        return self._name("assign", target)
+
+    def delayed(self) -> str:
+        return self._name("delayed")
+
+    def group(self, group_id: str) -> str:
+        return self._name("group", group_id)
+
+    def group_jobs(self, group_id: str) -> str:
+        return self._name("group_jobs", group_id)
+
+    def open_groups(self) -> str:
+        return self._name("open_groups")
+
+    def pending_groups(self) -> str:
+        return self._name("pending_groups")
+
+    def worker(self, worker_id: str) -> str:
+        return self._name("worker", worker_id)
+
+    def heartbeat(self, worker_id: str) -> str:
+        return self._name("heartbeat", worker_id)
+
+    def workers(self) -> str:
+        return self._name("workers")
+
+    def idle(self, target: str) -> str:
+        return self._name("idle", target)
+
+    def stats(self) -> str:
+        return self._name("stats")
+
+
+def lua_prelude_keys() -> str:
+    """Lua definitions of the same names, relative to ``B`` (the base, ``ARGV[1]``)."""
+    lines = ["local K = {}"]
+    for name, text in TEMPLATES.items():
+        if "{}" in text:
+            head, tail = text.split("{}", 1)
+            tail_expr = f" .. '{tail}'" if tail else ""
+            lines.append(f"K.{name} = function(a) return B .. '{head}' .. a{tail_expr} end")
+        else:
+            lines.append(f"K.{name} = B .. '{text}'")
+    lines.append(f"local SCHEDULER_GROUP = '{SCHEDULER_GROUP}'")
+    lines.append(f"local WORKER_GROUP = '{WORKER_GROUP}'")
+    return "\n".join(lines)

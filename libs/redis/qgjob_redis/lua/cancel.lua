@@ -1,0 +1,23 @@
+-- Cancel a job. Waiting jobs (queued, scheduled, error) end 'cancelled' at once; a running
+-- job is flagged, and its worker stops the test and finishes it 'cancelled'.
+-- ARGV[2]: job id. Returns {'cancelled'|'requested'|'conflict'|'missing', status}.
+local jid = ARGV[2]
+local jkey = K.job(jid)
+local j = redis.call('HMGET', jkey, 'status', 'org_id', 'target', 'group_id')
+local st = j[1]
+if not st then
+  return { 'missing', '' }
+end
+if TERMINAL[st] then
+  return { 'conflict', st }
+end
+local ts = fmt(now())
+if st == 'running' then
+  redis.call('HSET', jkey, 'cancel_requested', '1', 'updated_at', ts)
+  redis.call('SADD', K.group_cancel(j[4]), jid)
+  emit(jid, j[2], 'running', ts, { 'message', 'cancel requested' })
+  return { 'requested', st }
+end
+redis.call('ZREM', K.delayed, jid)
+transition(jkey, jid, j[2], j[3], st, 'cancelled', ts, { 'finished_at', ts })
+return { 'cancelled', st }

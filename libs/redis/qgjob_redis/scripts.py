@@ -1,0 +1,79 @@
+"""The Lua scripts that make every state change atomic.
+
+Each script is ``lua/<name>.lua`` with a generated header (key names from
+:mod:`qgjob_redis.keys`, retention settings) and ``lua/prelude.lua`` in front. ``ARGV[1]``
+of every call is the key base; :class:`Scripts` passes it for you.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
+
+from qgjob_redis.keys import Keys, lua_prelude_keys
+
+SCRIPT_NAMES = (
+    "submit",
+    "join",
+    "snapshot",
+    "dispatch",
+    "acquire",
+    "renew",
+    "start",
+    "finish",
+    "close",
+    "release",
+    "installed",
+    "promote",
+    "cancel",
+    "requeue",
+    "heartbeat",
+)
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long finished records live and how long streams grow."""
+
+    job_ttl_s: int = 7 * 24 * 3600
+    group_ttl_s: int = 24 * 3600
+    events_maxlen: int = 1_000_000
+    dead_maxlen: int = 100_000
+
+
+def _read(name: str) -> str:
+    return resources.files("qgjob_redis").joinpath("lua", f"{name}.lua").read_text("utf-8")
+
+
+def build_source(name: str, retention: Retention) -> str:
+    """The full Lua text of one script, header and prelude included."""
+    header = "\n".join(
+        [
+            "local B = ARGV[1]",
+            lua_prelude_keys(),
+            f"local JOB_TTL = {int(retention.job_ttl_s)}",
+            f"local GROUP_TTL = {int(retention.group_ttl_s)}",
+            f"local EVENTS_MAXLEN = {int(retention.events_maxlen)}",
+            f"local DEAD_MAXLEN = {int(retention.dead_maxlen)}",
+        ]
+    )
+    return "\n".join([header, _read("prelude"), _read(name)])
+
+
+class Scripts:
+    """The registered scripts of one client; call ``await scripts.run("submit", arg, ...)``."""
+
+    def __init__(self, redis: Redis, keys: Keys, retention: Retention | None = None) -> None:
+        self._keys = keys
+        retention = retention or Retention()
+        self._scripts: dict[str, AsyncScript] = {
+            name: redis.register_script(build_source(name, retention)) for name in SCRIPT_NAMES
+        }
+
+    async def run(self, name: str, *args: Any) -> Any:
+        """Run script ``name`` with ``args`` as ``ARGV[2:]`` (EVALSHA, EVAL on NOSCRIPT)."""
+        return await self._scripts[name](keys=[], args=[self._keys.base, *args])

@@ -1,0 +1,92 @@
+"""Job submission, job records and pages of jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from qgjob_schemas.enums import JobStatus, Outcome, Priority, Target
+from qgjob_schemas.fields import Identifier, TestPath
+
+MAX_ATTEMPTS_LIMIT = 20
+FLAKY_RETRIES_LIMIT = 5
+
+
+class JobPayload(BaseModel):
+    """What a client submits to run one test."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "org_id": "qualgent",
+                    "app_version_id": "xyz123",
+                    "test_path": "tests/onboarding.spec.js",
+                    "priority": "normal",
+                    "target": "emulator",
+                }
+            ]
+        },
+    )
+
+    org_id: Identifier = Field(description="Organisation that owns the job.")
+    app_version_id: Identifier = Field(description="Build of the app the test runs against.")
+    test_path: TestPath = Field(description="Test file, relative to the test repository.")
+    priority: Priority = Priority.NORMAL
+    target: Target = Target.EMULATOR
+    max_attempts: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_ATTEMPTS_LIMIT,
+        description="Attempts allowed for infrastructure errors; the server default when omitted.",
+    )
+    flaky_retries: int = Field(
+        default=0,
+        ge=0,
+        le=FLAKY_RETRIES_LIMIT,
+        description="Reruns of a failed test; a later pass is reported as flaky.",
+    )
+
+
+class JobResult(BaseModel):
+    """What the last run of a job produced."""
+
+    outcome: Outcome
+    message: str = ""
+    duration_s: float = 0.0
+    flaky: bool = False
+    runs: int = 1
+    log_tail: str = ""
+
+
+class Job(BaseModel):
+    """A job record as the API reports it."""
+
+    id: str
+    org_id: str
+    app_version_id: str
+    test_path: str
+    priority: Priority
+    target: Target
+    status: JobStatus
+    max_attempts: int
+    flaky_retries: int = 0
+    attempts: int = 0
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    worker_id: str | None = None
+    group_id: str | None = None
+    result: JobResult | None = None
+    error: str | None = None
+    cancel_requested: bool = False
+
+
+class JobPage(BaseModel):
+    """One page of jobs, newest first. Pass ``next_cursor`` as ``cursor`` for the next page."""
+
+    items: list[Job]
+    next_cursor: str | None = None

@@ -1,0 +1,1 @@
+"""The HTTP API: submissions, status, lists, stats and dead letters."""

@@ -1,0 +1,3 @@
+from qgjob_api.main import main
+
+main()

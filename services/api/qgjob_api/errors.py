@@ -1,0 +1,121 @@
+"""Every error leaves the API as the one error model, never as a bare 500.
+
+* ``ApiError`` — raised by routes: its status, code and message as given.
+* request validation — 422 ``validation_error`` with one detail per offending field.
+* the store unreachable — 503 ``store_unavailable`` with ``Retry-After``.
+* anything else — 500 ``internal_error`` (a bug), logged with its traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from qgjob_core.retrying import STORE_ERRORS
+from qgjob_schemas import Error, ErrorBody, ErrorDetail
+
+log = structlog.get_logger("qgjob.api")
+
+FRIENDLY = {
+    "string_pattern_mismatch": "must be 1-128 characters of letters, digits, '.', '_', ':' or '-'",
+    "extra_forbidden": "is not a known field",
+    "missing": "is required",
+}
+
+
+class ApiError(Exception):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        details: list[ErrorDetail] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.details = details or []
+        self.headers = headers
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    details: list[ErrorDetail] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = Error(error=ErrorBody(code=code, message=message, details=details or []))
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def _message(err: dict[str, Any]) -> str:
+    if err["type"] == "string_pattern_mismatch":
+        return FRIENDLY["string_pattern_mismatch"]
+    if err["type"] in FRIENDLY:
+        return FRIENDLY[err["type"]]
+    msg = str(err.get("msg", "is invalid"))
+    return msg.removeprefix("Value error, ")
+
+
+def validation_details(errors: list[dict[str, Any]]) -> list[ErrorDetail]:
+    return [ErrorDetail(field=_field(tuple(e["loc"])), message=_message(e)) for e in errors]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = validation_details(list(exc.errors()))
+        summary = "; ".join(f"{d.field}: {d.message}" for d in details[:5])
+        return error_response(422, "validation_error", f"invalid request: {summary}", details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        headers = dict(exc.headers) if exc.headers else None
+        return error_response(exc.status_code, code, str(exc.detail), headers=headers)
+
+    for exc_type in STORE_ERRORS:
+
+        @app.exception_handler(exc_type)  # type: ignore[arg-type]
+        async def _store_down(_: Request, exc: Exception) -> JSONResponse:
+            log.warning("store unavailable", error=str(exc))
+            return error_response(
+                503,
+                "store_unavailable",
+                "the job store is unreachable; retry shortly",
+                headers={"Retry-After": "2"},
+            )
+
+    @app.exception_handler(Exception)
+    async def _bug(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return error_response(500, "internal_error", "internal error; the request was logged")
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {"model": Error, "description": "The request is invalid; `details` names each field."},
+    503: {
+        "model": Error,
+        "description": "The job store is unreachable; retry after `Retry-After`.",
+    },
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Error, "description": "No such job."}}
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"model": Error, "description": "The job's state does not allow this."}
+}

@@ -1,0 +1,1 @@
+"""The scheduler: groups submissions by app version and dispatches groups to workers."""

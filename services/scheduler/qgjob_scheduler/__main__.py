@@ -1,0 +1,3 @@
+from qgjob_scheduler.main import main
+
+main()

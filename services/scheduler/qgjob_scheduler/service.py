@@ -1,0 +1,98 @@
+"""The scheduler loop: read submissions, group them, dispatch ready groups, promote retries."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+
+import structlog
+
+from qgjob_core.lifecycle import wait_or_stop
+from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
+from qgjob_redis import SCHEDULER_GROUP, SchedulerStore, Store, StreamReader
+from qgjob_scheduler.policy import DispatchRules, ready_groups
+from qgjob_scheduler.settings import SchedulerSettings
+from qgjob_schemas import Target
+
+log = structlog.get_logger("qgjob.scheduler")
+TARGETS = [t.value for t in Target]
+
+
+class Scheduler:
+    def __init__(self, settings: SchedulerSettings, store: Store, reader_store: Store) -> None:
+        self.settings = settings
+        self.store = SchedulerStore(store)
+        self.consumer = settings.scheduler_id or f"{socket.gethostname()}-{os.getpid()}"
+        self.reader = StreamReader(
+            reader_store.redis,
+            store.keys.jobs_stream(),
+            SCHEDULER_GROUP,
+            self.consumer,
+            count=settings.read_count,
+            block_ms=settings.block_ms,
+        )
+        self.rules = DispatchRules(
+            max_size=settings.group_max_size,
+            linger_s=settings.group_linger_ms / 1000,
+            dispatch_on_idle=settings.dispatch_on_idle,
+        )
+        self._dispatch_lock = asyncio.Lock()
+        self.grouped = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        log.info("scheduler starting", consumer=self.consumer)
+        await until_ok(stop, self.reader.start)
+        loops = [self._consume(stop), self._tick(stop), self._reclaim(stop)]
+        await asyncio.gather(*loops)
+        log.info("scheduler stopped", grouped=self.grouped)
+
+    async def dispatch_pass(self) -> list[str]:
+        async with self._dispatch_lock:
+            snapshot = await self.store.snapshot(TARGETS, self.settings.heartbeat_ttl_s)
+            return await self.store.dispatch(ready_groups(snapshot, self.rules))
+
+    async def _consume(self, stop: asyncio.Event) -> None:
+        backoff = Backoff()
+        while not stop.is_set():
+            try:
+                entries = await self.reader.read()
+                if entries:
+                    await self.store.join(entries, self.settings.group_max_size)
+                    self.grouped += len(entries)
+                    await self.dispatch_pass()
+                backoff.reset()
+            except STORE_ERRORS as exc:
+                self.reader.recover()
+                await backoff.wait(stop, exc)
+            except Exception as exc:  # a bad batch must not stop the loop
+                log.exception("grouping failed")
+                self.reader.recover()
+                await backoff.wait(stop, exc)
+
+    async def _tick(self, stop: asyncio.Event) -> None:
+        backoff = Backoff()
+        interval = self.settings.tick_ms / 1000
+        while not stop.is_set():
+            try:
+                await self.store.promote_due(self.settings.promote_batch)
+                await self.dispatch_pass()
+                backoff.reset()
+            except Exception as exc:
+                if not isinstance(exc, STORE_ERRORS):
+                    log.exception("dispatch pass failed")
+                await backoff.wait(stop, exc)
+                continue
+            await wait_or_stop(stop, interval)
+
+    async def _reclaim(self, stop: asyncio.Event) -> None:
+        """Take over submissions that a crashed scheduler read but never grouped."""
+        idle_ms = self.settings.claim_idle_ms
+        while not await wait_or_stop(stop, idle_ms / 2000):
+            try:
+                entries = await self.reader.claim_stale(idle_ms)
+                if entries:
+                    log.info("reclaimed submissions", count=len(entries))
+                    await self.store.join(entries, self.settings.group_max_size)
+            except Exception as exc:
+                log.warning("reclaim failed", error=str(exc) or type(exc).__name__)

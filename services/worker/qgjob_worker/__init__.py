@@ -1,0 +1,1 @@
+"""The worker: takes groups for its target, installs the app once, runs each test."""

@@ -1,0 +1,3 @@
+from qgjob_worker.main import main
+
+main()

@@ -1,0 +1,100 @@
+"""A driver that simulates installs and tests, deterministic enough for tests and demos.
+
+Outcome rules, by the test path:
+
+* contains ``fail`` → the test fails;
+* contains ``flaky`` → fails on a job's first run, passes on every later run;
+* contains ``infra`` → infrastructure error on every run (retried, then dead);
+* contains ``hang`` → never finishes (ends by the run timeout or a cancel);
+* anything else passes, except for an injected infrastructure error on a share
+  ``sim_error_rate`` of runs, picked by a hash of seed, job id and attempt.
+
+Installs take ``sim_install_ms``, tests ``sim_test_ms``. The device keeps
+``app_cache_size`` versions (LRU): installing a version already there is skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections import OrderedDict
+
+from qgjob_schemas import JobResult, Outcome, RunJob
+from qgjob_worker.drivers.base import InfrastructureError, LogSink
+
+
+def _draw(*parts: object) -> float:
+    digest = hashlib.sha256(":".join(map(str, parts)).encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+class SimulatedDriver:
+    name = "simulated"
+
+    def __init__(
+        self,
+        *,
+        install_ms: int = 300,
+        test_ms: int = 200,
+        error_rate: float = 0.0,
+        install_error_rate: float = 0.0,
+        seed: int = 0,
+        cache_size: int = 4,
+    ) -> None:
+        self.install_s = install_ms / 1000
+        self.test_s = test_ms / 1000
+        self.error_rate = error_rate
+        self.install_error_rate = install_error_rate
+        self.seed = seed
+        self.cache_size = cache_size
+        self._installed: OrderedDict[str, None] = OrderedDict()
+        self._runs: dict[str, int] = {}
+        self._installs = 0
+
+    async def install(self, app_version_id: str) -> bool:
+        if app_version_id in self._installed:
+            self._installed.move_to_end(app_version_id)
+            return False
+        self._installs += 1
+        if self.install_s:
+            await asyncio.sleep(self.install_s)
+        if _draw(self.seed, "install", app_version_id, self._installs) < self.install_error_rate:
+            raise InfrastructureError(f"simulated install of {app_version_id} failed")
+        self._installed[app_version_id] = None
+        while len(self._installed) > self.cache_size:
+            oldest = next(iter(self._installed))
+            await self.evict(oldest)
+        return True
+
+    async def run(self, job: RunJob, log: LogSink) -> JobResult:
+        runs = self._runs[job.id] = self._runs.get(job.id, 0) + 1
+        started = time.monotonic()
+        await log(f"$ simulated run {job.test_path} (attempt {job.attempts}, run {runs})\n")
+        path = job.test_path
+        if "hang" in path:
+            await asyncio.Event().wait()
+        if self.test_s:
+            await asyncio.sleep(self.test_s)
+        if "infra" in path or _draw(self.seed, job.id, job.attempts, runs) < self.error_rate:
+            await log("device connection lost\n")
+            raise InfrastructureError("simulated device connection lost")
+        failed = "fail" in path or ("flaky" in path and runs == 1)
+        outcome = Outcome.FAILED if failed else Outcome.PASSED
+        line = f"{path}: {'1 failed' if failed else '1 passed'}\n"
+        await log(line)
+        return JobResult(
+            outcome=outcome,
+            message="assertion failed" if failed else "",
+            duration_s=round(time.monotonic() - started, 3),
+            log_tail=line,
+        )
+
+    async def evict(self, app_version_id: str) -> None:
+        self._installed.pop(app_version_id, None)
+
+    async def health(self) -> bool:
+        return True
+
+    def installed_versions(self) -> list[str]:
+        return list(reversed(self._installed))

@@ -1,0 +1,235 @@
+"""The worker loop: take a group, install its app once, run its jobs, keep the lease."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import structlog
+
+from qgjob_core.lifecycle import wait_or_stop
+from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
+from qgjob_redis import Entry, Lease, Store, WorkerStore
+from qgjob_schemas import JobResult, Outcome, RunJob, WorkerState
+from qgjob_worker.backoff import retry_delay
+from qgjob_worker.drivers import Driver, InfrastructureError
+from qgjob_worker.execution import JobRunner, LogBuffer, StopReason
+from qgjob_worker.settings import WorkerSettings
+
+log = structlog.get_logger("qgjob.worker")
+RUNNABLE = ("scheduled", "running")
+
+
+class Worker:
+    def __init__(
+        self,
+        settings: WorkerSettings,
+        store: Store,
+        reader_store: Store,
+        driver: Driver,
+        worker_id: str,
+    ) -> None:
+        self.settings = settings
+        self.driver = driver
+        self.id = worker_id
+        self.jobs = WorkerStore(store, worker_id, settings.target.value)
+        self.reader = self.jobs.reader(reader_store, block_ms=settings.block_ms)
+        self.runner = JobRunner(driver, run_timeout_s=settings.run_timeout_s)
+        self.state = WorkerState.IDLE
+        self._last_claim = 0.0
+        self.groups_run = 0
+
+    # --- main loop -------------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Work until ``stop`` is set, then drain: finish the running test (within the grace
+        period), hand the rest of the group back, and return."""
+        log.info(
+            "worker starting",
+            worker_id=self.id,
+            target=self.settings.target.value,
+            driver=self.driver.name,
+        )
+        await until_ok(stop, self.reader.start)
+        beats_done = asyncio.Event()
+        beats = asyncio.create_task(self._heartbeats(beats_done))
+        grace = asyncio.create_task(self._grace_timer(stop))
+        backoff = Backoff()
+        try:
+            while not stop.is_set():
+                try:
+                    entry = await self._next_assignment()
+                    if entry is not None:
+                        await self._run_group(entry, stop)
+                    backoff.reset()
+                except Exception as exc:
+                    if not isinstance(exc, STORE_ERRORS):
+                        log.exception("worker loop error")
+                    self.reader.recover()
+                    await backoff.wait(stop, exc)
+        finally:
+            grace.cancel()
+            beats_done.set()
+            await beats
+            await self._beat(WorkerState.DRAINING)
+            log.info("worker stopped", groups_run=self.groups_run)
+
+    async def _grace_timer(self, stop: asyncio.Event) -> None:
+        await stop.wait()
+        self.state = WorkerState.DRAINING
+        if self.runner.current_job:
+            log.info(
+                "draining: letting the running test finish",
+                job_id=self.runner.current_job,
+                grace_s=self.settings.drain_grace_s,
+            )
+        await asyncio.sleep(self.settings.drain_grace_s)
+        if self.runner.stop_current(StopReason.SHUTDOWN):
+            log.warning("drain grace period over: stopping the running test")
+
+    async def _next_assignment(self) -> Entry | None:
+        now = time.monotonic()
+        if now - self._last_claim >= self.settings.lease_ms / 4000:
+            self._last_claim = now
+            claimed = await self.reader.claim_stale(self.settings.lease_ms, count=1)
+            if claimed:
+                log.warning(
+                    "taking over a group whose lease expired", group_id=claimed[0][1].get("group")
+                )
+                return claimed[0]
+        self.state = WorkerState.IDLE
+        await self._beat(WorkerState.IDLE)
+        entries = await self.reader.read()
+        return entries[0] if entries else None
+
+    # --- one group -------------------------------------------------------------------
+
+    async def _run_group(self, entry: Entry, stop: asyncio.Event) -> None:
+        self.state = WorkerState.BUSY
+        lease = await self.jobs.acquire(entry)
+        if lease is None:
+            return
+        self.groups_run += 1
+        structlog.contextvars.bind_contextvars(group_id=lease.group_id, worker_id=self.id)
+        keeper = asyncio.create_task(self._keep_lease(lease))
+        try:
+            await self._work_group(lease, stop)
+        finally:
+            keeper.cancel()
+            structlog.contextvars.unbind_contextvars("group_id", "worker_id")
+
+    async def _work_group(self, lease: Lease, stop: asyncio.Event) -> None:
+        pending = _runnable(lease.jobs)
+        installed = False
+        while lease.held():
+            if pending and not installed:
+                installed = await self._install(lease, pending)
+            for job in pending if installed else []:
+                if stop.is_set() or not lease.held():
+                    break
+                await self._run_job(lease, job)
+            if not lease.held():
+                log.warning("lease lost; another worker has the group")
+                return
+            if stop.is_set():
+                await self.jobs.release(lease)
+                log.info("draining: released the rest of the group")
+                return
+            more = await self.jobs.close(lease)
+            if more is None:
+                return
+            pending = _runnable(more)
+
+    async def _install(self, lease: Lease, pending: list[RunJob]) -> bool:
+        started = time.monotonic()
+        try:
+            installed = await asyncio.wait_for(
+                self.driver.install(lease.app_version_id), self.settings.install_timeout_s
+            )
+        except (InfrastructureError, TimeoutError, OSError) as exc:
+            message = f"install of {lease.app_version_id} failed: {exc or 'timed out'}"
+            log.warning("install failed", app_version_id=lease.app_version_id, error=message)
+            for job in pending:
+                await self._fail(lease, job, message)
+            return False
+        seconds = time.monotonic() - started
+        await self.jobs.record_install(lease, installed=installed, seconds=seconds)
+        log.info(
+            "app ready",
+            app_version_id=lease.app_version_id,
+            installed=installed,
+            seconds=round(seconds, 3),
+        )
+        return True
+
+    async def _fail(self, lease: Lease, job: RunJob, message: str) -> None:
+        started = await self.jobs.start(lease, job.id)
+        if started.ok:
+            result = JobResult(outcome=Outcome.ERROR, message=message)
+            await self.jobs.finish(lease, job.id, result, backoff_s=self._backoff(started.attempt))
+
+    async def _run_job(self, lease: Lease, job: RunJob) -> None:
+        started = await self.jobs.start(lease, job.id)
+        if not started.ok:
+            return
+        job_log = structlog.get_logger("qgjob.worker").bind(job_id=job.id)
+        logbuf = LogBuffer(
+            lambda text: self.jobs.append_log(job.id, text, max_bytes=self.settings.log_max_bytes)
+        )
+        run_job = RunJob(**{**job.__dict__, "attempts": started.attempt})
+        result = await self.runner.run(run_job, logbuf)
+        await logbuf.flush()
+        if result is None:
+            job_log.warning("run abandoned: lease lost")
+            return
+        backoff = self._backoff(started.attempt) if result.outcome is Outcome.ERROR else 0.0
+        status = await self.jobs.finish(lease, job.id, result, backoff_s=backoff)
+        job_log.info(
+            "job finished",
+            outcome=result.outcome.value,
+            status=status,
+            attempt=started.attempt,
+            flaky=result.flaky,
+        )
+
+    def _backoff(self, attempt: int) -> float:
+        return retry_delay(attempt, base=self.settings.retry_base_s, cap=self.settings.retry_cap_s)
+
+    # --- lease and heartbeat ---------------------------------------------------------
+
+    async def _keep_lease(self, lease: Lease) -> None:
+        """Renew the lease while the group runs; stop the test if the lease is lost or the
+        running job's cancel was requested."""
+        while True:
+            await asyncio.sleep(self.settings.heartbeat_interval_s)
+            try:
+                held = await self.jobs.renew(lease)
+            except STORE_ERRORS as exc:
+                log.warning("lease renewal failed", error=str(exc))
+                continue
+            if not held:
+                self.runner.stop_current(StopReason.LEASE_LOST)
+                return
+            current = self.runner.current_job
+            if current and current in lease.cancel_requested:
+                log.info("cancel requested: stopping the test", job_id=current)
+                self.runner.stop_current(StopReason.CANCEL)
+
+    async def _heartbeats(self, done: asyncio.Event) -> None:
+        while not await wait_or_stop(done, self.settings.heartbeat_interval_s):
+            await self._beat(self.state)
+
+    async def _beat(self, state: WorkerState) -> None:
+        try:
+            await self.jobs.heartbeat(
+                state.value,
+                ttl_ms=int(self.settings.heartbeat_ttl_s * 1000),
+                capacity=self.settings.capacity,
+                versions=self.driver.installed_versions(),
+            )
+        except STORE_ERRORS as exc:
+            log.warning("heartbeat failed", error=str(exc))
+
+
+def _runnable(jobs: list[RunJob]) -> list[RunJob]:
+    return [j for j in jobs if j.status in RUNNABLE]

@@ -1,0 +1,48 @@
+"""Worker settings (``QGJOB_`` environment variables)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from qgjob_core.settings import StoreSettings
+from qgjob_schemas import Target
+
+
+class WorkerSettings(StoreSettings):
+    target: Target = Target.EMULATOR
+    """Which assignment stream this worker reads."""
+    worker_id: str = ""
+    """Consumer name and registry id; defaults to ``<target>-<hostname>`` (the pod name on
+    Kubernetes). Give each worker on one host its own."""
+    driver: str = "simulated"
+    """Driver that installs apps and runs tests."""
+    lease_ms: int = Field(default=30000, ge=200)
+    """A group whose holder has not renewed for this long is taken over by another worker."""
+    heartbeat_interval_s: float = Field(default=2.0, gt=0)
+    """How often the worker renews its lease, records its heartbeat and sees cancels."""
+    block_ms: int = Field(default=2000, ge=10, le=5000)
+    run_timeout_s: float = Field(default=900.0, gt=0)
+    """A test still running after this long ends as an infrastructure error."""
+    install_timeout_s: float = Field(default=600.0, gt=0)
+    drain_grace_s: float = Field(default=60.0, ge=0)
+    """On SIGTERM, how long the running test may go on before it is stopped."""
+    max_attempts: int = Field(default=3, ge=1)
+    """Attempts for jobs that did not ask for a number (used when the API did not set one)."""
+    retry_base_s: float = Field(default=1.0, ge=0)
+    """First retry waits about this long; each further one doubles, with jitter."""
+    retry_cap_s: float = Field(default=60.0, ge=0)
+    capacity: int = Field(default=1, ge=1)
+    app_cache_size: int = Field(default=4, ge=1)
+    """App versions a device keeps installed; the least recently used is uninstalled."""
+    log_max_bytes: int = Field(default=1 << 20, ge=1024)
+    """Per-job log kept in the store; older output is dropped first."""
+    # simulated driver
+    sim_install_ms: int = Field(default=300, ge=0)
+    sim_test_ms: int = Field(default=200, ge=0)
+    sim_error_rate: float = Field(default=0.0, ge=0, le=1)
+    """Share of runs that fail with an injected infrastructure error."""
+    sim_install_error_rate: float = Field(default=0.0, ge=0, le=1)
+    sim_seed: int = 0
+
+    def resolved_id(self, host: str) -> str:
+        return self.worker_id or f"{self.target.value}-{host}"
