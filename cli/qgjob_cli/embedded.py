@@ -6,14 +6,12 @@ By default on the embedded store (``memory://``): nothing else to install or sta
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import structlog
-import uvicorn
 
 from qgjob_api.app import create_app
+from qgjob_api.server import make_server, wait_started
 from qgjob_api.settings import ApiSettings
 from qgjob_core.lifecycle import install_stop_handlers
 from qgjob_redis import Store
@@ -33,14 +31,6 @@ class UpOptions:
     port: int = 8080
     redis_url: str = "memory://"
     workers_per_target: int = 1
-
-
-class _Server(uvicorn.Server):
-    """uvicorn without its own signal handling: ``qgjob up`` stops everything together."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
 
 
 def _open(url: str, settings: ApiSettings, block_ms: int = 0) -> Store:
@@ -72,21 +62,10 @@ async def run_platform(
             readers.append(reader)
             worker = Worker(ws, store, reader, load_driver(ws), ws.worker_id)
             tasks.append(asyncio.create_task(worker.run(stop)))
-    config = uvicorn.Config(
-        create_app(api_settings, store),
-        host=opts.host,
-        port=opts.port,
-        log_level="warning",
-        access_log=False,
-    )
-    server = _Server(config)
+    server = make_server(create_app(api_settings, store), opts.host, opts.port)
     api = asyncio.create_task(server.serve())
     try:
-        while not server.started and not api.done():  # noqa: ASYNC110 (uvicorn sets a flag)
-            await asyncio.sleep(0.02)
-        if api.done():
-            await api  # re-raise why it could not start (e.g. the port is taken)
-            raise RuntimeError(f"the API could not listen on {opts.host}:{opts.port}")
+        await wait_started(server, api)
         if ready is not None:
             ready.set()
         await stop.wait()

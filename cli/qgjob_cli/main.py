@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from typing import Annotated, Any
 
 import typer
 
 from qgjob_cli import exit_codes
+from qgjob_cli.app import QgjobTyper
 from qgjob_cli.client import ApiClient, CliError
 from qgjob_cli.settings import CliSettings
 
-app = typer.Typer(
+app = QgjobTyper(
     name="qgjob",
     help="Submit mobile end-to-end test jobs to qgjob and follow them.\n\n"
     "Exit codes: 0 ok / all passed, 2 bad arguments, 10 a test failed, "
@@ -115,22 +115,7 @@ def up(
 
 
 def main() -> None:
-    try:
-        app(standalone_mode=False)
-    except CliError as exc:
-        typer.echo(f"qgjob: {exc.message}", err=True)
-        sys.exit(exc.code)
-    except typer.Abort:
-        typer.echo("qgjob: aborted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exit_codes.BAD_ARGUMENTS)
-        raise
-    sys.exit(0)
+    app()
 
 
 if __name__ == "__main__":

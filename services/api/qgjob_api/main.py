@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 
 import structlog
-import uvicorn
 
 from qgjob_api.app import create_app
+from qgjob_api.server import make_server, serve_until
 from qgjob_api.settings import ApiSettings
+from qgjob_core.lifecycle import install_stop_handlers
 from qgjob_core.logging import configure
 from qgjob_redis import StoreConfigError, require_shared_store
 
@@ -21,14 +23,13 @@ def main() -> None:
     except StoreConfigError as exc:
         structlog.get_logger().error("refusing to start", reason=str(exc))
         sys.exit(2)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level="warning",
-        access_log=False,
-        timeout_graceful_shutdown=10,
-    )
+    asyncio.run(serve(settings))
+
+
+async def serve(settings: ApiSettings) -> None:
+    stop = asyncio.Event()
+    install_stop_handlers(stop)
+    await serve_until(make_server(create_app(settings), settings.host, settings.port), stop)
 
 
 if __name__ == "__main__":

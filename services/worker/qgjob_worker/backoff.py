@@ -16,6 +16,6 @@ def retry_delay(
     drawn uniformly from the upper half of it ("equal jitter"), so retries of many jobs that
     failed together spread out but none comes back sooner than half the ceiling.
     """
-    ceiling = min(cap, base * (2 ** max(0, attempt - 1)))
+    ceiling = min(cap, base * 2.0 ** max(0, attempt - 1))
     jitter = (rng or _RNG).uniform(0, ceiling / 2)
     return ceiling / 2 + jitter

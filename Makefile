@@ -1,0 +1,48 @@
+# qgjob — `make run` starts the platform, `make test` runs every check.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+PORT   ?= 8080
+
+.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis
+
+install: $(VENV)/.installed ## Create .venv with qgjob and its runtime dependencies
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -c constraints.txt -e .
+	@touch $@
+
+dev: $(VENV)/.dev-installed ## Add the test, lint and type-check tools
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(PIP) install -c constraints.txt -e ".[dev]"
+	@touch $@
+
+run: install ## Start API, scheduler and simulated workers in one process (embedded store)
+	$(BIN)/qgjob up --port $(PORT)
+
+ensure-redis: ## Integration tests start their own redis-server
+	@command -v redis-server >/dev/null || { \
+	  echo "installing redis-server (integration tests start their own)"; \
+	  (apt-get install -y -q redis-server || sudo apt-get install -y -q redis-server) >/dev/null; }
+
+lint: dev ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: dev ## Format and autofix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: dev ## mypy (strict) on every package
+	$(BIN)/mypy libs services cli
+
+pytest: dev ensure-redis
+	$(BIN)/pytest
+
+test: lint typecheck pytest ## Lint, types and the whole test suite
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output

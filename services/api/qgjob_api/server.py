@@ -1,0 +1,49 @@
+"""Serving the app with uvicorn under qgjob's own signal handling (a clean exit 0 on SIGTERM)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
+
+import uvicorn
+from fastapi import FastAPI
+
+
+class ApiServer(uvicorn.Server):
+    """uvicorn that leaves signals to the caller, so several services stop together."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def make_server(app: FastAPI, host: str, port: int) -> ApiServer:
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
+    return ApiServer(config)
+
+
+async def wait_started(server: ApiServer, task: asyncio.Task[None]) -> None:
+    """Return once the server listens; raise if it could not (the port is taken, ...)."""
+    while not server.started and not task.done():  # noqa: ASYNC110 (uvicorn sets a flag)
+        await asyncio.sleep(0.02)
+    if task.done():
+        await task
+        raise RuntimeError("the API server stopped before it started listening")
+
+
+async def serve_until(server: ApiServer, stop: asyncio.Event) -> None:
+    """Serve until ``stop`` is set, then shut down gracefully."""
+    task = asyncio.create_task(server.serve())
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    stopper.cancel()
+    await task

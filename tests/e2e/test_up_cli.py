@@ -1,0 +1,104 @@
+"""The same flow through ``qgjob up`` (embedded store) and the ``qgjob`` CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner, Result
+
+from qgjob_cli.main import app
+from tests.support.processes import Service
+from tests.support.redis_server import free_port
+from tests.support.waiting import wait_until
+
+pytestmark = pytest.mark.e2e
+TERMINAL = {"passed", "failed", "dead", "cancelled"}
+FAST = {"QGJOB_SIM_INSTALL_MS": "200", "QGJOB_SIM_TEST_MS": "30", "QGJOB_GROUP_LINGER_MS": "200"}
+
+
+@pytest.fixture
+def up(out_dir: Path) -> Iterator[str]:
+    port = free_port()
+    argv = [sys.executable, "-m", "qgjob_cli", "up", "--port", str(port)]
+    svc = Service("qgjob-up", argv, FAST, out_dir).start()
+    wait_until(lambda: "qgjob is up at" in svc.log_tail(), timeout=30, what="qgjob up")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        code = svc.stop()
+        assert code == 0, svc.log_tail()
+        assert "qgjob stopped" in svc.log_tail()
+
+
+def qgjob(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real command, in its own process."""
+    env = {**os.environ, "QGJOB_API_URL": url}
+    argv = [sys.executable, "-m", "qgjob_cli", *args]
+    return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=30, check=False)
+
+
+def qgjob_inline(url: str, *args: str) -> Result:
+    """The same command line, run in this process (fast enough for many calls)."""
+    return CliRunner().invoke(app, list(args), env={"QGJOB_API_URL": url})
+
+
+def test_up_then_submit_and_status_through_the_cli(up: str) -> None:
+    plan = (
+        [("A", "emulator", f"tests/a{i}.spec.js") for i in range(11)]
+        + [("A", "emulator", "tests/fail_login.spec.js")]
+        + [("B", "emulator", f"tests/b{i}.spec.js") for i in range(6)]
+        + [("A", "browserstack", f"tests/bs{i}.spec.js") for i in range(4)]
+    )
+    expected: dict[str, str] = {}
+    for app_version, target, path in plan:
+        args = (
+            "submit",
+            "--org-id=qualgent",
+            f"--app-version-id={app_version}",
+            f"--test={path}",
+            f"--target={target}",
+        )
+        if not expected:  # the first through the installed command itself
+            done = qgjob(up, *args)
+            assert done.returncode == 0, done.stderr
+            job_id = done.stdout.strip()
+        else:
+            result = qgjob_inline(up, *args)
+            assert result.exit_code == 0, result.output
+            job_id = result.stdout.strip()
+        expected[job_id] = "failed" if "fail" in path else "passed"
+    assert len(expected) == 22
+
+    with httpx.Client(base_url=up) as client:
+
+        def statuses() -> dict[str, str] | None:
+            out = {jid: client.get(f"/v1/jobs/{jid}").json()["status"] for jid in expected}
+            return out if all(s in TERMINAL for s in out.values()) else None
+
+        assert wait_until(statuses, timeout=60, interval=0.1, what="22 jobs terminal") == expected
+        stats = client.get("/v1/stats").json()
+    assert stats["installs_done"] == 3
+    first = next(iter(expected))
+    shown = qgjob(up, "status", first)
+    assert shown.returncode == 0
+    assert shown.stdout.startswith(f"{first}  passed")
+
+
+def test_cli_errors_are_one_line_with_a_non_zero_exit(up: str) -> None:
+    missing = qgjob(up, "status", "NOSUCHJOB")
+    assert missing.returncode == 15
+    assert missing.stderr.strip() == "qgjob: error 404: job NOSUCHJOB not found"
+    bad = qgjob_inline(up, "submit", "--org-id=qual gent", "--app-version-id=a", "--test=t.js")
+    assert bad.exit_code == 15
+    assert len(bad.stderr.strip().splitlines()) == 1
+    assert "org_id" in bad.stderr
+    refused = qgjob_inline(f"http://127.0.0.1:{free_port()}", "status", "X")
+    assert refused.exit_code == 15
+    assert "cannot connect" in refused.stderr
+    assert "Traceback" not in refused.stderr

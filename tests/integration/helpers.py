@@ -1,0 +1,66 @@
+"""Shortcuts for driving the state machine by hand in integration tests."""
+
+from __future__ import annotations
+
+from qgjob_redis import (
+    SCHEDULER_GROUP,
+    JobStore,
+    Lease,
+    SchedulerStore,
+    Store,
+    StreamReader,
+    WorkerStore,
+)
+from qgjob_schemas import Job, JobPayload, JobResult, Outcome
+
+
+async def submit(
+    store: Store,
+    n: int = 1,
+    *,
+    app: str = "A",
+    target: str = "emulator",
+    path: str = "tests/t{}.spec.js",
+    org: str = "org1",
+    max_attempts: int = 3,
+) -> list[Job]:
+    jobs = JobStore(store)
+    payloads = [
+        JobPayload(org_id=org, app_version_id=app, test_path=path.format(i), target=target)  # type: ignore[arg-type]
+        for i in range(n)
+    ]
+    return await jobs.submit([jobs.prepare(p, max_attempts) for p in payloads])
+
+
+def scheduler_reader(store: Store, consumer: str = "s1") -> StreamReader:
+    return StreamReader(
+        store.redis, store.keys.jobs_stream(), SCHEDULER_GROUP, consumer, count=1000, block_ms=50
+    )
+
+
+async def group_all(store: Store, max_size: int = 50) -> list[str]:
+    """Read every submission and group it; returns the touched group ids."""
+    reader = scheduler_reader(store)
+    await reader.start()
+    touched: list[str] = []
+    while entries := await reader.read(block=False):
+        touched += await SchedulerStore(store).join(entries, max_size)
+    return touched
+
+
+async def dispatch_and_acquire(
+    store: Store, gid: str, worker: str = "w1", target: str = "emulator"
+) -> Lease:
+    assert await SchedulerStore(store).dispatch([gid]) == [gid]
+    ws = WorkerStore(store, worker, target)
+    reader = ws.reader(store, block_ms=50)
+    await reader.start()
+    entries = await reader.read(block=False)
+    assert entries, "no assignment on the stream"
+    lease = await ws.acquire(entries[0])
+    assert lease is not None
+    return lease
+
+
+def passed() -> JobResult:
+    return JobResult(outcome=Outcome.PASSED)

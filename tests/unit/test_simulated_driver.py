@@ -1,0 +1,66 @@
+"""The simulated driver follows its documented rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from qgjob_schemas import Outcome, RunJob
+from qgjob_worker.drivers import InfrastructureError, SimulatedDriver
+
+
+def job(path: str, jid: str = "j1", attempt: int = 1) -> RunJob:
+    return RunJob(
+        id=jid,
+        org_id="o",
+        app_version_id="a",
+        test_path=path,
+        target="emulator",
+        priority="normal",
+        status="running",
+        attempts=attempt,
+        max_attempts=3,
+    )
+
+
+async def _nolog(_: str) -> None:
+    return None
+
+
+async def test_paths_decide_outcomes() -> None:
+    d = SimulatedDriver(install_ms=0, test_ms=0)
+    assert (await d.run(job("tests/login.spec.js"), _nolog)).outcome is Outcome.PASSED
+    assert (await d.run(job("tests/fail_checkout.spec.js"), _nolog)).outcome is Outcome.FAILED
+    with pytest.raises(InfrastructureError):
+        await d.run(job("tests/infra.spec.js"), _nolog)
+
+
+async def test_flaky_fails_once_then_passes() -> None:
+    d = SimulatedDriver(install_ms=0, test_ms=0)
+    assert (await d.run(job("flaky.spec.js"), _nolog)).outcome is Outcome.FAILED
+    assert (await d.run(job("flaky.spec.js"), _nolog)).outcome is Outcome.PASSED
+
+
+async def test_install_once_per_version_with_lru_eviction() -> None:
+    d = SimulatedDriver(install_ms=0, test_ms=0, cache_size=2)
+    assert await d.install("v1") is True
+    assert await d.install("v1") is False
+    assert await d.install("v2") is True
+    assert await d.install("v3") is True  # evicts v1, the least recently used
+    assert d.installed_versions() == ["v3", "v2"]
+    assert await d.install("v1") is True
+
+
+async def test_injected_error_rate_is_deterministic() -> None:
+    async def outcomes(seed: int) -> list[str]:
+        d = SimulatedDriver(install_ms=0, test_ms=0, error_rate=0.3, seed=seed)
+        out = []
+        for i in range(200):
+            try:
+                out.append((await d.run(job("t.spec.js", jid=f"j{i}"), _nolog)).outcome.value)
+            except InfrastructureError:
+                out.append("error")
+        return out
+
+    first = await outcomes(1)
+    assert first == await outcomes(1)
+    assert 30 < first.count("error") < 90
