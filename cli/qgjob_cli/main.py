@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from qgjob_cli import exit_codes
 from qgjob_cli.app import QgjobTyper
-from qgjob_cli.client import ApiClient, CliError
-from qgjob_cli.settings import CliSettings
+from qgjob_cli.client import CliError
+from qgjob_cli.common import ApiUrl, JsonOut, client, job_line, print_json
+from qgjob_cli.dlq import dlq_app
 
 app = QgjobTyper(
     name="qgjob",
@@ -22,23 +22,6 @@ app = QgjobTyper(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-
-ApiUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--api-url", help="qgjob API URL [env: QGJOB_API_URL; default http://127.0.0.1:8080]"
-    ),
-]
-JsonOut = Annotated[bool, typer.Option("--json", help="Print the API's JSON unchanged.")]
-
-
-def _client(api_url: str | None) -> ApiClient:
-    settings = CliSettings()
-    return ApiClient(api_url or settings.api_url, token=settings.token)
-
-
-def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2))
 
 
 @app.command()
@@ -59,9 +42,9 @@ def submit(
         "target": target,
         "priority": priority,
     }
-    job = _client(api_url).json("POST", "/v1/jobs", json=payload)
+    job = client(api_url).json("POST", "/v1/jobs", json=payload)
     if as_json:
-        _print_json(job)
+        print_json(job)
     else:
         typer.echo(job["id"])
 
@@ -79,19 +62,32 @@ def status(
     jid = job_id_arg or job_id
     if not jid:
         raise CliError("give a job id: qgjob status JOB_ID", exit_codes.BAD_ARGUMENTS)
-    job = _client(api_url).json("GET", f"/v1/jobs/{jid}")
+    job = client(api_url).json("GET", f"/v1/jobs/{jid}")
     if as_json:
-        _print_json(job)
+        print_json(job)
         return
-    result = job.get("result") or {}
-    extra = f" ({result['message']})" if result.get("message") else ""
-    if job.get("error") and job["status"] in ("error", "dead"):
-        extra = f" ({job['error']})"
-    typer.echo(f"{job['id']}  {job['status']}{extra}")
+    typer.echo(job_line(job))
     typer.echo(
         f"  {job['test_path']}  app {job['app_version_id']}  on {job['target']}  "
         f"org {job['org_id']}  attempts {job['attempts']}/{job['max_attempts']}"
     )
+
+
+@app.command()
+def cancel(
+    job_id: Annotated[str, typer.Argument(help="The job's id.")],
+    api_url: ApiUrl = None,
+    as_json: JsonOut = False,
+) -> None:
+    """Cancel a job: a waiting one never runs, a running one is stopped."""
+    job = client(api_url).json("POST", f"/v1/jobs/{job_id}/cancel")
+    if as_json:
+        print_json(job)
+    else:
+        typer.echo(job_line(job))
+
+
+app.add_typer(dlq_app, name="dlq")
 
 
 @app.command()

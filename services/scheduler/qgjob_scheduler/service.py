@@ -11,6 +11,7 @@ import structlog
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
 from qgjob_redis import SCHEDULER_GROUP, SchedulerStore, Store, StreamReader
+from qgjob_redis.maintenance import housekeeping
 from qgjob_scheduler.policy import DispatchRules, ready_groups
 from qgjob_scheduler.settings import SchedulerSettings
 from qgjob_schemas import Target
@@ -22,6 +23,7 @@ TARGETS = [t.value for t in Target]
 class Scheduler:
     def __init__(self, settings: SchedulerSettings, store: Store, reader_store: Store) -> None:
         self.settings = settings
+        self.raw = store
         self.store = SchedulerStore(store)
         self.consumer = settings.scheduler_id or f"{socket.gethostname()}-{os.getpid()}"
         self.reader = StreamReader(
@@ -43,7 +45,7 @@ class Scheduler:
     async def run(self, stop: asyncio.Event) -> None:
         log.info("scheduler starting", consumer=self.consumer)
         await until_ok(stop, self.reader.start)
-        loops = [self._consume(stop), self._tick(stop), self._reclaim(stop)]
+        loops = [self._consume(stop), self._tick(stop), self._reclaim(stop), self._janitor(stop)]
         await asyncio.gather(*loops)
         log.info("scheduler stopped", grouped=self.grouped)
 
@@ -96,3 +98,13 @@ class Scheduler:
                     await self.store.join(entries, self.settings.group_max_size)
             except Exception as exc:
                 log.warning("reclaim failed", error=str(exc) or type(exc).__name__)
+
+    async def _janitor(self, stop: asyncio.Event) -> None:
+        """Keep streams and indexes bounded (safe to run on every replica)."""
+        while not await wait_or_stop(stop, self.settings.housekeeping_interval_s):
+            try:
+                removed = await housekeeping(self.raw, self.settings.job_retention_s)
+                if any(removed.values()):
+                    log.info("housekeeping", **removed)
+            except Exception as exc:
+                log.warning("housekeeping failed", error=str(exc) or type(exc).__name__)

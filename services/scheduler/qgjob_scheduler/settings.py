@@ -24,3 +24,5 @@ class SchedulerSettings(StoreSettings):
     claim_idle_ms: int = Field(default=15000, ge=100)
     """Submissions another scheduler read but left unacked this long are taken over."""
     promote_batch: int = Field(default=500, ge=1)
+    housekeeping_interval_s: float = Field(default=60.0, gt=0)
+    """How often consumed stream entries and expired index entries are removed."""

@@ -1,0 +1,58 @@
+"""Keeping the store bounded without losing anything.
+
+Streams are trimmed with ``MINID`` at the oldest entry a consumer group still needs (the
+oldest pending one, or the first not yet delivered), never by plain length: ``MAXLEN`` would
+delete unacked jobs. Job indexes drop ids older than the retention (ids sort by time; the
+records themselves expire by TTL when they finish).
+"""
+
+from __future__ import annotations
+
+import time
+
+from redis.exceptions import ResponseError
+
+from qgjob_redis.ids import id_floor
+from qgjob_redis.keys import SCHEDULER_GROUP, WORKER_GROUP
+from qgjob_redis.store import Store
+from qgjob_schemas import Target
+
+
+def _after(entry_id: str) -> str:
+    ms, _, seq = entry_id.partition("-")
+    return f"{ms}-{int(seq or 0) + 1}"
+
+
+async def trim_consumed(store: Store, stream: str, group: str) -> int:
+    """Delete entries of ``stream`` that ``group`` has delivered and acked; returns how many."""
+    try:
+        groups = await store.redis.xinfo_groups(stream)
+    except ResponseError:  # no such stream yet
+        return 0
+    info = next((g for g in groups if g["name"] == group), None)
+    if info is None or info["last-delivered-id"] in ("0-0", None):
+        return 0
+    pending = await store.redis.xpending(stream, group)
+    keep_from = pending["min"] if pending["pending"] else _after(info["last-delivered-id"])
+    removed: int = await store.redis.xtrim(stream, minid=keep_from, approximate=False)
+    return removed
+
+
+async def trim_indexes(store: Store, retention_s: float, *, now: float | None = None) -> int:
+    """Drop index entries of jobs created longer ago than the retention."""
+    floor = "(" + id_floor((now or time.time()) - retention_s)
+    removed = int(await store.redis.zremrangebylex(store.keys.idx_all(), "-", floor))
+    pattern = store.keys.idx_org("*")
+    async for key in store.redis.scan_iter(match=pattern, count=500):
+        removed += int(await store.redis.zremrangebylex(key, "-", floor))
+    return removed
+
+
+async def housekeeping(store: Store, retention_s: float) -> dict[str, int]:
+    """One pass over every stream and index; returns what was removed where."""
+    out = {"jobs": await trim_consumed(store, store.keys.jobs_stream(), SCHEDULER_GROUP)}
+    for target in Target:
+        stream = store.keys.assign(target.value)
+        out[f"assign:{target.value}"] = await trim_consumed(store, stream, WORKER_GROUP)
+    out["indexes"] = await trim_indexes(store, retention_s)
+    return out
