@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -19,7 +20,14 @@ from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 TERMINAL = {"passed", "failed", "dead", "cancelled"}
-FAST = {"QGJOB_SIM_INSTALL_MS": "200", "QGJOB_SIM_TEST_MS": "30", "QGJOB_GROUP_LINGER_MS": "200"}
+FAST = {
+    "QGJOB_SIM_INSTALL_MS": "200",
+    "QGJOB_SIM_TEST_MS": "30",
+    "QGJOB_GROUP_LINGER_MS": "200",
+    "QGJOB_RETRY_BASE_S": "0.05",
+    "QGJOB_RETRY_CAP_S": "0.2",
+    "QGJOB_HEARTBEAT_INTERVAL_S": "0.2",
+}
 
 
 @pytest.fixture
@@ -102,3 +110,41 @@ def test_cli_errors_are_one_line_with_a_non_zero_exit(up: str) -> None:
     assert refused.exit_code == 15
     assert "cannot connect" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_cancel_and_dead_letters_through_the_cli(up: str) -> None:
+    def submit(path: str) -> str:
+        result = qgjob_inline(
+            up, "submit", "--org-id=qualgent", "--app-version-id=C", f"--test={path}"
+        )
+        assert result.exit_code == 0, result.output
+        return result.stdout.strip()
+
+    def status(job_id: str) -> str:
+        result = qgjob_inline(up, "status", job_id, "--json")
+        assert result.exit_code == 0, result.output
+        return str(json.loads(result.stdout)["status"])
+
+    hung = submit("tests/hang_upload.spec.js")
+    broken = submit("tests/infra_network.spec.js")
+    wait_until(lambda: status(hung) == "running", timeout=20, what="the hung test to run")
+    cancelled = qgjob_inline(up, "cancel", hung)
+    assert cancelled.exit_code == 0
+    assert cancelled.stdout.startswith(f"{hung}  running (cancel requested)")
+    wait_until(lambda: status(hung) == "cancelled", timeout=20, what="the cancel to land")
+    again = qgjob_inline(up, "cancel", hung)
+    assert again.exit_code == 15
+    assert again.stderr.strip() == f"qgjob: error 409: job {hung} is already cancelled"
+
+    wait_until(lambda: status(broken) == "dead", timeout=30, what="the broken job to die")
+    listed = qgjob_inline(up, "dlq", "list")
+    assert listed.exit_code == 0
+    assert f"{broken}  attempts_exhausted  attempts 3: simulated device connection lost" in (
+        listed.stdout
+    )
+    requeued = qgjob_inline(up, "dlq", "requeue", broken)
+    assert requeued.exit_code == 0
+    assert requeued.stdout.strip().split()[1] in {"queued", "scheduled", "running", "error"}
+    not_dead = qgjob_inline(up, "dlq", "requeue", hung)
+    assert not_dead.exit_code == 15
+    assert "not dead" in not_dead.stderr
