@@ -134,7 +134,9 @@ def read_events(platform: Platform) -> dict[str, list[str]]:
         last = batch[-1][0]
 
 
-def test_chaos(tmp_path: Path, prefix: str, out_dir: Path) -> None:
+def test_chaos(
+    tmp_path: Path, prefix: str, out_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     started = time.monotonic()
     seed = int(time.time())
     redis = RedisServer(tmp_path / "redis", appendonly=True, fsync="always")
