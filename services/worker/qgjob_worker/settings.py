@@ -26,8 +26,6 @@ class WorkerSettings(StoreSettings):
     install_timeout_s: float = Field(default=600.0, gt=0)
     drain_grace_s: float = Field(default=60.0, ge=0)
     """On SIGTERM, how long the running test may go on before it is stopped."""
-    max_attempts: int = Field(default=3, ge=1)
-    """Attempts for jobs that did not ask for a number (used when the API did not set one)."""
     retry_base_s: float = Field(default=1.0, ge=0)
     """First retry waits about this long; each further one doubles, with jitter."""
     retry_cap_s: float = Field(default=60.0, ge=0)
