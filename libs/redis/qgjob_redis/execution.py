@@ -115,6 +115,7 @@ class WorkerStore:
             result.message if result.outcome is Outcome.ERROR else "",
             backoff_s,
             result.log_tail,
+            "0" if result.retryable else "1",
         )
         if reply[0] != "ok":
             return None
