@@ -110,8 +110,9 @@ if "session" in path:
     with log.open("a") as fh:
         fh.write(f"end {time.time()} {url}\n")
     sys.exit(0)
-if "unplug" in path:
-    state_dir = pathlib.Path(os.environ["FAKE_ADB_DIR"])
+state_dir = pathlib.Path(os.environ.get("FAKE_ADB_DIR", "."))
+if "unplug" in path and not (state_dir / "unplugged-once").exists():
+    (state_dir / "unplugged-once").touch()
     state = json.loads((state_dir / "state.json").read_text())
     state["state"] = "offline"
     (state_dir / "state.tmp").write_text(json.dumps(state))
