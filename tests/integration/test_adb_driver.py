@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,11 +29,11 @@ from tests.support.devices import (
 
 
 @pytest.fixture
-def adb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAdb]:
+def adb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeAdb:
     fake = FakeAdb.install(tmp_path)
     for key, value in fake.env.items():
         monkeypatch.setenv(key, value)
-    yield fake
+    return fake
 
 
 @pytest.fixture

@@ -84,6 +84,22 @@ def _uninstall(folder: Path, state: dict[str, Any], package: str) -> int:
     return _out("Success\n")
 
 
+def _shell(folder: Path, state: dict[str, Any], rest: list[str]) -> int:
+    if rest[:2] == ["getprop", "sys.boot_completed"]:
+        return _out(f"{state.get('boot_completed', '1')}\n")
+    if rest[:2] == ["dumpsys", "package"]:
+        return _dumpsys(state, rest[2])
+    return _out(f"fake adb: unknown shell command {rest}\n", 1)
+
+
+COMMANDS = {
+    "get-state": lambda folder, state, rest: _out("device\n"),
+    "shell": _shell,
+    "install": lambda folder, state, rest: _install(folder, state, rest[-1]),
+    "uninstall": lambda folder, state, rest: _uninstall(folder, state, rest[-1]),
+}
+
+
 def main(argv: list[str]) -> int:
     folder = Path(os.environ["FAKE_ADB_DIR"])
     with (folder / "calls.jsonl").open("a") as fh:
@@ -96,17 +112,9 @@ def main(argv: list[str]) -> int:
         return _out(f"error: device '{serial}' not found\n", 1)
     if state["state"] == "offline":
         return _out("error: device offline\n", 1)
-    if cmd == "get-state":
-        return _out("device\n")
-    if cmd == "shell" and rest[:2] == ["getprop", "sys.boot_completed"]:
-        return _out(f"{state.get('boot_completed', '1')}\n")
-    if cmd == "shell" and rest[:2] == ["dumpsys", "package"]:
-        return _dumpsys(state, rest[2])
-    if cmd == "install":
-        return _install(folder, state, rest[-1])
-    if cmd == "uninstall":
-        return _uninstall(folder, state, rest[-1])
-    return _out(f"fake adb: unknown command {argv}\n", 1)
+    if cmd not in COMMANDS:
+        return _out(f"fake adb: unknown command {argv}\n", 1)
+    return int(COMMANDS[cmd](folder, state, rest))
 
 
 if __name__ == "__main__":

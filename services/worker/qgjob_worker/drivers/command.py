@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from qgjob_worker.drivers.base import AppBuild, ConfigurationError, LogSink
 from qgjob_worker.drivers.runner import CommandRunner, Invocation, safe_test_path
 from qgjob_worker.settings import WorkerSettings
 
+PRUNE_EVERY_S = 3600.0
 HIDDEN_ENV_PREFIX = "QGJOB_"
 """The worker's own settings (store URL, credentials) are not passed to the test command;
 the ``QGJOB_*`` variables it gets describe the job."""
@@ -42,10 +44,13 @@ class TestCommand:
         )
         self.artifacts = ArtifactStore(settings.artifact_dir)
         self.project = settings.test_project or settings.target.value
+        self.retention_s = settings.job_retention_s
+        self._pruned_at = -PRUNE_EVERY_S
 
     async def run(
         self, job: RunJob, log: LogSink, *, build: AppBuild | None, env: Mapping[str, str]
     ) -> JobResult:
+        await self._prune()
         run_dir = await asyncio.to_thread(self.artifacts.new_run, job.id, job.attempts)
         app_path = str(build.path) if build and build.path else ""
         values = {
@@ -76,3 +81,10 @@ class TestCommand:
         )
         await log(f"$ {' '.join(self.runner.argv(values))}\n")
         return await self.runner.run(invocation, log)
+
+    async def _prune(self) -> None:
+        """Now and then, drop the artifacts of jobs older than the job retention."""
+        now = time.monotonic()
+        if now - self._pruned_at >= PRUNE_EVERY_S:
+            self._pruned_at = now
+            await asyncio.to_thread(self.artifacts.prune, self.retention_s)
