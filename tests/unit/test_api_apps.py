@@ -171,3 +171,14 @@ async def test_artifacts_of_unknown_jobs_or_outside_paths_are_404(
         r = await client.get(f"/v1/jobs/{job['id']}/artifacts/{path}")
         assert r.status_code == 404, path
         assert r.json()["error"]["code"] == "not_found"
+
+
+async def test_a_job_may_carry_its_app_url(client: httpx.AsyncClient) -> None:
+    body = {"org_id": "acme", "app_version_id": "v1", "test_path": "t.spec.js"}
+    url = "https://cdn.acme.dev/v1/app.apk"
+    r = await client.post("/v1/jobs", json={**body, "app_url": url})
+    assert r.status_code == 201 and r.json()["app_url"] == url
+    assert (await client.get(f"/v1/jobs/{r.json()['id']}")).json()["app_url"] == url
+    bad = await client.post("/v1/jobs", json={**body, "app_url": "not a url"})
+    assert bad.status_code == 422
+    assert [d["field"] for d in bad.json()["error"]["details"]] == ["app_url"]
