@@ -9,11 +9,11 @@ import pytest
 from qgjob_redis import Store
 from qgjob_schemas import Outcome, RunJob
 from qgjob_worker.drivers import (
-    AppBuild,
     ConfigurationError,
     DeviceOfflineError,
     DriverContext,
     InfrastructureError,
+    LocalBuild,
     load_driver,
 )
 from qgjob_worker.drivers.adb import AdbDriver
@@ -54,9 +54,9 @@ def driver(settings: WorkerSettings, store: Store) -> AdbDriver:
     return d
 
 
-def build(tmp_path: Path, version: str = "1.0.0", **kw: str) -> AppBuild:
+def build(tmp_path: Path, version: str = "1.0.0", **kw: str) -> LocalBuild:
     path = make_build(tmp_path / "builds" / version / "app.apk", version=version, **kw)
-    return AppBuild("acme", version, path=path, package=PACKAGE)
+    return LocalBuild("acme", version, path=path, package=PACKAGE)
 
 
 def job(path: str, version: str = "1.0.0") -> RunJob:
@@ -100,7 +100,7 @@ async def test_a_version_named_otherwise_on_the_device_is_recognised_after_insta
 ) -> None:
     d = driver(settings, mem_store)
     path = make_build(tmp_path / "app.apk", version="2.3.1")
-    b = AppBuild("acme", "ci-build-977", path=path, package=PACKAGE)
+    b = LocalBuild("acme", "ci-build-977", path=path, package=PACKAGE)
     assert await d.prepare(b) is True
     assert await d.prepare(b) is False
     assert len(adb.installs()) == 1
@@ -175,7 +175,7 @@ async def test_settings_and_builds_it_cannot_use_are_configuration_errors(
     d = driver(settings, mem_store)
     aab = make_build(tmp_path / "app.aab")
     with pytest.raises(ConfigurationError, match=r"adb installs \.apk files, not app\.aab"):
-        await d.prepare(AppBuild("acme", "1.0.0", path=aab, package=PACKAGE))
+        await d.prepare(LocalBuild("acme", "1.0.0", path=aab, package=PACKAGE))
     with pytest.raises(ConfigurationError, match="no Android package name"):
-        await d.prepare(AppBuild("acme", "1.0.0", path=build(tmp_path).path))
+        await d.prepare(LocalBuild("acme", "1.0.0", path=build(tmp_path).path))
     assert adb.installs() == []

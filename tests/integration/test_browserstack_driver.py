@@ -11,10 +11,10 @@ import pytest
 from qgjob_redis import Store
 from qgjob_schemas import Outcome, RunJob
 from qgjob_worker.drivers import (
-    AppBuild,
     ConfigurationError,
     DriverContext,
     InfrastructureError,
+    LocalBuild,
     load_driver,
 )
 from qgjob_worker.drivers.browserstack import BrowserStackDriver
@@ -64,8 +64,8 @@ def driver(s: WorkerSettings, store: Store, worker: str = "bs-1") -> BrowserStac
     return d
 
 
-def build(root: Path, version: str = "build-42") -> AppBuild:
-    return AppBuild("acme", version, path=make_build(root / version / "app-release.apk"))
+def build(root: Path, version: str = "build-42") -> LocalBuild:
+    return LocalBuild("acme", version, path=make_build(root / version / "app-release.apk"))
 
 
 def job(path: str, jid: str = "J1", version: str = "build-42") -> RunJob:

@@ -10,7 +10,7 @@ import pytest
 
 from qgjob_core.artifacts import ArtifactStore
 from qgjob_schemas import JobResult, Outcome, RunJob
-from qgjob_worker.drivers import AppBuild, ConfigurationError, InfrastructureError, LogSink
+from qgjob_worker.drivers import ConfigurationError, InfrastructureError, LocalBuild, LogSink
 from qgjob_worker.drivers.command import TestCommand
 from qgjob_worker.drivers.runner import parse_template
 from qgjob_worker.execution import JobRunner, LogBuffer, StopReason
@@ -133,7 +133,7 @@ async def test_the_worker_settings_do_not_reach_the_test_command(
     script.write_text("import os; print(sorted(k for k in os.environ if k.startswith('QGJOB_')))")
     s = settings.model_copy(update={"test_command": f"python3 {script}"})
     log = Log()
-    await TestCommand(s).run(job("t.spec.js"), log, build=AppBuild("acme", "v1"), env={})
+    await TestCommand(s).run(job("t.spec.js"), log, build=LocalBuild("acme", "v1"), env={})
     assert "secret" not in log.text and "QGJOB_REDIS_URL" not in log.text
     assert "QGJOB_OUTPUT_DIR" in log.text and "QGJOB_JOB_ID" in log.text
 

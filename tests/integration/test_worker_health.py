@@ -11,7 +11,7 @@ from qgjob_redis import JobStore, Store
 from qgjob_scheduler.service import Scheduler
 from qgjob_scheduler.settings import SchedulerSettings
 from qgjob_schemas import Job, JobResult, RunJob
-from qgjob_worker.drivers import AppBuild, ConfigurationError, DeviceOfflineError, LogSink
+from qgjob_worker.drivers import ConfigurationError, DeviceOfflineError, LocalBuild, LogSink
 from qgjob_worker.drivers.simulated import SimulatedDriver
 from qgjob_worker.service import Worker
 from qgjob_worker.settings import WorkerSettings
@@ -35,7 +35,7 @@ class Device(SimulatedDriver):
         self.health_calls += 1
         return self.healthy
 
-    async def prepare(self, build: AppBuild) -> bool:
+    async def prepare(self, build: LocalBuild) -> bool:
         if self.refuse_install:
             raise ConfigurationError("BrowserStack refused the credentials (401)")
         return await super().prepare(build)

@@ -21,7 +21,7 @@ import httpx
 
 from qgjob_redis import BuildStore
 from qgjob_schemas import BUILD_SUFFIXES
-from qgjob_worker.drivers.base import AppBuild, InfrastructureError
+from qgjob_worker.drivers.base import InfrastructureError, LocalBuild
 
 ZIP_MAGIC = b"PK\x03\x04"
 """.apk, .aab and .ipa files are zip archives."""
@@ -48,7 +48,7 @@ class BuildFetcher:
         self.timeout_s = timeout_s
         self._locks: dict[Path, asyncio.Lock] = {}
 
-    async def fetch(self, org_id: str, app_version_id: str, app_url: str = "") -> AppBuild:
+    async def fetch(self, org_id: str, app_version_id: str, app_url: str = "") -> LocalBuild:
         """The build as a local file; raises :class:`InfrastructureError` when there is none
         or it is corrupt."""
         source = await self._source(org_id, app_version_id, app_url)
@@ -58,7 +58,7 @@ class BuildFetcher:
         async with lock:
             if not path.is_file():
                 await self._download(source, path, app_version_id)
-        return AppBuild(
+        return LocalBuild(
             org_id=org_id,
             app_version_id=app_version_id,
             path=path,

@@ -13,7 +13,7 @@ from qgjob_redis import BuildStore, Entry, Lease, Store, WorkerStore
 from qgjob_schemas import JobResult, Outcome, RunJob, WorkerState
 from qgjob_worker.backoff import retry_delay
 from qgjob_worker.builds import BuildFetcher
-from qgjob_worker.drivers import AppBuild, ConfigurationError, Driver, DriverError
+from qgjob_worker.drivers import ConfigurationError, Driver, DriverError, LocalBuild
 from qgjob_worker.execution import JobRunner, LogBuffer, StopReason
 from qgjob_worker.settings import WorkerSettings
 
@@ -193,7 +193,7 @@ class Worker:
 
     async def _prepare(self, lease: Lease, pending: list[RunJob]) -> bool:
         """Fetch the build when the driver needs its file, then install it."""
-        build = AppBuild(lease.org_id, lease.app_version_id)
+        build = LocalBuild(lease.org_id, lease.app_version_id)
         if self.driver.needs_build:
             app_url = next((j.app_url for j in pending if j.app_url), "")
             build = await asyncio.wait_for(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from qgjob_worker.drivers.base import (
-    AppBuild,
     ConfigurationError,
     DeviceOfflineError,
     Driver,
     DriverError,
     InfrastructureError,
+    LocalBuild,
     LogSink,
 )
 from qgjob_worker.drivers.registry import (
@@ -21,13 +21,13 @@ from qgjob_worker.drivers.registry import (
 from qgjob_worker.drivers.simulated import SimulatedDriver
 
 __all__ = [
-    "AppBuild",
     "ConfigurationError",
     "DeviceOfflineError",
     "Driver",
     "DriverContext",
     "DriverError",
     "InfrastructureError",
+    "LocalBuild",
     "LogSink",
     "SimulatedDriver",
     "UnknownDriverError",

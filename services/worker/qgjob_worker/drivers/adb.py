@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 from qgjob_schemas import JobResult, RunJob
 from qgjob_worker.drivers.base import (
-    AppBuild,
     ConfigurationError,
     DeviceOfflineError,
     InfrastructureError,
+    LocalBuild,
     LogSink,
 )
 from qgjob_worker.drivers.command import TestCommand
@@ -106,7 +106,7 @@ class AdbDriver:
         self.install_timeout_s = s.install_timeout_s
         self.default_package = s.adb_package
         self.command = TestCommand(s)
-        self._builds: dict[str, AppBuild] = {}
+        self._builds: dict[str, LocalBuild] = {}
         self._installed: dict[str, Installed] = {}
         """App versions this driver installed, and how the device showed each right after."""
         self._current: str | None = None
@@ -124,7 +124,7 @@ class AdbDriver:
 
     # --- install --------------------------------------------------------------------
 
-    async def prepare(self, build: AppBuild) -> bool:
+    async def prepare(self, build: LocalBuild) -> bool:
         package = self._package(build)
         if build.path is None or build.path.suffix.lower() != ".apk":
             name = build.path.name if build.path else "no file"
@@ -143,7 +143,7 @@ class AdbDriver:
         self._current = build.app_version_id
         return True
 
-    def _package(self, build: AppBuild) -> str:
+    def _package(self, build: LocalBuild) -> str:
         package = build.package or self.default_package
         if not package or not PACKAGE_RE.match(package):
             raise ConfigurationError(

@@ -44,9 +44,10 @@ class ConfigurationError(DriverError):
 
 
 @dataclass(frozen=True)
-class AppBuild:
-    """The build a driver installs: the app version, and the local file when the driver
-    asked for one (``needs_build``)."""
+class LocalBuild:
+    """The build a driver installs: the app version, and the local file (fetched from the
+    registered build or the job's ``app_url``) when the driver asked for one
+    (``needs_build``)."""
 
     org_id: str
     app_version_id: str
@@ -61,7 +62,7 @@ class Driver(Protocol):
     needs_build: bool
     """Whether :meth:`prepare` needs the build file (the worker fetches it first)."""
 
-    async def prepare(self, build: AppBuild) -> bool:
+    async def prepare(self, build: LocalBuild) -> bool:
         """Make the app version ready to test: ``True`` if it was installed now, ``False``
         if it was already there. Raises a :class:`DriverError` when it cannot."""
 

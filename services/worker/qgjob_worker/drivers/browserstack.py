@@ -22,7 +22,7 @@ import structlog
 
 from qgjob_redis import BrowserStackStore
 from qgjob_schemas import JobResult, Outcome, RunJob
-from qgjob_worker.drivers.base import AppBuild, ConfigurationError, InfrastructureError, LogSink
+from qgjob_worker.drivers.base import ConfigurationError, InfrastructureError, LocalBuild, LogSink
 from qgjob_worker.drivers.browserstack_api import BrowserStackApi, Plan
 from qgjob_worker.drivers.command import TestCommand
 from qgjob_worker.drivers.registry import DriverContext
@@ -68,19 +68,20 @@ class BrowserStackDriver:
         self.upload_wait_s = s.install_timeout_s
         self.queue_timeout_s = s.browserstack_queue_timeout_s
         self.session_ttl_s = s.run_timeout_s + 60
-        self._builds: dict[str, AppBuild] = {}
+        self._builds: dict[str, LocalBuild] = {}
         self._plan: tuple[float, Plan] | None = None
+        self._healthy_at = -PLAN_CACHE_S
         self._versions: list[str] = []
 
     # --- prepare: one upload per app version, for every worker --------------------------
 
-    async def prepare(self, build: AppBuild) -> bool:
+    async def prepare(self, build: LocalBuild) -> bool:
         self._builds[build.app_version_id] = build
         _, uploaded = await self._app_url(build)
         self._remember(build.app_version_id)
         return uploaded
 
-    async def _app_url(self, build: AppBuild) -> tuple[str, bool]:
+    async def _app_url(self, build: LocalBuild) -> tuple[str, bool]:
         """The app's ``bs://`` URL, and whether this call uploaded it."""
         org, version = build.org_id, build.app_version_id
         deadline = time.monotonic() + self.upload_wait_s
@@ -98,7 +99,7 @@ class BrowserStackDriver:
                 raise InfrastructureError(f"waited too long for the upload of {version}")
             await asyncio.sleep(POLL_S)
 
-    async def _upload(self, build: AppBuild) -> str:
+    async def _upload(self, build: LocalBuild) -> str:
         org, version = build.org_id, build.app_version_id
         url = await self.shared.app_url(org, version)
         if url:
@@ -122,7 +123,7 @@ class BrowserStackDriver:
     # --- run -----------------------------------------------------------------------------
 
     async def run(self, job: RunJob, log_sink: LogSink) -> JobResult:
-        build = self._builds.get(job.app_version_id) or AppBuild(job.org_id, job.app_version_id)
+        build = self._builds.get(job.app_version_id) or LocalBuild(job.org_id, job.app_version_id)
         token = await self._take_session()
         try:
             result, deleted, url = await self._run_once(job, log_sink, build)
@@ -135,7 +136,7 @@ class BrowserStackDriver:
             await self.shared.give_session(token)
 
     async def _run_once(
-        self, job: RunJob, log_sink: LogSink, build: AppBuild
+        self, job: RunJob, log_sink: LogSink, build: LocalBuild
     ) -> tuple[JobResult, bool, str]:
         url, _ = await self._app_url(build)
         watch = _DeletedWatch(log_sink)
@@ -172,7 +173,14 @@ class BrowserStackDriver:
         self._versions = [v for v in self._versions if v != app_version_id]
 
     async def health(self) -> bool:
-        return await self.api.reachable()
+        """The API answers (asked at most every ``PLAN_CACHE_S`` while it does)."""
+        now = time.monotonic()
+        if now - self._healthy_at < PLAN_CACHE_S:
+            return True
+        ok = await self.api.reachable()
+        if ok:
+            self._healthy_at = now
+        return ok
 
     def installed_versions(self) -> list[str]:
         return list(self._versions)

@@ -18,7 +18,7 @@ from qgjob_worker.drivers.base import ConfigurationError, InfrastructureError
 @dataclass(frozen=True)
 class Plan:
     max_parallel: int
-    running: int
+    """Sessions the plan allows at once."""
 
 
 def _detail(response: httpx.Response) -> str:
@@ -84,8 +84,7 @@ class BrowserStackApi:
         limit = body.get("parallel_sessions_max_allowed") or body.get(
             "team_parallel_sessions_max_allowed"
         )
-        running = body.get("parallel_sessions_running") or 0
-        return Plan(max_parallel=_int(limit, 1), running=_int(running, 0))
+        return Plan(max_parallel=_int(limit, 1))
 
     async def reachable(self) -> bool:
         try:

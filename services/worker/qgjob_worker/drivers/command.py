@@ -10,7 +10,7 @@ from pathlib import Path
 
 from qgjob_core.artifacts import ArtifactStore
 from qgjob_schemas import JobResult, RunJob
-from qgjob_worker.drivers.base import AppBuild, ConfigurationError, LogSink
+from qgjob_worker.drivers.base import ConfigurationError, LocalBuild, LogSink
 from qgjob_worker.drivers.runner import CommandRunner, Invocation, safe_test_path
 from qgjob_worker.settings import WorkerSettings
 
@@ -48,7 +48,7 @@ class TestCommand:
         self._pruned_at = -PRUNE_EVERY_S
 
     async def run(
-        self, job: RunJob, log: LogSink, *, build: AppBuild | None, env: Mapping[str, str]
+        self, job: RunJob, log: LogSink, *, build: LocalBuild | None, env: Mapping[str, str]
     ) -> JobResult:
         await self._prune()
         run_dir = await asyncio.to_thread(self.artifacts.new_run, job.id, job.attempts)

@@ -21,7 +21,7 @@ import time
 from collections import OrderedDict
 
 from qgjob_schemas import JobResult, Outcome, RunJob
-from qgjob_worker.drivers.base import AppBuild, InfrastructureError, LogSink
+from qgjob_worker.drivers.base import InfrastructureError, LocalBuild, LogSink
 from qgjob_worker.drivers.registry import DriverContext
 
 
@@ -54,7 +54,7 @@ class SimulatedDriver:
         self._runs: dict[str, int] = {}
         self._installs = 0
 
-    async def prepare(self, build: AppBuild) -> bool:
+    async def prepare(self, build: LocalBuild) -> bool:
         app_version_id = build.app_version_id
         if app_version_id in self._installed:
             self._installed.move_to_end(app_version_id)
