@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from qgjob_core.artifacts import ArtifactStore
+from qgjob_redis import Store, WorkerStore
 from qgjob_schemas import JobResult, Outcome, RunJob
 from qgjob_worker.drivers import ConfigurationError, InfrastructureError, LocalBuild, LogSink
 from qgjob_worker.drivers.command import TestCommand
@@ -154,6 +156,30 @@ async def test_huge_output_streams_to_the_log_and_keeps_the_tail(settings: Worke
     assert log_file is not None and log_file.stat().st_size > 20 * 1024 * 1024
     assert sum(stored) > 20 * 1024 * 1024  # every byte went to the job log, in chunks
     assert len(result.log_tail) == 4000 and result.log_tail.endswith("x\n")
+
+
+async def test_huge_output_keeps_a_bounded_log_in_the_store(
+    settings: WorkerSettings, store: Store
+) -> None:
+    worker = WorkerStore(store, "w1", "emulator")
+    max_bytes = 1 << 20
+
+    async def to_store(text: str) -> None:
+        await worker.append_log("J1", text, max_bytes=max_bytes)
+
+    buffer = LogBuffer(to_store)
+    started = time.monotonic()
+    result = await TestCommand(settings).run(
+        job("tests/flood.spec.js"), buffer.write, build=None, env={}
+    )
+    await buffer.flush()
+    seconds = time.monotonic() - started
+    key = store.keys.job_log("J1")
+    size = await store.redis.strlen(key)
+    assert result.outcome is Outcome.PASSED
+    assert max_bytes <= size <= max_bytes * 3 // 2
+    assert (await store.redis.getrange(key, -4, -1)).endswith("xx\n")
+    print(f"20 MiB of output through the job log on Redis in {seconds:.2f}s, {size} bytes kept")
 
 
 async def _pids_once_started(log: Log) -> tuple[int, int]:
