@@ -60,7 +60,7 @@ async def run_platform(
             )
             reader = _open(opts.redis_url, api_settings, ws.block_ms)
             readers.append(reader)
-            worker = Worker(ws, store, reader, load_driver(ws), ws.worker_id)
+            worker = Worker(ws, store, reader, load_driver(ws, store), ws.worker_id)
             tasks.append(asyncio.create_task(worker.run(stop)))
     server = make_server(create_app(api_settings, store), opts.host, opts.port)
     api = asyncio.create_task(server.serve())

@@ -110,6 +110,11 @@ def up(
     )
 
 
+from qgjob_cli import apps as _apps  # noqa: E402 (registers its commands on the app)
+
+app.add_typer(_apps.app, name="app")
+
+
 def main() -> None:
     app()
 

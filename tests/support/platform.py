@@ -48,7 +48,10 @@ class Platform:
         return svc.start()
 
     def start_api(self) -> Service:
-        svc = self.add("api", python_module("qgjob_api"), {"QGJOB_PORT": str(self.port)})
+        return self.start_api_with({})
+
+    def start_api_with(self, env: Mapping[str, str]) -> Service:
+        svc = self.add("api", python_module("qgjob_api"), {"QGJOB_PORT": str(self.port), **env})
         wait_until(self._api_ready, timeout=30, what="the API to be ready")
         return svc
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qgjob_schemas import Outcome, RunJob
-from qgjob_worker.drivers import InfrastructureError, SimulatedDriver
+from qgjob_worker.drivers import InfrastructureError, LocalBuild, SimulatedDriver
 
 
 def job(path: str, jid: str = "j1", attempt: int = 1) -> RunJob:
@@ -42,12 +42,12 @@ async def test_flaky_fails_once_then_passes() -> None:
 
 async def test_install_once_per_version_with_lru_eviction() -> None:
     d = SimulatedDriver(install_ms=0, test_ms=0, cache_size=2)
-    assert await d.install("v1") is True
-    assert await d.install("v1") is False
-    assert await d.install("v2") is True
-    assert await d.install("v3") is True  # evicts v1, the least recently used
+    assert await d.prepare(LocalBuild("o", "v1")) is True
+    assert await d.prepare(LocalBuild("o", "v1")) is False
+    assert await d.prepare(LocalBuild("o", "v2")) is True
+    assert await d.prepare(LocalBuild("o", "v3")) is True  # evicts v1, the least recently used
     assert d.installed_versions() == ["v3", "v2"]
-    assert await d.install("v1") is True
+    assert await d.prepare(LocalBuild("o", "v1")) is True
 
 
 async def test_injected_error_rate_is_deterministic() -> None:

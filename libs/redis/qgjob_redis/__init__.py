@@ -1,5 +1,7 @@
 """qgjob's Redis library: key names, Lua scripts, stores and the consumer-loop helpers."""
 
+from qgjob_redis.browserstack import BrowserStackStore
+from qgjob_redis.builds import BuildStore, RegisterOutcome
 from qgjob_redis.connection import StoreConfigError, connect, is_memory, require_shared_store
 from qgjob_redis.consumer import Entry, StreamReader, ensure_group
 from qgjob_redis.execution import Lease, Started, WorkerStore
@@ -12,12 +14,15 @@ from qgjob_redis.store import Store
 __all__ = [
     "SCHEDULER_GROUP",
     "WORKER_GROUP",
+    "BrowserStackStore",
+    "BuildStore",
     "CancelOutcome",
     "Entry",
     "JobStore",
     "Keys",
     "Lease",
     "NewJob",
+    "RegisterOutcome",
     "RequeueOutcome",
     "Retention",
     "SchedulerStore",

@@ -47,6 +47,7 @@ def job_from_hash(h: Mapping[str, str]) -> Job:
         status=JobStatus(h["status"]),
         max_attempts=int(h.get("max_attempts") or 1),
         flaky_retries=int(h.get("flaky_retries") or 0),
+        app_url=_opt(h.get("app_url")),
         attempts=int(h.get("attempts") or 0),
         created_at=_required_ts(h["created_at"]),
         updated_at=_required_ts(h.get("updated_at") or h["created_at"]),

@@ -115,6 +115,7 @@ class WorkerStore:
             result.message if result.outcome is Outcome.ERROR else "",
             backoff_s,
             result.log_tail,
+            "0" if result.retryable else "1",
         )
         if reply[0] != "ok":
             return None
@@ -166,12 +167,14 @@ class WorkerStore:
         )
 
     async def append_log(self, job_id: str, text: str, *, max_bytes: int = 1 << 20) -> None:
-        """Append driver output to the job's log, keeping at most the last ``max_bytes``."""
+        """Append driver output to the job's log, keeping the last ``max_bytes``. The log is
+        cut back once it is half as long again, so that a huge output costs a trim per
+        ``max_bytes / 2`` appended, not one per append."""
         key = self._s.keys.job_log(job_id)
         async with self._s.redis.pipeline(transaction=False) as pipe:
             pipe.append(key, text)
             pipe.strlen(key)
             _, size = await pipe.execute()
-        if size > max_bytes:
+        if size > max_bytes + max_bytes // 2:
             tail = await self._s.redis.getrange(key, size - max_bytes, -1)
             await self._s.redis.set(key, tail, keepttl=True)

@@ -62,6 +62,8 @@ class NewJob:
             self.max_attempts,
             "flaky_retries",
             p.flaky_retries,
+            "app_url",
+            str(p.app_url) if p.app_url else "",
         ]
 
 
@@ -100,7 +102,8 @@ class JobStore:
                         max_attempts=job.max_attempts,
                         created_at=now,
                         updated_at=now,
-                        **p.model_dump(exclude={"max_attempts"}),
+                        app_url=str(p.app_url) if p.app_url else None,
+                        **p.model_dump(exclude={"max_attempts", "app_url"}),
                     )
                 )
             else:

@@ -43,6 +43,14 @@ TEMPLATES: dict[str, str] = {
     "idle": "idle:{}",
     # counters
     "stats": "stats",
+    # app builds registered per org and app version: hash
+    "app_build": "app:{}:build",
+    # BrowserStack: uploaded app per org and app version (JSON with the bs:// URL, expiring
+    # before BrowserStack deletes the app), the lock of the one worker uploading it, and the
+    # sessions running now (zset run token -> expiry) to keep within the plan's parallel limit
+    "bs_app": "bs:app:{}",
+    "bs_upload_lock": "bs:app:{}:lock",
+    "bs_sessions": "bs:sessions",
 }
 
 
@@ -113,6 +121,18 @@ class Keys:
 
     def stats(self) -> str:
         return self._name("stats")
+
+    def app_build(self, org_id: str, app_version_id: str) -> str:
+        return self._name("app_build", f"{org_id}|{app_version_id}")
+
+    def bs_app(self, org_id: str, app_version_id: str) -> str:
+        return self._name("bs_app", f"{org_id}|{app_version_id}")
+
+    def bs_upload_lock(self, org_id: str, app_version_id: str) -> str:
+        return self._name("bs_upload_lock", f"{org_id}|{app_version_id}")
+
+    def bs_sessions(self) -> str:
+        return self._name("bs_sessions")
 
 
 def lua_prelude_keys() -> str:

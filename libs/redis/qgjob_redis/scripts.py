@@ -32,6 +32,8 @@ SCRIPT_NAMES = (
     "cancel",
     "requeue",
     "heartbeat",
+    "slot",
+    "build",
 )
 
 

@@ -1,5 +1,6 @@
 """The contract between qgjob's services and its clients: one definition of each model."""
 
+from qgjob_schemas.builds import BUILD_SUFFIXES, AppBuild, Artifact
 from qgjob_schemas.dead_letters import DeadLetter
 from qgjob_schemas.enums import (
     TERMINAL_STATUSES,
@@ -15,14 +16,17 @@ from qgjob_schemas.events import JobEvent
 from qgjob_schemas.execution import RunJob
 from qgjob_schemas.fields import ID_PATTERN, Identifier, TestPath
 from qgjob_schemas.groups import JobGroup
-from qgjob_schemas.jobs import Job, JobPage, JobPayload, JobResult
+from qgjob_schemas.jobs import Job, JobPage, JobPayload, JobResult, TestCounts
 from qgjob_schemas.scheduling import OpenGroup, Snapshot, TargetLoad
 from qgjob_schemas.stats import Stats
 from qgjob_schemas.workers import Worker
 
 __all__ = [
+    "BUILD_SUFFIXES",
     "ID_PATTERN",
     "TERMINAL_STATUSES",
+    "AppBuild",
+    "Artifact",
     "DeadLetter",
     "Error",
     "ErrorBody",
@@ -44,6 +48,7 @@ __all__ = [
     "Stats",
     "Target",
     "TargetLoad",
+    "TestCounts",
     "TestPath",
     "Worker",
     "WorkerState",

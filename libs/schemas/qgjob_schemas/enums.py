@@ -66,6 +66,8 @@ class WorkerState(StrEnum):
     BUSY = "busy"
     DRAINING = "draining"
     LOST = "lost"
+    UNHEALTHY = "unhealthy"
+    """The device is not ready (offline, booting): the worker takes no work until it is."""
 
 
 class Outcome(StrEnum):

@@ -17,6 +17,7 @@ class RunJob:
     attempts: int
     max_attempts: int
     flaky_retries: int = 0
+    app_url: str = ""
 
     @classmethod
     def from_pairs(cls, flat: list[str]) -> RunJob:
@@ -33,4 +34,5 @@ class RunJob:
             attempts=int(d["attempts"] or 0),
             max_attempts=int(d["max_attempts"] or 1),
             flaky_retries=int(d["flaky_retries"] or 0),
+            app_url=d.get("app_url", ""),
         )

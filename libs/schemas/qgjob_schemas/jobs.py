@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
 from qgjob_schemas.enums import JobStatus, Outcome, Priority, Target
 from qgjob_schemas.fields import Identifier, TestPath
@@ -48,6 +48,22 @@ class JobPayload(BaseModel):
         le=FLAKY_RETRIES_LIMIT,
         description="Reruns of a failed test; a later pass is reported as flaky.",
     )
+    app_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="Where a worker downloads the app build when none is registered for "
+        "this app version (`POST /v1/apps/{app_version_id}`).",
+    )
+
+
+class TestCounts(BaseModel):
+    """Test counts from the report the test command wrote (JUnit XML or JSON)."""
+
+    __test__ = False  # not a pytest test class
+
+    total: int = 0
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
 
 
 class JobResult(BaseModel):
@@ -59,6 +75,14 @@ class JobResult(BaseModel):
     flaky: bool = False
     runs: int = 1
     log_tail: str = ""
+    retryable: bool = Field(
+        default=True,
+        description="For an `error`: whether another attempt may help. A configuration "
+        "error (credentials refused, a build no device can install) is not retried.",
+    )
+    counts: TestCounts | None = Field(
+        default=None, description="Test counts, when the test command wrote a report."
+    )
 
 
 class Job(BaseModel):
@@ -73,6 +97,7 @@ class Job(BaseModel):
     status: JobStatus
     max_attempts: int
     flaky_retries: int = 0
+    app_url: str | None = None
     attempts: int = 0
     created_at: datetime
     updated_at: datetime

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from qgjob_api.settings import ApiSettings
-from qgjob_redis import JobStore, Store
+from qgjob_redis import BuildStore, JobStore, Store
 
 
 def get_store(request: Request) -> Store:
@@ -25,6 +25,11 @@ def get_jobs(request: Request) -> JobStore:
     return jobs
 
 
+def get_builds(request: Request) -> BuildStore:
+    return BuildStore(get_store(request))
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 JobsDep = Annotated[JobStore, Depends(get_jobs)]
+BuildsDep = Annotated[BuildStore, Depends(get_builds)]

@@ -8,7 +8,7 @@ from enum import StrEnum
 import structlog
 
 from qgjob_schemas import JobResult, Outcome, RunJob
-from qgjob_worker.drivers import Driver, InfrastructureError, LogSink
+from qgjob_worker.drivers import ConfigurationError, Driver, DriverError, LogSink
 
 log = structlog.get_logger("qgjob.worker")
 TAIL_CHARS = 4000
@@ -93,7 +93,9 @@ class JobRunner:
         if task.cancelled():
             return self._stopped()
         exc = task.exception()
-        if isinstance(exc, InfrastructureError):
+        if isinstance(exc, ConfigurationError):
+            return _error(str(exc) or "configuration error", retryable=False)
+        if isinstance(exc, DriverError):
             return _error(str(exc) or "infrastructure error")
         if exc is not None:
             log.error("driver crashed", job_id=job.id, error=repr(exc))
@@ -108,5 +110,5 @@ class JobRunner:
         return None
 
 
-def _error(message: str) -> JobResult:
-    return JobResult(outcome=Outcome.ERROR, message=message)
+def _error(message: str, *, retryable: bool = True) -> JobResult:
+    return JobResult(outcome=Outcome.ERROR, message=message, retryable=retryable)

@@ -12,7 +12,7 @@ import structlog
 from qgjob_core.lifecycle import install_stop_handlers
 from qgjob_core.logging import configure
 from qgjob_redis import Store, StoreConfigError, require_shared_store
-from qgjob_worker.drivers import load_driver
+from qgjob_worker.drivers import ConfigurationError, find_factory, load_driver
 from qgjob_worker.service import Worker
 from qgjob_worker.settings import WorkerSettings
 
@@ -76,8 +76,16 @@ async def serve(settings: WorkerSettings) -> None:
     )
     worker_id = settings.resolved_id(socket.gethostname())
     try:
-        await Worker(settings, store, reader, load_driver(settings), worker_id).run(stop)
+        driver = load_driver(settings, store, worker_id)
+    except ConfigurationError as exc:
+        await reader.close()
+        await store.close()
+        structlog.get_logger().error("refusing to start", reason=str(exc))
+        sys.exit(2)
+    try:
+        await Worker(settings, store, reader, driver, worker_id).run(stop)
     finally:
+        await driver.aclose()
         await reader.close()
         await store.close()
 
@@ -90,8 +98,8 @@ def main(argv: list[str] | None = None) -> None:
     configure("worker", level=settings.log_level, fmt=settings.log_format)
     try:
         require_shared_store(settings.redis_url, "qgjob-worker")
-        load_driver(settings)
-    except (StoreConfigError, ValueError) as exc:
+        find_factory(settings.driver)
+    except (StoreConfigError, ConfigurationError) as exc:
         structlog.get_logger().error("refusing to start", reason=str(exc))
         sys.exit(2)
     asyncio.run(serve(settings))

@@ -9,15 +9,17 @@ import structlog
 
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
-from qgjob_redis import Entry, Lease, Store, WorkerStore
+from qgjob_redis import BuildStore, Entry, Lease, Store, WorkerStore
 from qgjob_schemas import JobResult, Outcome, RunJob, WorkerState
 from qgjob_worker.backoff import retry_delay
-from qgjob_worker.drivers import Driver, InfrastructureError
+from qgjob_worker.builds import BuildFetcher
+from qgjob_worker.drivers import ConfigurationError, Driver, DriverError, LocalBuild
 from qgjob_worker.execution import JobRunner, LogBuffer, StopReason
 from qgjob_worker.settings import WorkerSettings
 
 log = structlog.get_logger("qgjob.worker")
 RUNNABLE = ("scheduled", "running")
+HEALTH_TIMEOUT_S = 30.0
 
 
 class Worker:
@@ -35,6 +37,8 @@ class Worker:
         self.jobs = WorkerStore(store, worker_id, settings.target.value)
         self.reader = self.jobs.reader(reader_store, block_ms=settings.block_ms)
         self.runner = JobRunner(driver, run_timeout_s=settings.run_timeout_s)
+        self.builds = BuildFetcher(BuildStore(store), settings.build_cache_dir)
+        self.device_lost = False
         self.state = WorkerState.IDLE
         self._last_claim = 0.0
         self.groups_run = 0
@@ -58,7 +62,7 @@ class Worker:
         try:
             while not stop.is_set():
                 try:
-                    entry = await self._next_assignment()
+                    entry = await self._next_assignment(stop)
                     if entry is not None:
                         await self._run_group(entry, stop)
                     backoff.reset()
@@ -87,7 +91,9 @@ class Worker:
         if self.runner.stop_current(StopReason.SHUTDOWN):
             log.warning("drain grace period over: stopping the running test")
 
-    async def _next_assignment(self) -> Entry | None:
+    async def _next_assignment(self, stop: asyncio.Event) -> Entry | None:
+        if not await self._wait_until_healthy(stop):
+            return None
         now = time.monotonic()
         if now - self._last_claim >= self.settings.lease_ms / 4000:
             self._last_claim = now
@@ -101,6 +107,27 @@ class Worker:
         await self._beat(WorkerState.IDLE)
         entries = await self.reader.read()
         return entries[0] if entries else None
+
+    async def _wait_until_healthy(self, stop: asyncio.Event) -> bool:
+        """``True`` when the device is ready; otherwise wait a while, taking no work."""
+        if await self._device_ok():
+            return True
+        self.state = WorkerState.UNHEALTHY
+        await self._beat(WorkerState.UNHEALTHY)
+        await wait_or_stop(stop, self.settings.health_interval_s)
+        return False
+
+    async def _device_ok(self) -> bool:
+        """Ask the driver; a health check that fails or hangs means not ready."""
+        try:
+            ok = await asyncio.wait_for(self.driver.health(), HEALTH_TIMEOUT_S)
+        except Exception as exc:
+            log.warning("health check failed", error=repr(exc))
+            ok = False
+        if ok == self.device_lost:
+            log.warning("device ready again" if ok else "device not ready: taking no work")
+        self.device_lost = not ok
+        return ok
 
     # --- one group -------------------------------------------------------------------
 
@@ -125,15 +152,16 @@ class Worker:
             if pending and not installed:
                 installed = await self._install(lease, pending)
             for job in pending if installed else []:
-                if stop.is_set() or not lease.held():
+                if stop.is_set() or not lease.held() or self.device_lost:
                     break
                 await self._run_job(lease, job)
             if not lease.held():
                 log.warning("lease lost; another worker has the group")
                 return
-            if stop.is_set():
+            if stop.is_set() or self.device_lost:
                 await self.jobs.release(lease)
-                log.info("draining: released the rest of the group")
+                why = "draining" if stop.is_set() else "device lost"
+                log.info("released the rest of the group", reason=why)
                 return
             more = await self.jobs.close(lease)
             if more is None:
@@ -143,14 +171,15 @@ class Worker:
     async def _install(self, lease: Lease, pending: list[RunJob]) -> bool:
         started = time.monotonic()
         try:
-            installed = await asyncio.wait_for(
-                self.driver.install(lease.app_version_id), self.settings.install_timeout_s
-            )
-        except (InfrastructureError, TimeoutError, OSError) as exc:
+            installed = await self._prepare(lease, pending)
+        except (DriverError, TimeoutError, OSError) as exc:
             message = f"install of {lease.app_version_id} failed: {exc or 'timed out'}"
             log.warning("install failed", app_version_id=lease.app_version_id, error=message)
+            if not await self._device_ok():
+                return False  # the group goes back for another device
+            retryable = not isinstance(exc, ConfigurationError)
             for job in pending:
-                await self._fail(lease, job, message)
+                await self._fail(lease, job, message, retryable=retryable)
             return False
         seconds = time.monotonic() - started
         await self.jobs.record_install(lease, installed=installed, seconds=seconds)
@@ -162,10 +191,23 @@ class Worker:
         )
         return True
 
-    async def _fail(self, lease: Lease, job: RunJob, message: str) -> None:
+    async def _prepare(self, lease: Lease, pending: list[RunJob]) -> bool:
+        """Fetch the build when the driver needs its file, then install it."""
+        build = LocalBuild(lease.org_id, lease.app_version_id)
+        if self.driver.needs_build:
+            app_url = next((j.app_url for j in pending if j.app_url), "")
+            build = await asyncio.wait_for(
+                self.builds.fetch(lease.org_id, lease.app_version_id, app_url),
+                self.settings.build_download_timeout_s,
+            )
+        return await asyncio.wait_for(self.driver.prepare(build), self.settings.install_timeout_s)
+
+    async def _fail(
+        self, lease: Lease, job: RunJob, message: str, *, retryable: bool = True
+    ) -> None:
         started = await self.jobs.start(lease, job.id)
         if started.ok:
-            result = JobResult(outcome=Outcome.ERROR, message=message)
+            result = JobResult(outcome=Outcome.ERROR, message=message, retryable=retryable)
             await self.jobs.finish(lease, job.id, result, backoff_s=self._backoff(started.attempt))
 
     async def _run_job(self, lease: Lease, job: RunJob) -> None:
@@ -183,6 +225,8 @@ class Worker:
             job_log.warning("run abandoned: lease lost")
             return
         backoff = self._backoff(started.attempt) if result.outcome is Outcome.ERROR else 0.0
+        if result.outcome is Outcome.ERROR:
+            await self._device_ok()
         status = await self.jobs.finish(lease, job.id, result, backoff_s=backoff)
         job_log.info(
             "job finished",

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import SettingsConfigDict
 
 from qgjob_core.settings import StoreSettings
 from qgjob_schemas import Target
 
 
 class WorkerSettings(StoreSettings):
+    model_config = SettingsConfigDict(env_prefix="QGJOB_", extra="ignore", populate_by_name=True)
+
     target: Target = Target.EMULATOR
     """Which assignment stream this worker reads."""
     worker_id: str = ""
@@ -41,6 +46,46 @@ class WorkerSettings(StoreSettings):
     """Share of runs that fail with an injected infrastructure error."""
     sim_install_error_rate: float = Field(default=0.0, ge=0, le=1)
     sim_seed: int = 0
+    # health
+    health_interval_s: float = Field(default=5.0, gt=0)
+    """How often a worker whose device is not ready checks it again (it takes no work)."""
+    # app builds and artifacts
+    build_cache_dir: Path = Path("qgjob-data/build-cache")
+    """Where the worker keeps the app builds it downloaded (each once, checksum verified)."""
+    build_download_timeout_s: float = Field(default=600.0, gt=0)
+    artifact_dir: Path = Path("qgjob-data/artifacts")
+    """Per-job logs and output files (a volume shared with the API on several hosts)."""
+    # the test command (adb and browserstack drivers)
+    test_command: str = "npx appwright test {test_path} --project {project}"
+    """The test command, split into arguments before the placeholders are filled in."""
+    test_workdir: Path = Path(".")
+    """Checkout of the team's test repository; the test command runs there."""
+    test_project: str = ""
+    """``{project}`` of the test command; the worker's target when empty."""
+    kill_grace_s: float = Field(default=5.0, ge=0)
+    """On timeout or cancel, how long the test command has after SIGTERM before SIGKILL."""
+    # adb driver
+    adb_serial: str = ""
+    """The device or emulator this worker owns (``adb devices`` lists serials)."""
+    adb_path: str = "adb"
+    adb_package: str = ""
+    """Android package of the app, when its builds are registered without one."""
+    adb_timeout_s: float = Field(default=60.0, gt=0)
+    """Timeout of a quick adb command (state, dumpsys, uninstall)."""
+    # browserstack driver
+    browserstack_api_url: str = "https://api-cloud.browserstack.com"
+    browserstack_username: str = Field(
+        default="",
+        validation_alias=AliasChoices("BROWSERSTACK_USERNAME", "QGJOB_BROWSERSTACK_USERNAME"),
+    )
+    browserstack_access_key: str = Field(
+        default="",
+        validation_alias=AliasChoices("BROWSERSTACK_ACCESS_KEY", "QGJOB_BROWSERSTACK_ACCESS_KEY"),
+    )
+    browserstack_app_ttl_s: int = Field(default=29 * 24 * 3600, ge=60)
+    """How long an uploaded app is reused; BrowserStack deletes apps after 30 days."""
+    browserstack_queue_timeout_s: float = Field(default=600.0, gt=0)
+    """How long a test waits for a free parallel session before it is retried later."""
 
     def resolved_id(self, host: str) -> str:
         return self.worker_id or f"{self.target.value}-{host}"

@@ -4,9 +4,11 @@
 -- dead and appended to the dead-letter stream.
 -- ARGV[2]: group id, [3]: epoch, [4]: job id, [5]: worker id, [6]: outcome
 -- (passed|failed|error|cancelled), [7]: result JSON, [8]: error message, [9]: backoff s,
--- [10]: log tail. Returns {'ok', new status} or {'fenced', status}.
+-- [10]: log tail, [11]: '1' when the error is final (not retryable: dead at once).
+-- Returns {'ok', new status} or {'fenced', status}.
 local gid, epoch, jid, wid, outcome = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local result, err, backoff, tail = ARGV[7], ARGV[8], tonumber(ARGV[9]), ARGV[10]
+local final = ARGV[11] == '1'
 local jkey = K.job(jid)
 local j = redis.call('HMGET', jkey, 'status', 'group_id', 'lease', 'attempts', 'max_attempts',
   'org_id', 'target')
@@ -21,7 +23,7 @@ local extra = { 'group', gid, 'worker', wid, 'attempt', attempts }
 local new = outcome
 redis.call('SREM', K.group_cancel(gid), jid)
 if outcome == 'error' then
-  if attempts < maxa then
+  if attempts < maxa and not final then
     extra[#extra + 1] = 'message'
     extra[#extra + 1] = err
     transition(jkey, jid, org, target, 'running', 'error', ts,
@@ -30,7 +32,8 @@ if outcome == 'error' then
     redis.call('HINCRBY', K.stats, 'retries', 1)
   else
     redis.call('HSET', jkey, 'result', result)
-    to_dead(jkey, jid, org, target, 'running', ts, 'attempts_exhausted', attempts, err, tail)
+    local reason = final and 'not_retryable' or 'attempts_exhausted'
+    to_dead(jkey, jid, org, target, 'running', ts, reason, attempts, err, tail)
     new = 'dead'
   end
 else

@@ -21,7 +21,8 @@ import time
 from collections import OrderedDict
 
 from qgjob_schemas import JobResult, Outcome, RunJob
-from qgjob_worker.drivers.base import InfrastructureError, LogSink
+from qgjob_worker.drivers.base import InfrastructureError, LocalBuild, LogSink
+from qgjob_worker.drivers.registry import DriverContext
 
 
 def _draw(*parts: object) -> float:
@@ -31,6 +32,7 @@ def _draw(*parts: object) -> float:
 
 class SimulatedDriver:
     name = "simulated"
+    needs_build = False
 
     def __init__(
         self,
@@ -52,7 +54,8 @@ class SimulatedDriver:
         self._runs: dict[str, int] = {}
         self._installs = 0
 
-    async def install(self, app_version_id: str) -> bool:
+    async def prepare(self, build: LocalBuild) -> bool:
+        app_version_id = build.app_version_id
         if app_version_id in self._installed:
             self._installed.move_to_end(app_version_id)
             return False
@@ -98,3 +101,18 @@ class SimulatedDriver:
 
     def installed_versions(self) -> list[str]:
         return list(reversed(self._installed))
+
+    async def aclose(self) -> None:
+        return None
+
+
+def create(ctx: DriverContext) -> SimulatedDriver:
+    s = ctx.settings
+    return SimulatedDriver(
+        install_ms=s.sim_install_ms,
+        test_ms=s.sim_test_ms,
+        error_rate=s.sim_error_rate,
+        install_error_rate=s.sim_install_error_rate,
+        seed=s.sim_seed,
+        cache_size=s.app_cache_size,
+    )

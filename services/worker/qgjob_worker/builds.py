@@ -1,0 +1,151 @@
+"""Getting an app version's build onto this worker: downloaded once, checksum verified, cached.
+
+The build comes from its registration (``POST /v1/apps/{app_version_id}``: an ``https://``
+URL, or a ``file://`` URL in the build store for an uploaded file) or, when none is
+registered, from the ``app_url`` a job carries. A build that is missing, cannot be
+downloaded or fails its checksum is an infrastructure error (retried: it may be registered
+or repaired meanwhile).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+import httpx
+
+from qgjob_redis import BuildStore
+from qgjob_schemas import BUILD_SUFFIXES
+from qgjob_worker.drivers.base import InfrastructureError, LocalBuild
+
+ZIP_MAGIC = b"PK\x03\x04"
+""".apk, .aab and .ipa files are zip archives."""
+CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BuildSource:
+    url: str
+    sha256: str
+    filename: str
+    package: str | None = None
+
+
+def _name_from_url(url: str) -> str:
+    name = PurePosixPath(unquote(urlsplit(url).path)).name
+    return name if name.lower().endswith(BUILD_SUFFIXES) else "app.apk"
+
+
+class BuildFetcher:
+    def __init__(self, builds: BuildStore, cache_dir: Path, *, timeout_s: float = 600.0) -> None:
+        self.builds = builds
+        self.cache_dir = Path(cache_dir).absolute()
+        self.timeout_s = timeout_s
+        self._locks: dict[Path, asyncio.Lock] = {}
+
+    async def fetch(self, org_id: str, app_version_id: str, app_url: str = "") -> LocalBuild:
+        """The build as a local file; raises :class:`InfrastructureError` when there is none
+        or it is corrupt."""
+        source = await self._source(org_id, app_version_id, app_url)
+        folder = source.sha256 or "url-" + hashlib.sha256(source.url.encode()).hexdigest()[:16]
+        path = self.cache_dir / org_id / app_version_id / folder / source.filename
+        lock = self._locks.setdefault(path, asyncio.Lock())
+        async with lock:
+            if not path.is_file():
+                await self._download(source, path, app_version_id)
+        return LocalBuild(
+            org_id=org_id,
+            app_version_id=app_version_id,
+            path=path,
+            sha256=source.sha256,
+            package=source.package,
+        )
+
+    async def _source(self, org_id: str, app_version_id: str, app_url: str) -> BuildSource:
+        build = await self.builds.get(org_id, app_version_id)
+        if build is not None:
+            return BuildSource(build.source, build.sha256, build.filename, build.package)
+        if app_url:
+            return BuildSource(app_url, "", _name_from_url(app_url))
+        raise InfrastructureError(
+            f"no build of app version {app_version_id} for org {org_id}: register one with "
+            "`qgjob app upload` (POST /v1/apps/{app_version_id}) or submit jobs with app_url"
+        )
+
+    async def _download(self, source: BuildSource, path: Path, version: str) -> None:
+        tmp = await asyncio.to_thread(_temp_beside, path)
+        try:
+            digest = await self._copy(source.url, tmp, version)
+            await asyncio.to_thread(_keep_verified, tmp, path, digest, source.sha256, version)
+        finally:
+            await asyncio.to_thread(tmp.unlink, missing_ok=True)
+
+    async def _copy(self, url: str, dest: Path, version: str) -> str:
+        scheme = urlsplit(url).scheme
+        if scheme == "file":
+            return await asyncio.to_thread(_copy_file, Path(unquote(urlsplit(url).path)), dest)
+        if scheme in ("http", "https"):
+            return await self._http_copy(url, dest, version)
+        raise InfrastructureError(f"build of {version}: cannot fetch {url!r} (unknown scheme)")
+
+    async def _http_copy(self, url: str, dest: Path, version: str) -> str:
+        sha = hashlib.sha256()
+        try:
+            async with (
+                httpx.AsyncClient(timeout=self.timeout_s, follow_redirects=True) as client,
+                client.stream("GET", url) as response,
+            ):
+                if response.status_code != 200:
+                    raise InfrastructureError(
+                        f"build of {version} is missing: GET {url} answered {response.status_code}"
+                    )
+                with dest.open("wb") as fh:
+                    async for chunk in response.aiter_bytes(CHUNK):
+                        sha.update(chunk)
+                        fh.write(chunk)
+        except httpx.HTTPError as exc:
+            raise InfrastructureError(
+                f"build of {version}: download from {url} failed: {exc}"
+            ) from None
+        return sha.hexdigest()
+
+
+def _copy_file(src: Path, dest: Path) -> str:
+    sha = hashlib.sha256()
+    try:
+        with src.open("rb") as fin, dest.open("wb") as fout:
+            while chunk := fin.read(CHUNK):
+                sha.update(chunk)
+                fout.write(chunk)
+    except FileNotFoundError:
+        raise InfrastructureError(f"build file {src} is missing from the build store") from None
+    return sha.hexdigest()
+
+
+def _temp_beside(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".download-")
+    os.close(fd)
+    return Path(name)
+
+
+def _keep_verified(tmp: Path, path: Path, digest: str, expected: str, version: str) -> None:
+    """Move the download into the cache, once it proved to be the build."""
+    _verify(tmp, digest, expected, version)
+    tmp.replace(path)
+
+
+def _verify(path: Path, digest: str, expected: str, version: str) -> None:
+    if expected and digest != expected.lower():
+        raise InfrastructureError(
+            f"build of {version} is corrupt: sha256 {digest}, registered {expected}"
+        )
+    with path.open("rb") as fh:
+        head = fh.read(len(ZIP_MAGIC))
+    if head != ZIP_MAGIC:
+        raise InfrastructureError(f"build of {version} is corrupt: not an .apk/.aab/.ipa archive")
