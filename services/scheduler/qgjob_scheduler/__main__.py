@@ -1,3 +1,10 @@
-from qgjob_scheduler.main import main
+"""``python -m qgjob_scheduler`` and the ``qgjob-scheduler`` command."""
 
-main()
+from qgjob_core.lifecycle import exit_cleanly_until_ready
+
+exit_cleanly_until_ready()
+
+from qgjob_scheduler.main import main  # noqa: E402  (after the signal guard: imports take a while)
+
+if __name__ == "__main__":
+    main()
