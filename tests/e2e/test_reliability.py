@@ -50,17 +50,21 @@ def test_sigterm_finishes_the_running_test_and_hands_the_rest_over(platform: Pla
     first = platform.start_worker("emulator", 1, slow)
     platform.wait_for_workers(["emulator-1"])
     with httpx.Client(base_url=platform.api_url, timeout=10) as client:
-        ids = submit(client, ["tests/a.spec.js", "tests/b.spec.js", "tests/c.spec.js"])
-        wait_jobs(client, ids[:1], {"running"})
+        ids = submit(client, [f"tests/t{i}.spec.js" for i in range(6)])
+        wait_jobs(client, ids[:1], {"running", "passed"})
         platform.start_worker("emulator", 2, slow)
         platform.wait_for_workers(["emulator-2"])
+        running = [j for j in (job(client, i) for i in ids) if j["status"] == "running"]
+        assert len(running) == 1, "emulator-1 runs one test at a time"
         first.signal(signal.SIGTERM)
         assert first.proc is not None
         assert first.proc.wait(20) == 0
         # far sooner than the 60 s lease: the group was released, not taken over by expiry
-        jobs = wait_jobs(client, ids, {"passed"}, timeout=20)
-    assert jobs[0]["worker_id"] == "emulator-1"  # the running test was allowed to finish
-    assert {j["worker_id"] for j in jobs[1:]} == {"emulator-2"}
+        jobs = wait_jobs(client, ids, {"passed"}, timeout=30)
+    order = [j["id"] for j in jobs]
+    cut = order.index(running[0]["id"])
+    assert jobs[cut]["worker_id"] == "emulator-1"  # the running test was allowed to finish
+    assert {j["worker_id"] for j in jobs[cut + 1 :]} == {"emulator-2"}  # the rest handed over
     assert all(j["attempts"] == 1 for j in jobs)
 
 
