@@ -77,7 +77,11 @@ class Pipeline:
             **{**FAST_WORKER, **overrides},
         )
         worker = Worker(
-            settings, self.store, self._open(settings.block_ms), load_driver(settings), worker_id
+            settings,
+            self.store,
+            self._open(settings.block_ms),
+            load_driver(settings, self.store, worker_id),
+            worker_id,
         )
         self.tasks.append(asyncio.create_task(worker.run(stop or self.stop)))
         self.workers[worker_id] = worker
