@@ -32,6 +32,7 @@ SCRIPT_NAMES = (
     "cancel",
     "requeue",
     "heartbeat",
+    "ratelimit",
 )
 
 

@@ -1,5 +1,6 @@
 """The contract between qgjob's services and its clients: one definition of each model."""
 
+from qgjob_schemas.auth import TokenCreate, TokenCreated, TokenInfo
 from qgjob_schemas.dead_letters import DeadLetter
 from qgjob_schemas.enums import (
     TERMINAL_STATUSES,
@@ -14,19 +15,24 @@ from qgjob_schemas.errors import Error, ErrorBody, ErrorDetail
 from qgjob_schemas.events import JobEvent
 from qgjob_schemas.execution import RunJob
 from qgjob_schemas.fields import ID_PATTERN, Identifier, TestPath
-from qgjob_schemas.groups import JobGroup
+from qgjob_schemas.groups import GroupDetail, GroupJob, GroupPage, JobGroup
 from qgjob_schemas.jobs import Job, JobPage, JobPayload, JobResult
 from qgjob_schemas.scheduling import OpenGroup, Snapshot, TargetLoad
-from qgjob_schemas.stats import Stats
+from qgjob_schemas.stats import QueueStats, Stats
+from qgjob_schemas.suites import SUITE_MAX_JOBS, Suite, SuitePayload
 from qgjob_schemas.workers import Worker
 
 __all__ = [
     "ID_PATTERN",
+    "SUITE_MAX_JOBS",
     "TERMINAL_STATUSES",
     "DeadLetter",
     "Error",
     "ErrorBody",
     "ErrorDetail",
+    "GroupDetail",
+    "GroupJob",
+    "GroupPage",
     "GroupState",
     "Identifier",
     "Job",
@@ -39,12 +45,18 @@ __all__ = [
     "OpenGroup",
     "Outcome",
     "Priority",
+    "QueueStats",
     "RunJob",
     "Snapshot",
     "Stats",
+    "Suite",
+    "SuitePayload",
     "Target",
     "TargetLoad",
     "TestPath",
+    "TokenCreate",
+    "TokenCreated",
+    "TokenInfo",
     "Worker",
     "WorkerState",
 ]

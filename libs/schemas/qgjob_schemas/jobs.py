@@ -31,7 +31,11 @@ class JobPayload(BaseModel):
         },
     )
 
-    org_id: Identifier = Field(description="Organisation that owns the job.")
+    org_id: Identifier | None = Field(
+        default=None,
+        description="Organisation that owns the job. Taken from the API token when omitted; "
+        "must be the token's organisation when given.",
+    )
     app_version_id: Identifier = Field(description="Build of the app the test runs against.")
     test_path: TestPath = Field(description="Test file, relative to the test repository.")
     priority: Priority = Priority.NORMAL
@@ -64,6 +68,27 @@ class JobResult(BaseModel):
 class Job(BaseModel):
     """A job record as the API reports it."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "01JDY4T6M3Q9W8K7R2N5P1X0AB",
+                    "org_id": "qualgent",
+                    "app_version_id": "xyz123",
+                    "test_path": "tests/onboarding.spec.js",
+                    "priority": "normal",
+                    "target": "emulator",
+                    "status": "queued",
+                    "max_attempts": 3,
+                    "flaky_retries": 0,
+                    "attempts": 0,
+                    "created_at": "2026-11-28T12:00:00Z",
+                    "updated_at": "2026-11-28T12:00:00Z",
+                }
+            ]
+        }
+    )
+
     id: str
     org_id: str
     app_version_id: str
@@ -80,6 +105,7 @@ class Job(BaseModel):
     finished_at: datetime | None = None
     worker_id: str | None = None
     group_id: str | None = None
+    suite_id: str | None = None
     result: JobResult | None = None
     error: str | None = None
     cancel_requested: bool = False

@@ -26,7 +26,11 @@ for i = 3, #ARGV, 2 do
       gid = false
     end
     if not gid then
-      gid = 'g' .. redis.call('INCR', K.group_seq)
+      local seq = redis.call('INCR', K.group_seq)
+      gid = 'g' .. seq
+      redis.call('ZADD', K.groups_all, seq, gid)
+      redis.call('ZADD', K.groups_org(org), seq, gid)
+      redis.call('HINCRBY', K.stats_org(org), 'groups_formed', 1)
       redis.call('HSET', K.group(gid), 'id', gid, 'org_id', org, 'app_version_id', app,
         'target', target, 'state', 'open', 'size', 0, 'priority', prio, 'created_at', ts,
         'epoch', 0)
