@@ -3,7 +3,7 @@
 from qgjob_redis.auth import TokenStore
 from qgjob_redis.connection import StoreConfigError, connect, is_memory, require_shared_store
 from qgjob_redis.consumer import Entry, StreamReader, ensure_group
-from qgjob_redis.events import EventLog, parse_id
+from qgjob_redis.events import EventLog, parse_id, valid_stream_id
 from qgjob_redis.execution import Lease, Started, WorkerStore
 from qgjob_redis.groups import GroupStore
 from qgjob_redis.idempotency import Claim, IdempotencyConflictError, IdempotencyStore
@@ -58,4 +58,5 @@ __all__ = [
     "is_memory",
     "parse_id",
     "require_shared_store",
+    "valid_stream_id",
 ]

@@ -14,6 +14,18 @@ def parse_id(entry_id: str) -> StreamId:
     return int(ms), int(seq or 0)
 
 
+MAX_ID_PART = 2**64 - 1
+
+
+def valid_stream_id(entry_id: str) -> bool:
+    """Whether ``entry_id`` is ``<ms>-<seq>`` (or ``<ms>``) with parts Redis accepts."""
+    try:
+        ms, seq = parse_id(entry_id)
+    except ValueError:
+        return False
+    return 0 <= ms <= MAX_ID_PART and 0 <= seq <= MAX_ID_PART
+
+
 class EventLog:
     def __init__(self, store: Store) -> None:
         self._r = store.redis

@@ -11,8 +11,9 @@ import orjson
 
 from qgjob_redis.codec import dead_letter_from_entry, job_from_hash, ts
 from qgjob_redis.ids import new_id
+from qgjob_redis.stats import StatsStore
 from qgjob_redis.store import Store
-from qgjob_schemas import DeadLetter, Job, JobPage, JobPayload, JobStatus
+from qgjob_schemas import DeadLetter, Job, JobPage, JobPayload, JobStatus, Stats
 
 LIST_SCAN_LIMIT = 5000
 """Index entries one list call looks at before it returns a page (maybe short) and a cursor."""
@@ -209,6 +210,11 @@ class JobStore:
                 return JobPage(items=items, next_cursor=None)
         return JobPage(items=items, next_cursor=last)
 
+    async def log(self, job_id: str) -> str:
+        """What the driver captured for the job ('' when nothing yet)."""
+        text: str | None = await self._r.get(self._k.job_log(job_id))  # type: ignore[assignment]
+        return text or ""
+
     async def cancel(self, job_id: str) -> CancelOutcome:
         outcome, _ = await self._s.scripts.run("cancel", job_id)
         return CancelOutcome(outcome)
@@ -216,6 +222,10 @@ class JobStore:
     async def requeue(self, job_id: str) -> RequeueOutcome:
         outcome, _ = await self._s.scripts.run("requeue", job_id)
         return RequeueOutcome(outcome)
+
+    async def stats(self, org_id: str | None = None) -> Stats:
+        """The counters (see :class:`qgjob_redis.stats.StatsStore` for every figure)."""
+        return await StatsStore(self._s).stats(org_id)
 
     async def dead_letters(
         self, *, org_id: str | None = None, limit: int = 50, before: str | None = None

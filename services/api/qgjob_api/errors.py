@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from qgjob_api.context import current_request_id
 from qgjob_core.retrying import STORE_ERRORS
 from qgjob_schemas import Error, ErrorBody, ErrorDetail
 
@@ -44,6 +45,16 @@ class ApiError(Exception):
         self.headers = headers
 
 
+def invalid(field: str, message: str) -> ApiError:
+    """A 422 for one field, like request validation gives."""
+    return ApiError(
+        422,
+        "validation_error",
+        f"invalid request: {field}: {message}",
+        details=[ErrorDetail(field=field, message=message)],
+    )
+
+
 def error_response(
     status: int,
     code: str,
@@ -51,7 +62,10 @@ def error_response(
     details: list[ErrorDetail] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    body = Error(error=ErrorBody(code=code, message=message, details=details or []))
+    body = Error(
+        error=ErrorBody(code=code, message=message, details=details or []),
+        request_id=current_request_id(),
+    )
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 
@@ -86,7 +100,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 406: "not_acceptable"}.get(
+            exc.status_code, "http_error"
+        )
         headers = dict(exc.headers) if exc.headers else None
         return error_response(exc.status_code, code, str(exc.detail), headers=headers)
 
@@ -108,14 +124,69 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal_error", "internal error; the request was logged")
 
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    422: {"model": Error, "description": "The request is invalid; `details` names each field."},
-    503: {
+def _error(description: str, example_code: str, example_message: str) -> dict[str, Any]:
+    example = {
+        "error": {"code": example_code, "message": example_message, "details": []},
+        "request_id": "9f0c2e6a4b1d4c3e8a7f6b5c4d3e2f10",
+    }
+    return {
         "model": Error,
-        "description": "The job store is unreachable; retry after `Retry-After`.",
-    },
+        "description": description,
+        "content": {"application/json": {"example": example}},
+    }
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _error(
+        "No bearer token, or an unknown or revoked one.", "unauthorized", "missing bearer token"
+    ),
+    413: _error(
+        "The request body is larger than the server accepts.",
+        "payload_too_large",
+        "the request body is larger than 4194304 bytes",
+    ),
+    422: _error(
+        "The request is invalid; `details` names each field.",
+        "validation_error",
+        "invalid request: test_path: must be relative to the test repository",
+    ),
+    429: _error(
+        "Too many requests from this organisation; retry after `Retry-After` seconds.",
+        "rate_limited",
+        "rate limit reached; retry in 1 s",
+    ),
+    500: _error("A bug; the request was logged.", "internal_error", "internal error"),
+    503: _error(
+        "The job store is unreachable; retry after `Retry-After`.",
+        "store_unavailable",
+        "the job store is unreachable; retry shortly",
+    ),
 }
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Error, "description": "No such job."}}
+FORBIDDEN: dict[int | str, dict[str, Any]] = {
+    403: _error(
+        "The token may not act for this organisation, or an operator token is needed.",
+        "forbidden",
+        "this token acts for org acme, not globex",
+    )
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: _error("No such resource (or not one of this organisation's).", "not_found", "not found")
+}
 CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: {"model": Error, "description": "The job's state does not allow this."}
+    409: _error("The job's state does not allow this.", "conflict", "job is already passed")
+}
+IDEMPOTENCY_CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: _error(
+        "This `Idempotency-Key` was used with another body.",
+        "idempotency_conflict",
+        "Idempotency-Key was used with another request body",
+    ),
+}
+QUOTA: dict[int | str, dict[str, Any]] = {
+    429: _error(
+        "Rate limited, or the organisation has as many unfinished jobs as it may "
+        "(`code` tells which); retry after `Retry-After`.",
+        "quota_exceeded",
+        "org acme has 10000 unfinished jobs; at most 10000 are allowed",
+    )
 }

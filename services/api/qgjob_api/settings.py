@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from qgjob_core.settings import StoreSettings
 
@@ -14,3 +14,20 @@ class ApiSettings(StoreSettings):
     max_attempts: int = Field(default=3, ge=1, le=20)
     """Attempts a job gets for infrastructure errors when it does not ask for a number."""
     list_limit_max: int = Field(default=500, ge=1)
+    admin_token: SecretStr | None = None
+    """Operator token (``Authorization: Bearer``): manages org tokens and sees every org.
+    ``qgjob-api`` refuses to start without one; without one the app runs open (no auth)."""
+    rate_limit_per_s: float = Field(default=50.0, ge=0)
+    """Requests per second each org may make on average (0: no limit)."""
+    rate_limit_burst: int = Field(default=200, ge=1)
+    """Requests an org may make at once before the rate applies."""
+    max_unfinished_per_org: int = Field(default=10_000, ge=0)
+    """Jobs an org may have queued or running at once (0: no cap)."""
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    """Largest request body accepted (413 beyond)."""
+    tls_cert_file: str | None = None
+    """PEM certificate (chain) to serve HTTPS with; needs ``QGJOB_TLS_KEY_FILE``."""
+    tls_key_file: str | None = None
+    """PEM private key of the certificate."""
+    sse_keepalive_s: float = Field(default=15.0, gt=0)
+    """How often an idle event stream sends a keep-alive comment."""

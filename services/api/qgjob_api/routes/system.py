@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from typing import Annotated
 
-from qgjob_api.deps import JobsDep, StoreDep
-from qgjob_api.errors import ERROR_RESPONSES, error_response
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from qgjob_api.auth import PrincipalDep
+from qgjob_api.deps import MetricsDep, StatsDep, StoreDep
+from qgjob_api.errors import ERROR_RESPONSES, FORBIDDEN, error_response
 from qgjob_core.retrying import STORE_ERRORS
-from qgjob_schemas import Error, Stats
+from qgjob_schemas import ID_PATTERN, Error, Stats
 
 router = APIRouter(tags=["system"])
 
@@ -23,6 +27,7 @@ async def health() -> dict[str, str]:
     "/readyz",
     operation_id="ready",
     summary="Readiness",
+    response_model=dict[str, str],
     responses={503: {"model": Error, "description": "The store is unreachable."}},
 )
 async def ready(store: StoreDep) -> JSONResponse:
@@ -40,8 +45,43 @@ async def ready(store: StoreDep) -> JSONResponse:
 
 
 @router.get(
-    "/v1/stats", operation_id="getStats", summary="Stats", tags=["stats"], responses=ERROR_RESPONSES
+    "/v1/stats",
+    operation_id="getStats",
+    summary="Stats",
+    tags=["stats"],
+    responses={**FORBIDDEN, **ERROR_RESPONSES},
 )
-async def stats(jobs: JobsDep) -> Stats:
-    """Jobs by status and target, groups formed, installs done and saved."""
-    return await jobs.stats()
+async def stats(
+    principal: PrincipalDep,
+    stats: StatsDep,
+    org_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+) -> Stats:
+    """Jobs by status and target, installs done and saved, groups formed, retries, dead
+    letters, jobs per minute and queue waits — of the token's org. An operator gets every
+    org's figures (or ``org_id``'s) and also the streams (queue depth, lag) and workers."""
+    return await stats.stats(principal.scope(org_id), operator=principal.admin)
+
+
+@router.get(
+    "/metrics",
+    operation_id="metrics",
+    summary="Prometheus metrics",
+    response_class=PlainTextResponse,
+    responses={
+        200: {
+            "description": "Prometheus text exposition format.",
+            "content": {
+                "text/plain": {
+                    "schema": {"type": "string"},
+                    "example": 'qgjob_jobs{status="queued"} 3.0\n',
+                }
+            },
+        },
+        503: ERROR_RESPONSES[503],
+    },
+)
+async def metrics(stats: StatsDep, metrics: MetricsDep) -> PlainTextResponse:
+    """Request latency by route, jobs by status, queue depth and lag per stream, installs,
+    retries, dead letters, workers by state. Not authenticated (scrape from inside)."""
+    metrics.store.snapshot = await stats.stats(None, operator=True)
+    return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,97 @@
+"""Server-sent events: one client's stream of job events, from its cursor on.
+
+Frames: ``id: <stream id>`` + ``data: <JobEvent JSON>`` per event (so ``Last-Event-ID``
+resumes after it), an optional first ``event: snapshot`` frame with the current state, and a
+``: keep-alive`` comment when nothing happened for a while.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+
+from qgjob_api.events_hub import EventHub
+from qgjob_redis import EventLog
+from qgjob_redis.codec import event_from_entry
+from qgjob_redis.consumer import Entry
+from qgjob_schemas import JobEvent
+
+CATCH_UP_PAGE = 500
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events a client gets: of one org (``None``: all), one job, one suite."""
+
+    org_id: str | None = None
+    job_id: str | None = None
+    suite_id: str | None = None
+
+    def match(self, fields: dict[str, str]) -> bool:
+        if self.org_id is not None and fields.get("org") != self.org_id:
+            return False
+        if self.job_id is not None and fields.get("job") != self.job_id:
+            return False
+        return self.suite_id is None or fields.get("suite") == self.suite_id
+
+
+def frame(event: JobEvent) -> str:
+    return f"id: {event.id}\ndata: {event.model_dump_json(exclude_none=True)}\n\n"
+
+
+def snapshot_frame(data_json: str) -> str:
+    return f"event: snapshot\ndata: {data_json}\n\n"
+
+
+@dataclass
+class EventStream:
+    hub: EventHub
+    log: EventLog
+    where: EventFilter
+    keepalive_s: float
+    done: Callable[[JobEvent], Awaitable[bool]] | None = None
+    """Called on each event sent; the stream ends when it answers ``True``."""
+
+    async def run(self, cursor: str | None, first: str | None = None) -> AsyncIterator[str]:
+        async with self.hub.listening():
+            if cursor is None:
+                cursor = await self.log.last_id()
+            yield "retry: 2000\n\n"
+            if first:
+                yield first
+            while True:
+                wake = self.hub.wake_event()
+                batch = self.hub.since(cursor)
+                if batch is None:
+                    batch = await self.log.after(cursor, CATCH_UP_PAGE)
+                if not batch:
+                    if not await _woken(wake, self.keepalive_s):
+                        yield ": keep-alive\n\n"
+                    continue
+                for entry in batch:
+                    cursor = entry[0]
+                    event = self._event(entry)
+                    if event is None:
+                        continue
+                    yield frame(event)
+                    if self.done is not None and await self.done(event):
+                        return
+
+    def _event(self, entry: Entry) -> JobEvent | None:
+        entry_id, fields = entry
+        if not self.where.match(fields):
+            return None
+        try:
+            return event_from_entry(entry_id, fields)
+        except (KeyError, ValueError):
+            return None
+
+
+async def _woken(event: asyncio.Event, seconds: float) -> bool:
+    try:
+        await asyncio.wait_for(event.wait(), seconds)
+    except TimeoutError:
+        return False
+    return True
