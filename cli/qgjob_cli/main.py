@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from qgjob_cli import exit_codes
+from qgjob_cli import admin, exit_codes
 from qgjob_cli.app import QgjobTyper
 from qgjob_cli.client import ApiClient, CliError
 from qgjob_cli.settings import CliSettings
@@ -34,7 +34,9 @@ JsonOut = Annotated[bool, typer.Option("--json", help="Print the API's JSON unch
 
 def _client(api_url: str | None) -> ApiClient:
     settings = CliSettings()
-    return ApiClient(api_url or settings.api_url, token=settings.token)
+    return ApiClient(
+        api_url or settings.api_url, token=settings.token, ca_bundle=settings.ca_bundle
+    )
 
 
 def _print_json(data: Any) -> None:
@@ -43,9 +45,12 @@ def _print_json(data: Any) -> None:
 
 @app.command()
 def submit(
-    org_id: Annotated[str, typer.Option("--org-id", help="Organisation that owns the job.")],
     app_version_id: Annotated[str, typer.Option("--app-version-id", help="App build to test.")],
     test: Annotated[str, typer.Option("--test", help="Test file, relative to the test repo.")],
+    org_id: Annotated[
+        str | None,
+        typer.Option("--org-id", help="Organisation that owns the job [default: the token's]."),
+    ] = None,
     target: Annotated[str, typer.Option(help="emulator, device or browserstack.")] = "emulator",
     priority: Annotated[str, typer.Option(help="low, normal, high or urgent.")] = "normal",
     api_url: ApiUrl = None,
@@ -53,7 +58,7 @@ def submit(
 ) -> None:
     """Submit one test job; prints its id."""
     payload = {
-        "org_id": org_id,
+        **({"org_id": org_id} if org_id else {}),
         "app_version_id": app_version_id,
         "test_path": test,
         "target": target,
@@ -112,6 +117,9 @@ def up(
     asyncio.run(
         run_up(UpOptions(host=host, port=port, redis_url=redis_url, workers_per_target=workers))
     )
+
+
+app.add_typer(admin.app)
 
 
 def main() -> None:

@@ -24,3 +24,5 @@ class SchedulerSettings(StoreSettings):
     claim_idle_ms: int = Field(default=15000, ge=100)
     """Submissions another scheduler read but left unacked this long are taken over."""
     promote_batch: int = Field(default=500, ge=1)
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    """Serve Prometheus metrics on this port (0: off)."""

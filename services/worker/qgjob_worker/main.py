@@ -11,8 +11,10 @@ import structlog
 
 from qgjob_core.lifecycle import install_stop_handlers
 from qgjob_core.logging import configure
-from qgjob_redis import Store, StoreConfigError, require_shared_store
+from qgjob_core.metrics import refresh_until, serve_metrics
+from qgjob_redis import StatsStore, Store, StoreConfigError, require_shared_store
 from qgjob_worker.drivers import load_driver
+from qgjob_worker.metrics import MeteredDriver, WorkerMetrics
 from qgjob_worker.service import Worker
 from qgjob_worker.settings import WorkerSettings
 
@@ -75,8 +77,14 @@ async def serve(settings: WorkerSettings) -> None:
         block_ms=settings.block_ms,
     )
     worker_id = settings.resolved_id(socket.gethostname())
+    metrics = WorkerMetrics()
+    driver = MeteredDriver(load_driver(settings), metrics)
+    tasks = []
+    if settings.metrics_port:
+        serve_metrics(metrics.registry, settings.metrics_port)
+        tasks.append(refresh_until(stop, metrics.store, StatsStore(store).stats))
     try:
-        await Worker(settings, store, reader, load_driver(settings), worker_id).run(stop)
+        await asyncio.gather(Worker(settings, store, reader, driver, worker_id).run(stop), *tasks)
     finally:
         await reader.close()
         await store.close()

@@ -43,6 +43,8 @@ class WorkerSettings(StoreSettings):
     """Share of runs that fail with an injected infrastructure error."""
     sim_install_error_rate: float = Field(default=0.0, ge=0, le=1)
     sim_seed: int = 0
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    """Serve Prometheus metrics on this port (0: off)."""
 
     def resolved_id(self, host: str) -> str:
         return self.worker_id or f"{self.target.value}-{host}"
