@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import structlog
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qgjob_api.context import REQUEST_ID_HEADER, new_request_id, request_id_var
@@ -15,10 +16,6 @@ from qgjob_api.errors import error_response
 from qgjob_api.metrics import ApiMetrics
 
 log = structlog.get_logger("qgjob.api")
-
-
-class BodyTooLargeError(Exception):
-    pass
 
 
 class RequestContext:
@@ -73,14 +70,11 @@ class RequestContext:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_body_bytes:
-                raise BodyTooLargeError
+                raise HTTPException(413, self._too_large_message())
             return message
 
         try:
             await self.app(scope, limited, send)
-        except BodyTooLargeError:
-            if not status["sent"]:
-                await self._too_large(scope, receive, send)
         except Exception:
             log.exception("unhandled error", method=scope["method"], path=scope["path"])
             if not status["sent"]:
@@ -91,12 +85,12 @@ class RequestContext:
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = error_response(
-            413,
-            "payload_too_large",
-            f"the request body is larger than {self.max_body_bytes} bytes",
-            headers={"Connection": "close"},
+            413, "payload_too_large", self._too_large_message(), headers={"Connection": "close"}
         )
         await response(scope, receive, send)
+
+    def _too_large_message(self) -> str:
+        return f"the request body is larger than {self.max_body_bytes} bytes"
 
     def _done(self, scope: Scope, status: int, seconds: float) -> None:
         route = scope.get("route")
