@@ -12,9 +12,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 from qgjob_api.events_hub import EventHub
-from qgjob_redis import EventLog
+from qgjob_redis import EventLog, parse_id
 from qgjob_redis.codec import event_from_entry
 from qgjob_redis.consumer import Entry
+from qgjob_redis.events import StreamId
 from qgjob_schemas import JobEvent
 
 CATCH_UP_PAGE = 500
@@ -52,7 +53,8 @@ class EventStream:
     where: EventFilter
     keepalive_s: float
     done: Callable[[JobEvent], Awaitable[bool]] | None = None
-    """Called on each event sent; the stream ends when it answers ``True``."""
+    """Called on each event sent; once it answers ``True`` the stream sends what is already
+    in the store (events of the same change may follow) and ends."""
 
     async def run(self, cursor: str | None, first: str | None = None) -> AsyncIterator[str]:
         async with self.hub.listening():
@@ -61,12 +63,17 @@ class EventStream:
             yield "retry: 2000\n\n"
             if first:
                 yield first
+            end: StreamId | None = None
             while True:
+                if end is not None and parse_id(cursor) >= end:
+                    return
                 wake = self.hub.wake_event()
-                batch = self.hub.since(cursor)
+                batch = None if end is not None else self.hub.since(cursor)
                 if batch is None:
                     batch = await self.log.after(cursor, CATCH_UP_PAGE)
                 if not batch:
+                    if end is not None:
+                        return
                     if not await _woken(wake, self.keepalive_s):
                         yield ": keep-alive\n\n"
                     continue
@@ -76,8 +83,8 @@ class EventStream:
                     if event is None:
                         continue
                     yield frame(event)
-                    if self.done is not None and await self.done(event):
-                        return
+                    if end is None and self.done is not None and await self.done(event):
+                        end = parse_id(await self.log.last_id())
 
     def _event(self, entry: Entry) -> JobEvent | None:
         entry_id, fields = entry
