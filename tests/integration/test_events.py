@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 
 import httpx
 import pytest
@@ -14,6 +14,7 @@ from qgjob_redis import EventLog, Store, WorkerStore
 from tests.integration.helpers import dispatch_and_acquire, group_all, passed, submit
 from tests.support.api import ADMIN, job_body, org_token, secured, served
 from tests.support.sse import Frame, frames
+from tests.support.waiting import async_wait_until
 
 TIMEOUT = httpx.Timeout(10.0)
 
@@ -156,13 +157,16 @@ async def test_one_blocking_connection_serves_every_client(
     readies = [asyncio.Event() for _ in range(20)]
     tasks = [asyncio.create_task(listen(ready, done)) for ready in readies]
     await asyncio.gather(*(e.wait() for e in readies))
-    async with asyncio.timeout(5):
-        while await blocked_readers() != 1:
-            await asyncio.sleep(0.05)
-    assert await blocked_readers() == 1
+    assert await async_wait_until(
+        lambda: _equals(blocked_readers(), 1), timeout=5, what="one blocked reader"
+    )
     await live.post("/v1/jobs", json=job_body(), headers=acme)
     done.set()
     assert sum(await asyncio.gather(*tasks)) == 20
+
+
+async def _equals(value: Awaitable[int], expected: int) -> bool:
+    return await value == expected
 
 
 async def test_a_client_behind_the_window_catches_up_from_the_stream(store: Store) -> None:

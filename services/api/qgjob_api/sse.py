@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qgjob_api.events_hub import EventHub
 from qgjob_redis import EventLog, parse_id
@@ -55,36 +55,49 @@ class EventStream:
     done: Callable[[JobEvent], Awaitable[bool]] | None = None
     """Called on each event sent; once it answers ``True`` the stream sends what is already
     in the store (events of the same change may follow) and ends."""
+    _cursor: str = field(default="0-0", init=False)
+    _end: StreamId | None = field(default=None, init=False)
 
     async def run(self, cursor: str | None, first: str | None = None) -> AsyncIterator[str]:
         async with self.hub.listening():
-            if cursor is None:
-                cursor = await self.log.last_id()
+            self._cursor = cursor or await self.log.last_id()
             yield "retry: 2000\n\n"
             if first:
                 yield first
-            end: StreamId | None = None
-            while True:
-                if end is not None and parse_id(cursor) >= end:
-                    return
+            while not self._over():
                 wake = self.hub.wake_event()
-                batch = None if end is not None else self.hub.since(cursor)
-                if batch is None:
-                    batch = await self.log.after(cursor, CATCH_UP_PAGE)
-                if not batch:
-                    if end is not None:
-                        return
-                    if not await _woken(wake, self.keepalive_s):
-                        yield ": keep-alive\n\n"
-                    continue
-                for entry in batch:
-                    cursor = entry[0]
-                    event = self._event(entry)
-                    if event is None:
-                        continue
-                    yield frame(event)
-                    if end is None and self.done is not None and await self.done(event):
-                        end = parse_id(await self.log.last_id())
+                batch = await self._batch()
+                if batch:
+                    async for text in self._frames(batch):
+                        yield text
+                elif self._finishing():
+                    return
+                elif not await _woken(wake, self.keepalive_s):
+                    yield ": keep-alive\n\n"
+
+    def _finishing(self) -> bool:
+        return self._end is not None
+
+    def _over(self) -> bool:
+        return self._end is not None and parse_id(self._cursor) >= self._end
+
+    async def _batch(self) -> list[Entry]:
+        """Newer events: from the hub's window while it covers them, else from the stream
+        (and always from the stream once finishing: the hub may not have read them yet)."""
+        batch = None if self._end is not None else self.hub.since(self._cursor)
+        if batch is None:
+            batch = await self.log.after(self._cursor, CATCH_UP_PAGE)
+        return batch
+
+    async def _frames(self, batch: list[Entry]) -> AsyncIterator[str]:
+        for entry in batch:
+            self._cursor = entry[0]
+            event = self._event(entry)
+            if event is None:
+                continue
+            yield frame(event)
+            if self._end is None and self.done is not None and await self.done(event):
+                self._end = parse_id(await self.log.last_id())
 
     def _event(self, entry: Entry) -> JobEvent | None:
         entry_id, fields = entry
