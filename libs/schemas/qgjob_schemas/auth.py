@@ -24,6 +24,19 @@ class TokenCreate(BaseModel):
 class TokenInfo(BaseModel):
     """A token as stored: never the secret itself."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "01JDY4T6M3Q9W8K7R2N5P1X0AB",
+                    "org_id": "qualgent",
+                    "name": "ci-pipeline",
+                    "created_at": "2026-11-28T12:00:00Z",
+                }
+            ]
+        }
+    )
+
     id: str
     org_id: str
     name: str = ""

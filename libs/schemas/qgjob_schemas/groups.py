@@ -4,13 +4,33 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from qgjob_schemas.enums import GroupState, JobStatus, Priority, Target
+
+GROUP_EXAMPLE: dict[str, JsonValue] = {
+    "id": "g42",
+    "org_id": "qualgent",
+    "app_version_id": "xyz123",
+    "target": "emulator",
+    "state": "done",
+    "priority": "normal",
+    "size": 2,
+    "created_at": "2026-11-28T12:00:00Z",
+    "dispatched_at": "2026-11-28T12:00:00.2Z",
+    "started_at": "2026-11-28T12:00:00.3Z",
+    "finished_at": "2026-11-28T12:00:41Z",
+    "worker_id": "emulator-1",
+    "installed": True,
+    "install_s": 31.2,
+    "takeovers": 0,
+}
 
 
 class JobGroup(BaseModel):
     """Jobs of one ``(org_id, app_version_id, target)`` that run after a single install."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [GROUP_EXAMPLE]})
 
     id: str
     org_id: str
@@ -49,6 +69,29 @@ class GroupJob(BaseModel):
 class GroupDetail(JobGroup):
     """A group with its jobs, the workers that ran them and its timings."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **GROUP_EXAMPLE,
+                    "job_ids": ["01JDY4T6M3Q9W8K7R2N5P1X0AB"],
+                    "jobs": [
+                        {
+                            "id": "01JDY4T6M3Q9W8K7R2N5P1X0AB",
+                            "test_path": "tests/onboarding.spec.js",
+                            "status": "passed",
+                            "worker_id": "emulator-1",
+                            "attempts": 1,
+                        }
+                    ],
+                    "workers": ["emulator-1"],
+                    "wait_s": 0.3,
+                    "run_s": 40.7,
+                }
+            ]
+        }
+    )
+
     jobs: list[GroupJob] = []
     workers: list[str] = Field(default=[], description="Workers that ran jobs of the group.")
     wait_s: float | None = Field(default=None, description="Created → taken by a worker.")
@@ -57,6 +100,10 @@ class GroupDetail(JobGroup):
 
 class GroupPage(BaseModel):
     """Groups newest first; pass ``next_cursor`` as ``cursor`` for the next page."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [GROUP_EXAMPLE], "next_cursor": "42"}]}
+    )
 
     items: list[JobGroup]
     next_cursor: str | None = None

@@ -114,5 +114,7 @@ class Job(BaseModel):
 class JobPage(BaseModel):
     """One page of jobs, newest first. Pass ``next_cursor`` as ``cursor`` for the next page."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [], "next_cursor": None}]})
+
     items: list[Job]
     next_cursor: str | None = None

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import structlog
 from fastapi import FastAPI
 
-from qgjob_api.errors import install_error_handlers
+from qgjob_api.errors import install_error_handlers, json_errors_only
 from qgjob_api.events_hub import EventHub
 from qgjob_api.metrics import ApiMetrics
 from qgjob_api.middleware import RequestContext
-from qgjob_api.routes import admin, dead_letters, events, groups, jobs, suites, system
+from qgjob_api.routes import admin, dead_letters, events, groups, jobs, stats, suites, system
 from qgjob_api.settings import ApiSettings
 from qgjob_redis import (
     EventLog,
@@ -80,6 +81,12 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
             {"name": "system", "description": "Health, readiness and metrics."},
         ],
     )
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        return json_errors_only(default_openapi())
+
+    app.openapi = openapi  # type: ignore[method-assign]
     install_error_handlers(app)
     app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes, metrics=metrics)
     app.include_router(jobs.router)
@@ -87,6 +94,7 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
     app.include_router(events.router)
     app.include_router(groups.router)
     app.include_router(dead_letters.router)
+    app.include_router(stats.router)
     app.include_router(admin.router)
     app.include_router(system.router)
     return app

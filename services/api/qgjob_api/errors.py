@@ -127,6 +127,22 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal_error", "internal error; the request was logged")
 
 
+def json_errors_only(spec: dict[str, Any]) -> dict[str, Any]:
+    """Document every 4xx/5xx body as JSON, also on routes that answer text (logs, metrics,
+    events), where FastAPI would file the error model under the route's own media type."""
+    for ops in spec.get("paths", {}).values():
+        for op in ops.values():
+            for code, doc in op.get("responses", {}).items():
+                content = doc.get("content", {})
+                if not code.isdigit() or int(code) < 400 or not content:
+                    continue
+                merged: dict[str, Any] = {}
+                for media in content.values():
+                    merged |= media
+                doc["content"] = {"application/json": merged}
+    return spec
+
+
 def _error(description: str, example_code: str, example_message: str) -> dict[str, Any]:
     example = {
         "error": {"code": example_code, "message": example_message, "details": []},
