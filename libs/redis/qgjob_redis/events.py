@@ -38,6 +38,8 @@ class EventLog:
 
     async def after(self, entry_id: str, count: int = 500) -> list[Entry]:
         """Events newer than ``entry_id``, oldest first."""
+        if parse_id(entry_id) == (MAX_ID_PART, MAX_ID_PART):
+            return []  # nothing can be newer than the largest id
         rows: list[Entry] = await self._r.xrange(  # type: ignore[assignment]
             self.key, f"({entry_id}", "+", count=count
         )

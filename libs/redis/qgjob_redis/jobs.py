@@ -10,6 +10,7 @@ from enum import StrEnum
 import orjson
 
 from qgjob_redis.codec import dead_letter_from_entry, job_from_hash, ts
+from qgjob_redis.events import parse_id
 from qgjob_redis.ids import new_id
 from qgjob_redis.stats import StatsStore
 from qgjob_redis.store import Store
@@ -231,6 +232,8 @@ class JobStore:
         self, *, org_id: str | None = None, limit: int = 50, before: str | None = None
     ) -> list[DeadLetter]:
         """Dead letters newest first, optionally of one org."""
+        if before is not None and parse_id(before) == (0, 0):
+            return []  # nothing is older than the first id
         upper = f"({before}" if before else "+"
         out: list[DeadLetter] = []
         while len(out) < limit:

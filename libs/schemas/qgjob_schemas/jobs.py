@@ -42,12 +42,14 @@ class JobPayload(BaseModel):
     target: Target = Target.EMULATOR
     max_attempts: int | None = Field(
         default=None,
+        strict=True,
         ge=1,
         le=MAX_ATTEMPTS_LIMIT,
         description="Attempts allowed for infrastructure errors; the server default when omitted.",
     )
     flaky_retries: int = Field(
         default=0,
+        strict=True,
         ge=0,
         le=FLAKY_RETRIES_LIMIT,
         description="Reruns of a failed test; a later pass is reported as flaky.",

@@ -47,8 +47,8 @@ class SuitePayload(BaseModel):
     )
     name: str = Field(default="", max_length=128, description="A label, e.g. the CI run.")
     priority: Priority = Priority.NORMAL
-    max_attempts: int | None = Field(default=None, ge=1, le=MAX_ATTEMPTS_LIMIT)
-    flaky_retries: int = Field(default=0, ge=0, le=FLAKY_RETRIES_LIMIT)
+    max_attempts: int | None = Field(default=None, strict=True, ge=1, le=MAX_ATTEMPTS_LIMIT)
+    flaky_retries: int = Field(default=0, strict=True, ge=0, le=FLAKY_RETRIES_LIMIT)
 
     @model_validator(mode="after")
     def _bounded(self) -> SuitePayload:

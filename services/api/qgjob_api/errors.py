@@ -100,6 +100,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # a body that is not even text: invalid input like any
+            detail = ErrorDetail(field="body", message="is not valid JSON")
+            return error_response(
+                422, "validation_error", "invalid request: body: is not valid JSON", [detail]
+            )
         code = {
             404: "not_found",
             405: "method_not_allowed",
