@@ -39,16 +39,17 @@ TALLY: dict[str, Any] = {"examples": 0, "operations": set(), "statuses": {}}
 
 
 @pytest.fixture(scope="module")
-def fuzz_api(
-    redis_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def fuzz_api(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log_dir = tmp_path_factory.mktemp("fuzz")
     platform = Platform(
         redis_url,
         "fuzz",
         log_dir,
-        {"QGJOB_ADMIN_TOKEN": ADMIN["Authorization"].removeprefix("Bearer "),
-         "QGJOB_RATE_LIMIT_PER_S": "0", "QGJOB_SSE_KEEPALIVE_S": "0.2"},
+        {
+            "QGJOB_ADMIN_TOKEN": ADMIN["Authorization"].removeprefix("Bearer "),
+            "QGJOB_RATE_LIMIT_PER_S": "0",
+            "QGJOB_SSE_KEEPALIVE_S": "0.2",
+        },
     )
     platform.start_api()
     try:
@@ -78,7 +79,7 @@ def test_every_operation_conforms(case: schemathesis.Case, fuzz_api: str) -> Non
     response = case.call(base_url=fuzz_api, headers=ADMIN, timeout=10)
     TALLY["examples"] += 1
     TALLY["operations"].add(case.operation.label)
-    TALLY["statuses"][str(response.status_code)] = TALLY["statuses"].get(
-        str(response.status_code), 0
-    ) + 1
+    TALLY["statuses"][str(response.status_code)] = (
+        TALLY["statuses"].get(str(response.status_code), 0) + 1
+    )
     case.validate_response(response, checks=CHECKS)
