@@ -78,3 +78,10 @@ async def test_open_mode_without_an_admin_token(api: httpx.AsyncClient) -> None:
     assert (await api.get("/v1/jobs")).json()["items"][0]["org_id"] == "acme"
     missing = await api.post("/v1/jobs", json=job_body())
     assert missing.status_code == 422
+
+
+def test_a_blank_admin_token_is_no_token() -> None:
+    from qgjob_api.settings import ApiSettings
+
+    assert ApiSettings(admin_token="  ").admin_token is None
+    assert ApiSettings(admin_token="s3cret").admin_token is not None

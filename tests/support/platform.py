@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -40,7 +41,8 @@ class Platform:
 
     @property
     def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.env.get("QGJOB_TLS_CERT_FILE") else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     def add(self, name: str, argv: list[str], env: Mapping[str, str] | None = None) -> Service:
         svc = Service(name, argv, {**self.env, **(env or {})}, self.log_dir)
@@ -76,8 +78,10 @@ class Platform:
         wait_until(beating, timeout=timeout, what=f"heartbeats of {ids}")
 
     def _api_ready(self) -> bool:
+        ca = self.env.get("QGJOB_CA_BUNDLE")
+        verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=ca) if ca else True
         try:
-            return httpx.get(f"{self.api_url}/readyz", timeout=1).status_code == 200
+            return httpx.get(f"{self.api_url}/readyz", timeout=1, verify=verify).status_code == 200
         except httpx.HTTPError:
             return False
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 
 from qgjob_core.settings import StoreSettings
 
@@ -31,3 +31,11 @@ class ApiSettings(StoreSettings):
     """PEM private key of the certificate."""
     sse_keepalive_s: float = Field(default=15.0, gt=0)
     """How often an idle event stream sends a keep-alive comment."""
+
+    @field_validator("admin_token")
+    @classmethod
+    def _blank_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        """An empty ``QGJOB_ADMIN_TOKEN`` is no token, not a token anyone can send."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        return value
