@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from qgjob_api.events_hub import EventHub
+from qgjob_api.settings import ApiSettings
 from qgjob_api.sse import EventFilter, EventStream
 from qgjob_redis import EventLog, Store, WorkerStore
 from tests.integration.helpers import dispatch_and_acquire, group_all, passed, submit
@@ -207,3 +208,17 @@ async def test_the_operator_stream_sees_every_org(live: httpx.AsyncClient) -> No
     assert [f.data["org_id"] for f in got] == ["acme", "globex"]
     forbidden = await live.get("/v1/events?org_id=globex", headers=acme)
     assert forbidden.status_code == 403
+
+
+async def test_live_events_on_the_embedded_store(mem_store: Store) -> None:
+    """`qgjob up` runs on fakeredis: the hub's blocking reads work there too."""
+    async with (
+        served(ApiSettings(redis_url="memory://"), mem_store) as url,
+        httpx.AsyncClient(base_url=url, timeout=TIMEOUT) as client,
+        client.stream("GET", "/v1/events") as r,
+    ):
+        stream = frames(r)
+        await anext(stream)
+        job = (await client.post("/v1/jobs", json=job_body("acme"))).json()
+        (event,) = await _events(stream, 1)
+    assert event.data["job_id"] == job["id"]

@@ -13,9 +13,9 @@ from qgjob_api.app import create_app
 from qgjob_api.server import make_server, wait_started
 from qgjob_api.settings import ApiSettings
 from qgjob_redis import Store
+from tests.support.platform import ADMIN_TOKEN
 from tests.support.redis_server import free_port
 
-ADMIN_TOKEN = "operator-secret-for-tests-0123456789"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
