@@ -40,7 +40,7 @@ local function count(org, target, old, new, suite)
       redis.call('HINCRBY', okey, 'retries', 1)
     end
     if TERMINAL[new] and not TERMINAL[old or ''] then
-      local bucket = K.throughput(tostring(math.floor(now() / 60)))
+      local bucket = K.throughput(string.format('%d', math.floor(now() / 60)))
       redis.call('HINCRBY', bucket, 'all', 1)
       redis.call('HINCRBY', bucket, 'o:' .. org, 1)
       redis.call('EXPIRE', bucket, THROUGHPUT_TTL)
