@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 PORT   ?= 8080
 
-.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis
+.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi
 
 install: $(VENV)/.installed ## Create .venv with qgjob and its runtime dependencies
 
@@ -43,6 +43,9 @@ pytest: dev ensure-redis
 	$(BIN)/pytest
 
 test: lint typecheck pytest ## Lint, types and the whole test suite
+
+openapi: install ## Write the API's OpenAPI spec to openapi.json (a test fails when it is stale)
+	$(BIN)/python -m qgjob_api.openapi openapi.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 
 import httpx
@@ -32,11 +33,31 @@ def _describe(response: httpx.Response) -> str:
         return response.text.strip()[:200] or response.reason_phrase
 
 
+def _verify(ca_bundle: str | None) -> ssl.SSLContext | bool:
+    """Certificates are always verified: against ``ca_bundle`` when given, else the system's
+    trusted CAs."""
+    if not ca_bundle:
+        return True
+    try:
+        return ssl.create_default_context(cafile=ca_bundle)
+    except (OSError, ssl.SSLError) as exc:
+        raise CliError(f"cannot use the CA bundle {ca_bundle}: {exc}") from None
+
+
 class ApiClient:
-    def __init__(self, base_url: str, *, token: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        timeout: float = 30.0,
+        ca_bundle: str | None = None,
+    ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout)
+        self._http = httpx.Client(
+            base_url=self.base_url, headers=headers, timeout=timeout, verify=_verify(ca_bundle)
+        )
 
     def close(self) -> None:
         self._http.close()

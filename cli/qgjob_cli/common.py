@@ -21,7 +21,9 @@ JsonOut = Annotated[bool, typer.Option("--json", help="Print the API's JSON unch
 
 def client(api_url: str | None) -> ApiClient:
     settings = CliSettings()
-    return ApiClient(api_url or settings.api_url, token=settings.token)
+    return ApiClient(
+        api_url or settings.api_url, token=settings.token, ca_bundle=settings.ca_bundle
+    )
 
 
 def print_json(data: Any) -> None:

@@ -6,6 +6,7 @@ By default on the embedded store (``memory://``): nothing else to install or sta
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass
 
 import structlog
@@ -23,6 +24,10 @@ from qgjob_worker.service import Worker
 from qgjob_worker.settings import WorkerSettings
 
 log = structlog.get_logger("qgjob.up")
+OPEN_WARNING = (
+    "WARNING: authentication is OFF (no QGJOB_ADMIN_TOKEN): anyone who can reach this port "
+    "can submit, read and cancel every org's jobs. Set QGJOB_ADMIN_TOKEN to require tokens."
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,8 @@ async def up(opts: UpOptions) -> None:
             flush=True,
         )
         print(f"  export QGJOB_API_URL={url}", flush=True)
+        if not os.environ.get("QGJOB_ADMIN_TOKEN"):
+            print(OPEN_WARNING, flush=True)
     else:
         waiter.cancel()
     await runner

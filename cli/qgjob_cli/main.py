@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qgjob_cli import exit_codes
+from qgjob_cli import admin, exit_codes
 from qgjob_cli.app import QgjobTyper
 from qgjob_cli.client import CliError
 from qgjob_cli.common import ApiUrl, JsonOut, client, job_line, print_json
@@ -26,9 +26,12 @@ app = QgjobTyper(
 
 @app.command()
 def submit(
-    org_id: Annotated[str, typer.Option("--org-id", help="Organisation that owns the job.")],
     app_version_id: Annotated[str, typer.Option("--app-version-id", help="App build to test.")],
     test: Annotated[str, typer.Option("--test", help="Test file, relative to the test repo.")],
+    org_id: Annotated[
+        str | None,
+        typer.Option("--org-id", help="Organisation that owns the job [default: the token's]."),
+    ] = None,
     target: Annotated[str, typer.Option(help="emulator, device or browserstack.")] = "emulator",
     priority: Annotated[str, typer.Option(help="low, normal, high or urgent.")] = "normal",
     api_url: ApiUrl = None,
@@ -36,7 +39,7 @@ def submit(
 ) -> None:
     """Submit one test job; prints its id."""
     payload = {
-        "org_id": org_id,
+        **({"org_id": org_id} if org_id else {}),
         "app_version_id": app_version_id,
         "test_path": test,
         "target": target,
@@ -113,6 +116,7 @@ def up(
 from qgjob_cli import apps as _apps  # noqa: E402 (registers its commands on the app)
 
 app.add_typer(_apps.app, name="app")
+app.add_typer(admin.app)
 
 
 def main() -> None:

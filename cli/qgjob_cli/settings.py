@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -12,3 +13,7 @@ class CliSettings(BaseSettings):
     """The qgjob API (``QGJOB_API_URL``)."""
     token: str | None = None
     """API token sent as a Bearer token (``QGJOB_TOKEN``)."""
+    admin_token: SecretStr | None = None
+    """Operator token for ``qgjob admin`` commands (``QGJOB_ADMIN_TOKEN``)."""
+    ca_bundle: str | None = None
+    """PEM file of the CA(s) to trust for an ``https://`` API (``QGJOB_CA_BUNDLE``)."""

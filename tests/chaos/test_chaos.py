@@ -86,7 +86,7 @@ class Chaos:
             self.errors.append(exc)
 
 
-def submit_all(api_url: str, rng: random.Random) -> dict[str, str]:
+def submit_all(platform: Platform, rng: random.Random) -> dict[str, str]:
     """Submit the jobs from 8 threads, retrying 503s and connection errors; returns the
     accepted job ids (a 201 answer) with their target."""
     targets = ["emulator", "emulator", "device", "browserstack"]
@@ -100,7 +100,7 @@ def submit_all(api_url: str, rng: random.Random) -> dict[str, str]:
     def one(item: tuple[str, str, str]) -> None:
         app, target, path = item
         body = {"org_id": "chaos", "app_version_id": app, "test_path": path, "target": target}
-        with httpx.Client(base_url=api_url, timeout=15) as client:
+        with platform.client(timeout=15) as client:
             for _ in range(200):
                 try:
                     r = client.post("/v1/jobs", json=body)
@@ -153,7 +153,7 @@ def test_chaos(
 
         monkey = threading.Thread(target=chaos.run, daemon=True)
         monkey.start()
-        accepted = submit_all(platform.api_url, random.Random(seed))
+        accepted = submit_all(platform, random.Random(seed))
         monkey.join(60)
         assert not chaos.errors, chaos.errors
 
@@ -178,7 +178,8 @@ def test_chaos(
         final = {j: events[j][_first_terminal(events[j])] for j in accepted}
         dead = {j for j, s in final.items() if s == "dead"}
         letters = {f.get("job") for _, f in platform.redis.xrange(platform.keys.dead())}
-        stats = httpx.get(f"{platform.api_url}/v1/stats", timeout=10).json()
+        with platform.client(timeout=10) as client:
+            stats = client.get("/v1/stats").json()
         line = (
             f"chaos: {len(accepted)} jobs, lost={len(lost)}, duplicated={len(duplicated)}, "
             f"dead={len(dead)}, kills={chaos.kills}, redis_restarts={chaos.redis_restarts}, "

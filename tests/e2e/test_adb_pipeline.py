@@ -55,7 +55,11 @@ def start(platform: Platform, root: Path) -> FakeAdb:
 
 
 def upload_with_cli(platform: Platform, apk: Path, version: str) -> str:
-    env = {**os.environ, "QGJOB_API_URL": platform.api_url}
+    env = {
+        **os.environ,
+        "QGJOB_API_URL": platform.api_url,
+        "QGJOB_TOKEN": platform.env["QGJOB_ADMIN_TOKEN"],
+    }
     argv = [sys.executable, "-m", "qgjob_cli", "app", "upload", "--app-version-id", version,
             "--org-id", "acme", "--package", PACKAGE, str(apk)]  # fmt: skip
     done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60, check=False)
@@ -90,7 +94,7 @@ def test_ten_jobs_of_one_version_install_once(platform: Platform, out_dir: Path)
     apk = make_build(out_dir / "shop-build-42.apk", version="4.2.0")
     assert "build-42" in upload_with_cli(platform, apk, "build-42")
     paths = [f"tests/t{i}.spec.js" for i in range(9)] + ["tests/fail_checkout.spec.js"]
-    with httpx.Client(base_url=platform.api_url, timeout=10) as client:
+    with platform.client(timeout=10) as client:
         ids = submit(client, "build-42", paths)
         jobs = wait_terminal(platform, client, ids)
         stats = client.get("/v1/stats").json()
@@ -120,7 +124,7 @@ def test_a_device_lost_mid_run_is_retried_once_it_is_back(
 ) -> None:
     adb = start(platform, out_dir.absolute())
     upload_with_cli(platform, make_build(out_dir / "shop.apk", version="5.0.0"), "v5")
-    with httpx.Client(base_url=platform.api_url, timeout=10) as client:
+    with platform.client(timeout=10) as client:
         ids = submit(client, "v5", ["tests/a.spec.js", "tests/unplug.spec.js", "tests/c.spec.js"])
 
         def unhealthy() -> bool:

@@ -36,7 +36,7 @@ def test_22_jobs_three_groups_three_installs(
     platform.wait_for_workers(["emulator-1", "device-1", "browserstack-1"])
 
     started = time.monotonic()
-    with httpx.Client(base_url=platform.api_url, timeout=10) as client:
+    with platform.client(timeout=10) as client:
         expected = submit(
             client,
             "A",

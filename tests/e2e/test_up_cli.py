@@ -34,8 +34,10 @@ FAST = {
 def up(out_dir: Path) -> Iterator[str]:
     port = free_port()
     argv = [sys.executable, "-m", "qgjob_cli", "up", "--port", str(port)]
-    svc = Service("qgjob-up", argv, FAST, out_dir).start()
+    env = {**FAST, "QGJOB_ADMIN_TOKEN": ""}  # runs open, and says so
+    svc = Service("qgjob-up", argv, env, out_dir).start()
     wait_until(lambda: "qgjob is up at" in svc.log_tail(), timeout=30, what="qgjob up")
+    wait_until(lambda: "authentication is OFF" in svc.log_tail(), timeout=5, what="the warning")
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

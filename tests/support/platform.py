@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import httpx
 import redis
@@ -13,7 +15,12 @@ from tests.support.processes import Service, python_module
 from tests.support.redis_server import free_port
 from tests.support.waiting import wait_until
 
+ADMIN_TOKEN = "operator-secret-for-tests-0123456789"
+"""The operator token every API process of these tests is started with (qgjob-api refuses
+to start without one); :meth:`Platform.client` sends it."""
+
 FAST_ENV = {
+    "QGJOB_ADMIN_TOKEN": ADMIN_TOKEN,
     "QGJOB_SIM_INSTALL_MS": "200",
     "QGJOB_SIM_TEST_MS": "30",
     "QGJOB_GROUP_LINGER_MS": "200",
@@ -40,7 +47,13 @@ class Platform:
 
     @property
     def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.env.get("QGJOB_TLS_CERT_FILE") else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        """An HTTP client of the API acting as the operator."""
+        headers = {"Authorization": f"Bearer {self.env['QGJOB_ADMIN_TOKEN']}"}
+        return httpx.Client(base_url=self.api_url, headers=headers, **kwargs)
 
     def add(self, name: str, argv: list[str], env: Mapping[str, str] | None = None) -> Service:
         svc = Service(name, argv, {**self.env, **(env or {})}, self.log_dir)
@@ -79,8 +92,10 @@ class Platform:
         wait_until(beating, timeout=timeout, what=f"heartbeats of {ids}")
 
     def _api_ready(self) -> bool:
+        ca = self.env.get("QGJOB_CA_BUNDLE")
+        verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=ca) if ca else True
         try:
-            return httpx.get(f"{self.api_url}/readyz", timeout=1).status_code == 200
+            return httpx.get(f"{self.api_url}/readyz", timeout=1, verify=verify).status_code == 200
         except httpx.HTTPError:
             return False
 

@@ -1,15 +1,29 @@
 """qgjob's Redis library: key names, Lua scripts, stores and the consumer-loop helpers."""
 
+from qgjob_redis.auth import TokenStore
 from qgjob_redis.browserstack import BrowserStackStore
 from qgjob_redis.builds import BuildStore, RegisterOutcome
 from qgjob_redis.connection import StoreConfigError, connect, is_memory, require_shared_store
 from qgjob_redis.consumer import Entry, StreamReader, ensure_group
+from qgjob_redis.events import EventLog, parse_id, valid_stream_id
 from qgjob_redis.execution import Lease, Started, WorkerStore
-from qgjob_redis.jobs import CancelOutcome, JobStore, NewJob, RequeueOutcome
+from qgjob_redis.groups import GroupStore
+from qgjob_redis.idempotency import Claim, IdempotencyConflictError, IdempotencyStore
+from qgjob_redis.jobs import (
+    CancelOutcome,
+    JobStore,
+    NewJob,
+    QuotaExceededError,
+    RequeueOutcome,
+    SuiteRecord,
+)
 from qgjob_redis.keys import SCHEDULER_GROUP, WORKER_GROUP, Keys
+from qgjob_redis.ratelimit import RateDecision, RateLimiter
 from qgjob_redis.scheduling import SchedulerStore
 from qgjob_redis.scripts import Retention, Scripts
+from qgjob_redis.stats import StatsStore
 from qgjob_redis.store import Store
+from qgjob_redis.suites import SuiteStore
 
 __all__ = [
     "SCHEDULER_GROUP",
@@ -17,23 +31,37 @@ __all__ = [
     "BrowserStackStore",
     "BuildStore",
     "CancelOutcome",
+    "Claim",
     "Entry",
+    "EventLog",
+    "GroupStore",
+    "IdempotencyConflictError",
+    "IdempotencyStore",
     "JobStore",
     "Keys",
     "Lease",
     "NewJob",
+    "QuotaExceededError",
+    "RateDecision",
+    "RateLimiter",
     "RegisterOutcome",
     "RequeueOutcome",
     "Retention",
     "SchedulerStore",
     "Scripts",
     "Started",
+    "StatsStore",
     "Store",
     "StoreConfigError",
     "StreamReader",
+    "SuiteRecord",
+    "SuiteStore",
+    "TokenStore",
     "WorkerStore",
     "connect",
     "ensure_group",
     "is_memory",
+    "parse_id",
     "require_shared_store",
+    "valid_stream_id",
 ]

@@ -55,6 +55,7 @@ def job_from_hash(h: Mapping[str, str]) -> Job:
         finished_at=ts(h.get("finished_at")),
         worker_id=_opt(h.get("worker_id")),
         group_id=_opt(h.get("group_id")),
+        suite_id=_opt(h.get("suite_id")),
         result=JobResult.model_validate(result) if result else None,
         error=_opt(h.get("error")),
         cancel_requested=h.get("cancel_requested") == "1",
@@ -77,6 +78,8 @@ def group_from_hash(h: Mapping[str, str], job_ids: list[str] | None = None) -> J
         finished_at=ts(h.get("finished_at")),
         worker_id=_opt(h.get("worker_id")),
         installed=None if not installed else installed == "1",
+        install_s=float(h["install_s"]) if h.get("install_s") else None,
+        takeovers=int(h.get("takeovers") or 0),
         job_ids=job_ids or [],
     )
 
@@ -90,6 +93,7 @@ def event_from_entry(entry_id: str, f: Mapping[str, str]) -> JobEvent:
         status=JobStatus(f["status"]),
         at=_required_ts(f["at"]),
         group_id=_opt(f.get("group")),
+        suite_id=_opt(f.get("suite")),
         worker_id=_opt(f.get("worker")),
         attempt=int(attempt) if attempt else None,
         message=_opt(f.get("message")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 
@@ -25,3 +26,10 @@ def new_id(now: float | None = None) -> str:
 def id_floor(at: float) -> str:
     """The smallest id made at ``at`` seconds: every id made before it sorts below."""
     return _encode(int(at * 1000), 10) + "0" * 16
+
+
+def derived_id(ms: int, seed: str) -> str:
+    """An id laid out like :func:`new_id` whose parts come from ``ms`` and a hash of ``seed``:
+    the same inputs give the same id (a retried request re-creates the same records)."""
+    digest = hashlib.sha256(seed.encode()).digest()
+    return _encode(ms, 10) + _encode(int.from_bytes(digest[:10], "big"), 16)

@@ -10,7 +10,9 @@ from enum import StrEnum
 import orjson
 
 from qgjob_redis.codec import dead_letter_from_entry, job_from_hash, ts
+from qgjob_redis.events import parse_id
 from qgjob_redis.ids import new_id
+from qgjob_redis.stats import StatsStore
 from qgjob_redis.store import Store
 from qgjob_schemas import DeadLetter, Job, JobPage, JobPayload, JobStatus, Stats
 
@@ -37,19 +39,35 @@ class RequeueOutcome(StrEnum):
     MISSING = "missing"
 
 
+class QuotaExceededError(Exception):
+    """The org already has as many unfinished jobs as it may; nothing was written."""
+
+    def __init__(self, unfinished: int, cap: int) -> None:
+        super().__init__(f"{unfinished} unfinished jobs; at most {cap} allowed")
+        self.unfinished, self.cap = unfinished, cap
+
+
 @dataclass(frozen=True)
 class NewJob:
-    """A validated payload with the id and attempt budget the server gave it."""
+    """A validated payload (its ``org_id`` resolved) with the id and attempt budget the server
+    gave it, and the suite it belongs to if any."""
 
     id: str
     payload: JobPayload
     max_attempts: int
+    suite_id: str | None = None
+
+    @property
+    def org_id(self) -> str:
+        if not self.payload.org_id:
+            raise ValueError("a job needs its org_id resolved before it is stored")
+        return self.payload.org_id
 
     def fields(self) -> list[str | int]:
         p = self.payload
-        return [
+        out: list[str | int] = [
             "org_id",
-            p.org_id,
+            self.org_id,
             "app_version_id",
             p.app_version_id,
             "test_path",
@@ -65,6 +83,17 @@ class NewJob:
             "app_url",
             str(p.app_url) if p.app_url else "",
         ]
+        if self.suite_id:
+            out += ["suite_id", self.suite_id]
+        return out
+
+
+@dataclass(frozen=True)
+class SuiteRecord:
+    """A suite's own fields, stored with its first batch of jobs."""
+
+    id: str
+    fields: list[str | int]
 
 
 class JobStore:
@@ -73,26 +102,50 @@ class JobStore:
         self._r = store.redis
         self._k = store.keys
 
-    def prepare(self, payload: JobPayload, default_max_attempts: int) -> NewJob:
-        return NewJob(new_id(), payload, payload.max_attempts or default_max_attempts)
+    def prepare(
+        self,
+        payload: JobPayload,
+        default_max_attempts: int,
+        *,
+        job_id: str | None = None,
+        suite_id: str | None = None,
+    ) -> NewJob:
+        return NewJob(
+            job_id or new_id(), payload, payload.max_attempts or default_max_attempts, suite_id
+        )
 
-    async def submit(self, jobs: Sequence[NewJob]) -> list[Job]:
-        """Store the jobs and append them to the jobs stream in one script call."""
+    async def submit(
+        self,
+        jobs: Sequence[NewJob],
+        *,
+        max_unfinished: int = 0,
+        reserve: int = 0,
+        suite: SuiteRecord | None = None,
+    ) -> list[Job]:
+        """Store the jobs (all of one org) and append them to the jobs stream in one script
+        call. With ``max_unfinished`` > 0, refuse (:class:`QuotaExceededError`) when the org's
+        unfinished jobs plus ``reserve`` (default: the new jobs) would pass it."""
         if not jobs:
             return []
         body = [
             {
                 "id": j.id,
-                "org_id": j.payload.org_id,
+                "org_id": j.org_id,
                 "target": j.payload.target.value,
+                "suite_id": j.suite_id or "",
                 "fields": j.fields(),
             }
             for j in jobs
         ]
-        reply = await self._s.scripts.run("submit", orjson.dumps(body).decode())
-        now = _required(ts(reply[0]))
+        suite_arg = orjson.dumps({"id": suite.id, "fields": suite.fields}).decode() if suite else ""
+        reply = await self._s.scripts.run(
+            "submit", orjson.dumps(body).decode(), max_unfinished, reserve, suite_arg
+        )
+        if reply[0] == "quota":
+            raise QuotaExceededError(int(reply[1]), max_unfinished)
+        now = _required(ts(reply[1]))
         out: list[Job] = []
-        for job, created in zip(jobs, reply[1:], strict=True):
+        for job, created in zip(jobs, reply[2:], strict=True):
             if int(created):
                 p = job.payload
                 out.append(
@@ -103,6 +156,7 @@ class JobStore:
                         created_at=now,
                         updated_at=now,
                         app_url=str(p.app_url) if p.app_url else None,
+                        suite_id=job.suite_id,
                         **p.model_dump(exclude={"max_attempts", "app_url"}),
                     )
                 )
@@ -160,6 +214,11 @@ class JobStore:
                 return JobPage(items=items, next_cursor=None)
         return JobPage(items=items, next_cursor=last)
 
+    async def log(self, job_id: str) -> str:
+        """What the driver captured for the job ('' when nothing yet)."""
+        text: str | None = await self._r.get(self._k.job_log(job_id))  # type: ignore[assignment]
+        return text or ""
+
     async def cancel(self, job_id: str) -> CancelOutcome:
         outcome, _ = await self._s.scripts.run("cancel", job_id)
         return CancelOutcome(outcome)
@@ -168,31 +227,16 @@ class JobStore:
         outcome, _ = await self._s.scripts.run("requeue", job_id)
         return RequeueOutcome(outcome)
 
-    async def stats(self) -> Stats:
-        raw: dict[str, str] = await self._r.hgetall(self._k.stats())  # type: ignore[assignment]
-        by_status = {s.value: 0 for s in JobStatus}
-        by_target: dict[str, dict[str, int]] = {}
-        for field, value in raw.items():
-            kind, _, rest = field.partition(":")
-            if kind == "s":
-                by_status[rest] = int(value)
-            elif kind == "t":
-                target, _, status = rest.partition(":")
-                by_target.setdefault(target, {})[status] = int(value)
-        return Stats(
-            jobs_by_status=by_status,
-            jobs_by_target=by_target,
-            installs_done=int(raw.get("installs_done", 0)),
-            installs_saved=int(raw.get("installs_saved", 0)),
-            groups_formed=int(raw.get("groups_formed", 0)),
-            retries=int(raw.get("retries", 0)),
-            dead_letters=int(raw.get("dead_letters", 0)),
-        )
+    async def stats(self, org_id: str | None = None) -> Stats:
+        """The counters (see :class:`qgjob_redis.stats.StatsStore` for every figure)."""
+        return await StatsStore(self._s).stats(org_id)
 
     async def dead_letters(
         self, *, org_id: str | None = None, limit: int = 50, before: str | None = None
     ) -> list[DeadLetter]:
         """Dead letters newest first, optionally of one org."""
+        if before is not None and parse_id(before) == (0, 0):
+            return []  # nothing is older than the first id
         upper = f"({before}" if before else "+"
         out: list[DeadLetter] = []
         while len(out) < limit:

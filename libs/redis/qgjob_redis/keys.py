@@ -51,6 +51,25 @@ TEMPLATES: dict[str, str] = {
     "bs_app": "bs:app:{}",
     "bs_upload_lock": "bs:app:{}:lock",
     "bs_sessions": "bs:sessions",
+    "stats_org": "stats:org:{}",
+    # jobs that reached a terminal status, per minute (fields: all, o:<org>)
+    "throughput": "tput:{}",
+    # latest queue waits (submit -> first run), in seconds
+    "waits": "waits",
+    "waits_org": "waits:org:{}",
+    # group indexes, scored by the group's sequence number
+    "groups_all": "idx:groups",
+    "groups_org": "idx:groups:org:{}",
+    # suites
+    "suite": "suite:{}",
+    "suite_jobs": "suite:{}:jobs",
+    "suite_counts": "suite:{}:counts",
+    # API tokens by the sha256 of the secret; token id -> that hash
+    "token": "token:{}",
+    "tokens": "tokens",
+    # per-org request rate (token bucket) and idempotency records
+    "rate": "rate:{}",
+    "idem": "idem:{}",
 }
 
 
@@ -133,6 +152,39 @@ class Keys:
 
     def bs_sessions(self) -> str:
         return self._name("bs_sessions")
+
+    def stats_org(self, org_id: str) -> str:
+        return self._name("stats_org", org_id)
+
+    def throughput(self, minute: int) -> str:
+        return self._name("throughput", str(minute))
+
+    def waits(self, org_id: str | None = None) -> str:
+        return self._name("waits_org", org_id) if org_id else self._name("waits")
+
+    def groups_index(self, org_id: str | None = None) -> str:
+        return self._name("groups_org", org_id) if org_id else self._name("groups_all")
+
+    def suite(self, suite_id: str) -> str:
+        return self._name("suite", suite_id)
+
+    def suite_jobs(self, suite_id: str) -> str:
+        return self._name("suite_jobs", suite_id)
+
+    def suite_counts(self, suite_id: str) -> str:
+        return self._name("suite_counts", suite_id)
+
+    def token(self, digest: str) -> str:
+        return self._name("token", digest)
+
+    def tokens(self) -> str:
+        return self._name("tokens")
+
+    def rate(self, org_id: str) -> str:
+        return self._name("rate", org_id)
+
+    def idempotency(self, scope: str) -> str:
+        return self._name("idem", scope)
 
 
 def lua_prelude_keys() -> str:

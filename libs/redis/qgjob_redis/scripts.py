@@ -34,6 +34,7 @@ SCRIPT_NAMES = (
     "heartbeat",
     "slot",
     "build",
+    "ratelimit",
 )
 
 

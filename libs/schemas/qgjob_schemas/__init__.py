@@ -1,5 +1,6 @@
 """The contract between qgjob's services and its clients: one definition of each model."""
 
+from qgjob_schemas.auth import TokenCreate, TokenCreated, TokenInfo
 from qgjob_schemas.builds import BUILD_SUFFIXES, AppBuild, Artifact
 from qgjob_schemas.dead_letters import DeadLetter
 from qgjob_schemas.enums import (
@@ -15,15 +16,17 @@ from qgjob_schemas.errors import Error, ErrorBody, ErrorDetail
 from qgjob_schemas.events import JobEvent
 from qgjob_schemas.execution import RunJob
 from qgjob_schemas.fields import ID_PATTERN, Identifier, TestPath
-from qgjob_schemas.groups import JobGroup
+from qgjob_schemas.groups import GroupDetail, GroupJob, GroupPage, JobGroup
 from qgjob_schemas.jobs import Job, JobPage, JobPayload, JobResult, TestCounts
 from qgjob_schemas.scheduling import OpenGroup, Snapshot, TargetLoad
-from qgjob_schemas.stats import Stats
+from qgjob_schemas.stats import QueueStats, Stats
+from qgjob_schemas.suites import SUITE_MAX_JOBS, Suite, SuitePayload
 from qgjob_schemas.workers import Worker
 
 __all__ = [
     "BUILD_SUFFIXES",
     "ID_PATTERN",
+    "SUITE_MAX_JOBS",
     "TERMINAL_STATUSES",
     "AppBuild",
     "Artifact",
@@ -31,6 +34,9 @@ __all__ = [
     "Error",
     "ErrorBody",
     "ErrorDetail",
+    "GroupDetail",
+    "GroupJob",
+    "GroupPage",
     "GroupState",
     "Identifier",
     "Job",
@@ -43,13 +49,19 @@ __all__ = [
     "OpenGroup",
     "Outcome",
     "Priority",
+    "QueueStats",
     "RunJob",
     "Snapshot",
     "Stats",
+    "Suite",
+    "SuitePayload",
     "Target",
     "TargetLoad",
     "TestCounts",
     "TestPath",
+    "TokenCreate",
+    "TokenCreated",
+    "TokenInfo",
     "Worker",
     "WorkerState",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 BUILD_SUFFIXES = (".apk", ".aab", ".ipa")
 """File types a build may be: Android package, Android app bundle, iOS app."""
@@ -12,6 +12,23 @@ BUILD_SUFFIXES = (".apk", ".aab", ".ipa")
 
 class AppBuild(BaseModel):
     """A build of an app version, as registered with ``POST /v1/apps/{app_version_id}``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "org_id": "qualgent",
+                    "app_version_id": "xyz123",
+                    "source": "https://builds.example.com/xyz123/app-release.apk",
+                    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                    "filename": "app-release.apk",
+                    "size": 48213377,
+                    "package": "com.qualgent.app",
+                    "created_at": "2026-11-28T12:00:00Z",
+                }
+            ]
+        }
+    )
 
     org_id: str
     app_version_id: str
@@ -31,6 +48,19 @@ class AppBuild(BaseModel):
 class Artifact(BaseModel):
     """A file a job left behind: its log, or what the test command wrote to its output
     folder (videos, screenshots, reports)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "path": "attempt-1/run-1/log.txt",
+                    "size": 1048576,
+                    "modified_at": "2026-11-28T12:03:00Z",
+                    "url": "/v1/jobs/01JDY4T6M3Q9W8K7R2N5P1X0AB/artifacts/attempt-1/run-1/log.txt",
+                }
+            ]
+        }
+    )
 
     path: str = Field(description="Path under the job's artifacts, e.g. attempt-1/run-1/log.txt")
     size: int

@@ -16,6 +16,7 @@ class JobEvent(BaseModel):
     status: JobStatus
     at: datetime
     group_id: str | None = None
+    suite_id: str | None = None
     worker_id: str | None = None
     attempt: int | None = None
     message: str | None = None

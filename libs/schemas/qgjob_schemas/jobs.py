@@ -31,19 +31,25 @@ class JobPayload(BaseModel):
         },
     )
 
-    org_id: Identifier = Field(description="Organisation that owns the job.")
+    org_id: Identifier | None = Field(
+        default=None,
+        description="Organisation that owns the job. Taken from the API token when omitted; "
+        "must be the token's organisation when given.",
+    )
     app_version_id: Identifier = Field(description="Build of the app the test runs against.")
     test_path: TestPath = Field(description="Test file, relative to the test repository.")
     priority: Priority = Priority.NORMAL
     target: Target = Target.EMULATOR
     max_attempts: int | None = Field(
         default=None,
+        strict=True,
         ge=1,
         le=MAX_ATTEMPTS_LIMIT,
         description="Attempts allowed for infrastructure errors; the server default when omitted.",
     )
     flaky_retries: int = Field(
         default=0,
+        strict=True,
         ge=0,
         le=FLAKY_RETRIES_LIMIT,
         description="Reruns of a failed test; a later pass is reported as flaky.",
@@ -88,6 +94,27 @@ class JobResult(BaseModel):
 class Job(BaseModel):
     """A job record as the API reports it."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "01JDY4T6M3Q9W8K7R2N5P1X0AB",
+                    "org_id": "qualgent",
+                    "app_version_id": "xyz123",
+                    "test_path": "tests/onboarding.spec.js",
+                    "priority": "normal",
+                    "target": "emulator",
+                    "status": "queued",
+                    "max_attempts": 3,
+                    "flaky_retries": 0,
+                    "attempts": 0,
+                    "created_at": "2026-11-28T12:00:00Z",
+                    "updated_at": "2026-11-28T12:00:00Z",
+                }
+            ]
+        }
+    )
+
     id: str
     org_id: str
     app_version_id: str
@@ -105,6 +132,7 @@ class Job(BaseModel):
     finished_at: datetime | None = None
     worker_id: str | None = None
     group_id: str | None = None
+    suite_id: str | None = None
     result: JobResult | None = None
     error: str | None = None
     cancel_requested: bool = False
@@ -112,6 +140,8 @@ class Job(BaseModel):
 
 class JobPage(BaseModel):
     """One page of jobs, newest first. Pass ``next_cursor`` as ``cursor`` for the next page."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [], "next_cursor": None}]})
 
     items: list[Job]
     next_cursor: str | None = None

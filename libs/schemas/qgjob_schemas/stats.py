@@ -2,10 +2,41 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class QueueStats(BaseModel):
+    """One stream read by a consumer group."""
+
+    depth: int = Field(description="Entries not yet acked: lag + pending.")
+    lag: int = Field(description="Entries no consumer has read yet.")
+    pending: int = Field(description="Entries read but not yet acked.")
 
 
 class Stats(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "org_id": None,
+                    "jobs_by_status": {"queued": 2, "running": 1, "passed": 40, "failed": 3},
+                    "jobs_by_target": {"emulator": {"passed": 40, "failed": 3}},
+                    "installs_done": 4,
+                    "installs_saved": 6,
+                    "groups_formed": 10,
+                    "retries": 1,
+                    "dead_letters": 0,
+                    "jobs_per_minute": 8.6,
+                    "queue_wait_p50_s": 0.41,
+                    "queue_wait_p95_s": 2.3,
+                    "queues": {"jobs": {"depth": 0, "lag": 0, "pending": 0}},
+                    "workers_by_state": {"idle": 2, "busy": 1},
+                }
+            ]
+        }
+    )
+
+    org_id: str | None = Field(default=None, description="The organisation; null: every one.")
     jobs_by_status: dict[str, int]
     jobs_by_target: dict[str, dict[str, int]] = {}
     installs_done: int = 0
@@ -13,3 +44,18 @@ class Stats(BaseModel):
     groups_formed: int = 0
     retries: int = 0
     dead_letters: int = 0
+    jobs_per_minute: float = Field(
+        default=0.0, description="Jobs that reached a terminal status in the last 5 minutes / 5."
+    )
+    queue_wait_p50_s: float | None = Field(
+        default=None, description="Median submit → first run, over the latest 1,000 starts."
+    )
+    queue_wait_p95_s: float | None = None
+    queues: dict[str, QueueStats] | None = Field(
+        default=None,
+        description="Per stream (`jobs`, then each target's assignments); operators only.",
+    )
+    workers_by_state: dict[str, int] | None = Field(
+        default=None,
+        description="Registered workers by state (`lost`: no heartbeat); operators only.",
+    )

@@ -6,8 +6,19 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from qgjob_api.events_hub import EventHub
+from qgjob_api.metrics import ApiMetrics
 from qgjob_api.settings import ApiSettings
-from qgjob_redis import BuildStore, JobStore, Store
+from qgjob_redis import (
+    BuildStore,
+    EventLog,
+    GroupStore,
+    JobStore,
+    StatsStore,
+    Store,
+    SuiteStore,
+    TokenStore,
+)
 
 
 def get_store(request: Request) -> Store:
@@ -29,7 +40,45 @@ def get_builds(request: Request) -> BuildStore:
     return BuildStore(get_store(request))
 
 
+def get_suites(request: Request) -> SuiteStore:
+    return SuiteStore(get_store(request))
+
+
+def get_groups(request: Request) -> GroupStore:
+    return GroupStore(get_store(request))
+
+
+def get_stats(request: Request) -> StatsStore:
+    return StatsStore(get_store(request))
+
+
+def get_tokens(request: Request) -> TokenStore:
+    tokens: TokenStore = request.app.state.tokens
+    return tokens
+
+
+def get_event_log(request: Request) -> EventLog:
+    return EventLog(get_store(request))
+
+
+def get_hub(request: Request) -> EventHub:
+    hub: EventHub = request.app.state.hub
+    return hub
+
+
+def get_metrics(request: Request) -> ApiMetrics:
+    metrics: ApiMetrics = request.app.state.metrics
+    return metrics
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 JobsDep = Annotated[JobStore, Depends(get_jobs)]
 BuildsDep = Annotated[BuildStore, Depends(get_builds)]
+SuitesDep = Annotated[SuiteStore, Depends(get_suites)]
+GroupsDep = Annotated[GroupStore, Depends(get_groups)]
+StatsDep = Annotated[StatsStore, Depends(get_stats)]
+TokensDep = Annotated[TokenStore, Depends(get_tokens)]
+EventLogDep = Annotated[EventLog, Depends(get_event_log)]
+HubDep = Annotated[EventHub, Depends(get_hub)]
+MetricsDep = Annotated[ApiMetrics, Depends(get_metrics)]

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from qgjob_api.context import current_request_id
 from qgjob_core.retrying import STORE_ERRORS
 from qgjob_schemas import Error, ErrorBody, ErrorDetail
 
@@ -44,6 +45,16 @@ class ApiError(Exception):
         self.headers = headers
 
 
+def invalid(field: str, message: str) -> ApiError:
+    """A 422 for one field, like request validation gives."""
+    return ApiError(
+        422,
+        "validation_error",
+        f"invalid request: {field}: {message}",
+        details=[ErrorDetail(field=field, message=message)],
+    )
+
+
 def error_response(
     status: int,
     code: str,
@@ -51,7 +62,10 @@ def error_response(
     details: list[ErrorDetail] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    body = Error(error=ErrorBody(code=code, message=message, details=details or []))
+    body = Error(
+        error=ErrorBody(code=code, message=message, details=details or []),
+        request_id=current_request_id(),
+    )
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 
@@ -86,7 +100,17 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        if exc.status_code == 400:  # a body that is not even text: invalid input like any
+            detail = ErrorDetail(field="body", message="is not valid JSON")
+            return error_response(
+                422, "validation_error", "invalid request: body: is not valid JSON", [detail]
+            )
+        code = {
+            404: "not_found",
+            405: "method_not_allowed",
+            406: "not_acceptable",
+            413: "payload_too_large",
+        }.get(exc.status_code, "http_error")
         headers = dict(exc.headers) if exc.headers else None
         return error_response(exc.status_code, code, str(exc.detail), headers=headers)
 
@@ -108,14 +132,87 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal_error", "internal error; the request was logged")
 
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    422: {"model": Error, "description": "The request is invalid; `details` names each field."},
-    503: {
+def json_errors_only(spec: dict[str, Any]) -> dict[str, Any]:
+    """Document every 4xx/5xx body as JSON, also on routes that answer text (logs, metrics,
+    events), where FastAPI would file the error model under the route's own media type."""
+    for ops in spec.get("paths", {}).values():
+        for op in ops.values():
+            for code, doc in op.get("responses", {}).items():
+                content = doc.get("content", {})
+                if not code.isdigit() or int(code) < 400 or not content:
+                    continue
+                merged: dict[str, Any] = {}
+                for media in content.values():
+                    merged |= media
+                doc["content"] = {"application/json": merged}
+    return spec
+
+
+def error_doc(description: str, example_code: str, example_message: str) -> dict[str, Any]:
+    example = {
+        "error": {"code": example_code, "message": example_message, "details": []},
+        "request_id": "9f0c2e6a4b1d4c3e8a7f6b5c4d3e2f10",
+    }
+    return {
         "model": Error,
-        "description": "The job store is unreachable; retry after `Retry-After`.",
-    },
+        "description": description,
+        "content": {"application/json": {"example": example}},
+    }
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: error_doc(
+        "No bearer token, or an unknown or revoked one.", "unauthorized", "missing bearer token"
+    ),
+    413: error_doc(
+        "The request body is larger than the server accepts.",
+        "payload_too_large",
+        "the request body is larger than 4194304 bytes",
+    ),
+    422: error_doc(
+        "The request is invalid; `details` names each field.",
+        "validation_error",
+        "invalid request: test_path: must be relative to the test repository",
+    ),
+    429: error_doc(
+        "Too many requests from this organisation; retry after `Retry-After` seconds.",
+        "rate_limited",
+        "rate limit reached; retry in 1 s",
+    ),
+    500: error_doc("A bug; the request was logged.", "internal_error", "internal error"),
+    503: error_doc(
+        "The job store is unreachable; retry after `Retry-After`.",
+        "store_unavailable",
+        "the job store is unreachable; retry shortly",
+    ),
 }
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Error, "description": "No such job."}}
+FORBIDDEN: dict[int | str, dict[str, Any]] = {
+    403: error_doc(
+        "The token may not act for this organisation, or an operator token is needed.",
+        "forbidden",
+        "this token acts for org acme, not globex",
+    )
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: error_doc(
+        "No such resource (or not one of this organisation's).", "not_found", "not found"
+    )
+}
 CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: {"model": Error, "description": "The job's state does not allow this."}
+    409: error_doc("The job's state does not allow this.", "conflict", "job is already passed")
+}
+IDEMPOTENCY_CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: error_doc(
+        "This `Idempotency-Key` was used with another body.",
+        "idempotency_conflict",
+        "Idempotency-Key was used with another request body",
+    ),
+}
+QUOTA: dict[int | str, dict[str, Any]] = {
+    429: error_doc(
+        "Rate limited, or the organisation has as many unfinished jobs as it may "
+        "(`code` tells which); retry after `Retry-After`.",
+        "quota_exceeded",
+        "org acme has 10000 unfinished jobs; at most 10000 are allowed",
+    )
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 
 import structlog
 
@@ -15,12 +16,33 @@ from qgjob_core.logging import configure
 from qgjob_redis import StoreConfigError, require_shared_store
 
 
+class UnsafeSettingsError(ValueError):
+    """The settings would serve the API in a way it must not be served."""
+
+
+def check_settings(settings: ApiSettings) -> None:
+    """Refuse to serve without an operator token, or with half a TLS configuration."""
+    require_shared_store(settings.redis_url, "qgjob-api")
+    if settings.admin_token is None or not settings.admin_token.get_secret_value().strip():
+        raise UnsafeSettingsError(
+            "QGJOB_ADMIN_TOKEN is not set: qgjob-api will not serve without an operator token "
+            "(set it to a long random secret, e.g. `openssl rand -hex 32`); "
+            "`qgjob up` runs without one for local use"
+        )
+    tls = (settings.tls_cert_file, settings.tls_key_file)
+    if any(tls) and not all(tls):
+        raise UnsafeSettingsError("HTTPS needs both QGJOB_TLS_CERT_FILE and QGJOB_TLS_KEY_FILE")
+    for name, path in zip(("QGJOB_TLS_CERT_FILE", "QGJOB_TLS_KEY_FILE"), tls, strict=True):
+        if path and not Path(path).is_file():
+            raise UnsafeSettingsError(f"{name}={path!r}: no such file")
+
+
 def main() -> None:
     settings = ApiSettings()
     configure("api", level=settings.log_level, fmt=settings.log_format)
     try:
-        require_shared_store(settings.redis_url, "qgjob-api")
-    except StoreConfigError as exc:
+        check_settings(settings)
+    except (StoreConfigError, UnsafeSettingsError) as exc:
         structlog.get_logger().error("refusing to start", reason=str(exc))
         sys.exit(2)
     asyncio.run(serve(settings))
@@ -29,7 +51,14 @@ def main() -> None:
 async def serve(settings: ApiSettings) -> None:
     stop = asyncio.Event()
     install_stop_handlers(stop)
-    await serve_until(make_server(create_app(settings), settings.host, settings.port), stop)
+    server = make_server(
+        create_app(settings),
+        settings.host,
+        settings.port,
+        tls_cert_file=settings.tls_cert_file,
+        tls_key_file=settings.tls_key_file,
+    )
+    await serve_until(server, stop)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,15 @@ class ApiServer(uvicorn.Server):
         yield
 
 
-def make_server(app: FastAPI, host: str, port: int) -> ApiServer:
+def make_server(
+    app: FastAPI,
+    host: str,
+    port: int,
+    *,
+    tls_cert_file: str | None = None,
+    tls_key_file: str | None = None,
+) -> ApiServer:
+    """A server for ``app``; HTTPS when given a certificate and its key."""
     config = uvicorn.Config(
         app,
         host=host,
@@ -26,6 +34,8 @@ def make_server(app: FastAPI, host: str, port: int) -> ApiServer:
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=10,
+        ssl_certfile=tls_cert_file,
+        ssl_keyfile=tls_key_file,
     )
     return ApiServer(config)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 
 from qgjob_core.settings import StoreSettings
 
@@ -23,3 +23,28 @@ class ApiSettings(StoreSettings):
     """Largest app build an upload may be."""
     artifact_dir: Path = Path("qgjob-data/artifacts")
     """Per-job logs and output files the workers write (the same folder as theirs)."""
+    admin_token: SecretStr | None = None
+    """Operator token (``Authorization: Bearer``): manages org tokens and sees every org.
+    ``qgjob-api`` refuses to start without one; without one the app runs open (no auth)."""
+    rate_limit_per_s: float = Field(default=50.0, ge=0)
+    """Requests per second each org may make on average (0: no limit)."""
+    rate_limit_burst: int = Field(default=200, ge=1)
+    """Requests an org may make at once before the rate applies."""
+    max_unfinished_per_org: int = Field(default=10_000, ge=0)
+    """Jobs an org may have queued or running at once (0: no cap)."""
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    """Largest request body accepted (413 beyond)."""
+    tls_cert_file: str | None = None
+    """PEM certificate (chain) to serve HTTPS with; needs ``QGJOB_TLS_KEY_FILE``."""
+    tls_key_file: str | None = None
+    """PEM private key of the certificate."""
+    sse_keepalive_s: float = Field(default=15.0, gt=0)
+    """How often an idle event stream sends a keep-alive comment."""
+
+    @field_validator("admin_token")
+    @classmethod
+    def _blank_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        """An empty ``QGJOB_ADMIN_TOKEN`` is no token, not a token anyone can send."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        return value

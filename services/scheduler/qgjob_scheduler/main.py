@@ -6,10 +6,12 @@ import asyncio
 import sys
 
 import structlog
+from prometheus_client import CollectorRegistry
 
 from qgjob_core.lifecycle import install_stop_handlers
 from qgjob_core.logging import configure
-from qgjob_redis import Store, StoreConfigError, require_shared_store
+from qgjob_core.metrics import StoreCollector, refresh_until, serve_metrics
+from qgjob_redis import StatsStore, Store, StoreConfigError, require_shared_store
 from qgjob_scheduler.service import Scheduler
 from qgjob_scheduler.settings import SchedulerSettings
 
@@ -26,8 +28,15 @@ async def serve(settings: SchedulerSettings) -> None:
         retention=settings.retention(),
         block_ms=settings.block_ms,
     )
+    tasks = []
+    if settings.metrics_port:
+        collector = StoreCollector()
+        registry = CollectorRegistry()
+        registry.register(collector)
+        serve_metrics(registry, settings.metrics_port)
+        tasks.append(refresh_until(stop, collector, StatsStore(store).stats))
     try:
-        await Scheduler(settings, store, reader).run(stop)
+        await asyncio.gather(Scheduler(settings, store, reader).run(stop), *tasks)
     finally:
         await reader.close()
         await store.close()

@@ -26,3 +26,5 @@ class SchedulerSettings(StoreSettings):
     promote_batch: int = Field(default=500, ge=1)
     housekeeping_interval_s: float = Field(default=60.0, gt=0)
     """How often consumed stream entries and expired index entries are removed."""
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    """Serve Prometheus metrics on this port (0: off)."""

@@ -11,8 +11,10 @@ import structlog
 
 from qgjob_core.lifecycle import install_stop_handlers
 from qgjob_core.logging import configure
-from qgjob_redis import Store, StoreConfigError, require_shared_store
+from qgjob_core.metrics import refresh_until, serve_metrics
+from qgjob_redis import StatsStore, Store, StoreConfigError, require_shared_store
 from qgjob_worker.drivers import ConfigurationError, find_factory, load_driver
+from qgjob_worker.metrics import MeteredDriver, WorkerMetrics
 from qgjob_worker.service import Worker
 from qgjob_worker.settings import WorkerSettings
 
@@ -75,15 +77,20 @@ async def serve(settings: WorkerSettings) -> None:
         block_ms=settings.block_ms,
     )
     worker_id = settings.resolved_id(socket.gethostname())
+    metrics = WorkerMetrics()
     try:
-        driver = load_driver(settings, store, worker_id)
+        driver = MeteredDriver(load_driver(settings, store, worker_id), metrics)
     except ConfigurationError as exc:
         await reader.close()
         await store.close()
         structlog.get_logger().error("refusing to start", reason=str(exc))
         sys.exit(2)
+    tasks = []
+    if settings.metrics_port:
+        serve_metrics(metrics.registry, settings.metrics_port)
+        tasks.append(refresh_until(stop, metrics.store, StatsStore(store).stats))
     try:
-        await Worker(settings, store, reader, driver, worker_id).run(stop)
+        await asyncio.gather(Worker(settings, store, reader, driver, worker_id).run(stop), *tasks)
     finally:
         await driver.aclose()
         await reader.close()

@@ -86,6 +86,8 @@ class WorkerSettings(StoreSettings):
     """How long an uploaded app is reused; BrowserStack deletes apps after 30 days."""
     browserstack_queue_timeout_s: float = Field(default=600.0, gt=0)
     """How long a test waits for a free parallel session before it is retried later."""
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    """Serve Prometheus metrics on this port (0: off)."""
 
     def resolved_id(self, host: str) -> str:
         return self.worker_id or f"{self.target.value}-{host}"

@@ -6,9 +6,7 @@ if redis.call('HGET', gk, 'epoch') ~= epoch then
   return 0
 end
 redis.call('HSET', gk, 'installed', installed, 'install_s', ARGV[5])
-if installed == '1' then
-  redis.call('HINCRBY', K.stats, 'installs_done', 1)
-else
-  redis.call('HINCRBY', K.stats, 'installs_saved', 1)
-end
+local field = installed == '1' and 'installs_done' or 'installs_saved'
+redis.call('HINCRBY', K.stats, field, 1)
+redis.call('HINCRBY', K.stats_org(redis.call('HGET', gk, 'org_id')), field, 1)
 return 1

@@ -5,6 +5,7 @@
 -- ARGV[2]: max group size; ARGV[3..]: entry id, job id pairs (job id '' when absent).
 -- Returns a flat list of touched group ids.
 local max_size = tonumber(ARGV[2])
+local GROUP_INDEX_MAX = 100000  -- groups listed per index at most (finished ones expire anyway)
 local ts = fmt(now())
 local touched, seen = {}, {}
 for i = 3, #ARGV, 2 do
@@ -26,7 +27,13 @@ for i = 3, #ARGV, 2 do
       gid = false
     end
     if not gid then
-      gid = 'g' .. redis.call('INCR', K.group_seq)
+      local seq = redis.call('INCR', K.group_seq)
+      gid = 'g' .. seq
+      for _, index in ipairs({ K.groups_all, K.groups_org(org) }) do
+        redis.call('ZADD', index, seq, gid)
+        redis.call('ZREMRANGEBYRANK', index, 0, -GROUP_INDEX_MAX - 1)
+      end
+      redis.call('HINCRBY', K.stats_org(org), 'groups_formed', 1)
       redis.call('HSET', K.group(gid), 'id', gid, 'org_id', org, 'app_version_id', app,
         'target', target, 'state', 'open', 'size', 0, 'priority', prio, 'created_at', ts,
         'epoch', 0)

@@ -12,27 +12,77 @@ local function fmt(x)
 end
 
 local TERMINAL = { passed = true, failed = true, dead = true, cancelled = true }
+local THROUGHPUT_TTL = 3600
+local WAIT_SAMPLES = 1000
 
--- Move a job's status in the counters (old may be nil for a new job).
-local function count(target, old, new)
+-- Move a job's status in the counters (old may be nil for a new job): the global counters,
+-- its org's, and its suite's when it has one (suite may be nil, false or '').
+local function count(org, target, old, new, suite)
+  local okey = K.stats_org(org)
+  local skey = nil
+  if suite and suite ~= '' then
+    skey = K.suite_counts(suite)
+  end
   if old and old ~= '' then
     redis.call('HINCRBY', K.stats, 's:' .. old, -1)
     redis.call('HINCRBY', K.stats, 't:' .. target .. ':' .. old, -1)
+    redis.call('HINCRBY', okey, 's:' .. old, -1)
+    redis.call('HINCRBY', okey, 't:' .. target .. ':' .. old, -1)
+    if skey then redis.call('HINCRBY', skey, old, -1) end
   end
   if new then
     redis.call('HINCRBY', K.stats, 's:' .. new, 1)
     redis.call('HINCRBY', K.stats, 't:' .. target .. ':' .. new, 1)
+    redis.call('HINCRBY', okey, 's:' .. new, 1)
+    redis.call('HINCRBY', okey, 't:' .. target .. ':' .. new, 1)
+    if skey then redis.call('HINCRBY', skey, new, 1) end
+    if new == 'error' then
+      redis.call('HINCRBY', okey, 'retries', 1)
+    end
+    if TERMINAL[new] and not TERMINAL[old or ''] then
+      local bucket = K.throughput(string.format('%d', math.floor(now() / 60)))
+      redis.call('HINCRBY', bucket, 'all', 1)
+      redis.call('HINCRBY', bucket, 'o:' .. org, 1)
+      redis.call('EXPIRE', bucket, THROUGHPUT_TTL)
+    end
+  end
+  if skey then
+    redis.call('EXPIRE', skey, JOB_TTL)
+    redis.call('EXPIRE', K.suite(suite), JOB_TTL)
+    redis.call('EXPIRE', K.suite_jobs(suite), JOB_TTL)
   end
 end
 
--- Append a state-change event; extra is a flat list of field, value pairs.
-local function emit(jid, org, status, ts, extra)
+-- Append a state-change event; extra is a flat list of field, value pairs. The job's suite
+-- is looked up when the caller does not pass it.
+local function emit(jid, org, status, ts, extra, suite)
   local args = { 'XADD', K.events, 'MAXLEN', '~', EVENTS_MAXLEN, '*',
                  'job', jid, 'org', org, 'status', status, 'at', ts }
+  if suite == nil then
+    suite = redis.call('HGET', K.job(jid), 'suite_id')
+  end
+  if suite and suite ~= '' then
+    args[#args + 1] = 'suite'
+    args[#args + 1] = suite
+  end
   if extra then
     for i = 1, #extra do args[#args + 1] = extra[i] end
   end
   return redis.call(unpack(args))
+end
+
+-- Keep the queue wait (submit -> first run) of a job that just started its first attempt.
+local function sample_wait(jkey, org, ts)
+  local v = redis.call('HMGET', jkey, 'created_at', 'attempts')
+  if v[2] ~= '1' or not v[1] then
+    return
+  end
+  local wait = fmt(math.max(0, tonumber(ts) - tonumber(v[1])))
+  for _, key in ipairs({ K.waits, K.waits_org(org) }) do
+    redis.call('LPUSH', key, wait)
+    redis.call('LTRIM', key, 0, WAIT_SAMPLES - 1)
+  end
+  redis.call('EXPIRE', K.waits_org(org), JOB_TTL)
 end
 
 -- Set a job's status, count it and emit the event.
@@ -42,8 +92,12 @@ local function transition(jkey, jid, org, target, old, new, ts, fields, extra)
     for i = 1, #fields do args[#args + 1] = fields[i] end
   end
   redis.call(unpack(args))
-  count(target, old, new)
-  emit(jid, org, new, ts, extra)
+  local suite = redis.call('HGET', jkey, 'suite_id')
+  count(org, target, old, new, suite)
+  emit(jid, org, new, ts, extra, suite)
+  if new == 'running' then
+    sample_wait(jkey, org, ts)
+  end
   if TERMINAL[new] then
     redis.call('EXPIRE', jkey, JOB_TTL)
     redis.call('EXPIRE', K.job_log(jid), JOB_TTL)
@@ -71,4 +125,5 @@ local function to_dead(jkey, jid, org, target, old, ts, reason, attempts, last_e
     'reason', reason, 'attempts', attempts, 'last_error', last_error or '',
     'log_tail', log_tail or '', 'at', ts)
   redis.call('HINCRBY', K.stats, 'dead_letters', 1)
+  redis.call('HINCRBY', K.stats_org(org), 'dead_letters', 1)
 end

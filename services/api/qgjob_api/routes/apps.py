@@ -16,9 +16,10 @@ from urllib.parse import unquote, urlsplit
 
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 
+from qgjob_api.auth import PrincipalDep
 from qgjob_api.build_files import NotABuildError, StoredFile, discard, store_upload
 from qgjob_api.deps import BuildsDep, SettingsDep
-from qgjob_api.errors import CONFLICT, ERROR_RESPONSES, ApiError
+from qgjob_api.errors import CONFLICT, ERROR_RESPONSES, FORBIDDEN, ApiError, error_doc
 from qgjob_api.settings import ApiSettings
 from qgjob_redis import RegisterOutcome
 from qgjob_schemas import BUILD_SUFFIXES, ID_PATTERN, AppBuild, ErrorDetail
@@ -27,8 +28,12 @@ router = APIRouter(prefix="/v1", tags=["apps"])
 AppVersionId = Annotated[str, Path(pattern=ID_PATTERN, description="The app version.")]
 SHA256 = r"^[0-9a-fA-F]{64}$"
 PACKAGE = r"^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+$"
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No build registered."}}
-TOO_LARGE: dict[int | str, dict[str, Any]] = {413: {"description": "The file is too large."}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: error_doc("No build registered.", "not_found", "no build of app version xyz123")
+}
+TOO_LARGE: dict[int | str, dict[str, Any]] = {
+    413: error_doc("The file is too large.", "payload_too_large", "the build is too large")
+}
 
 
 def _invalid(field: str, message: str) -> ApiError:
@@ -47,19 +52,40 @@ def _build_name(name: str, field: str) -> str:
     return base
 
 
+EXAMPLE_SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+
 @router.post(
     "/apps/{app_version_id}",
     status_code=201,
     operation_id="registerAppBuild",
     summary="Register an app build",
-    responses={**CONFLICT, **TOO_LARGE, **ERROR_RESPONSES, 200: {"model": AppBuild}},
+    responses={**CONFLICT, **FORBIDDEN, **TOO_LARGE, **ERROR_RESPONSES, 200: {"model": AppBuild}},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "example": {
+                        "org_id": "qualgent",
+                        "url": "https://builds.example.com/xyz123/app-release.apk",
+                        "sha256": EXAMPLE_SHA256,
+                        "package": "com.qualgent.app",
+                    }
+                }
+            }
+        }
+    },
 )
 async def register_app_build(
     app_version_id: AppVersionId,
     response: Response,
+    principal: PrincipalDep,
     builds: BuildsDep,
     settings: SettingsDep,
-    org_id: Annotated[str, Form(pattern=ID_PATTERN, description="Org that owns the build.")],
+    org_id: Annotated[
+        str | None,
+        Form(pattern=ID_PATTERN, description="Org that owns the build [default: the token's]."),
+    ] = None,
     file: Annotated[UploadFile | None, File(description="The .apk, .aab or .ipa.")] = None,
     url: Annotated[
         str | None, Form(max_length=4096, description="Or: where workers download it.")
@@ -73,12 +99,13 @@ async def register_app_build(
 ) -> AppBuild:
     """Register the build of an app version for an org: upload the file (multipart field
     ``file``) or give its ``url`` and ``sha256``. Jobs of this app version install it."""
+    owner = principal.owner(org_id)
     if (file is None) == (url is None):
         raise _invalid("file", "give either a file or a url")
     if file is not None:
-        build, stored = await _from_upload(file, org_id, app_version_id, sha256, settings)
+        build, stored = await _from_upload(file, owner, app_version_id, sha256, settings)
     else:
-        build = _from_url(url or "", org_id, app_version_id, sha256)
+        build = _from_url(url or "", owner, app_version_id, sha256)
         stored = None
     outcome, registered = await builds.register(build.model_copy(update={"package": package}))
     if outcome is RegisterOutcome.CONFLICT:
@@ -87,12 +114,12 @@ async def register_app_build(
         raise ApiError(
             409,
             "conflict",
-            f"app version {app_version_id} of {org_id} already has another build "
+            f"app version {app_version_id} of {owner} already has another build "
             f"(sha256 {registered.sha256}); register the new build as a new app version",
         )
     if outcome is RegisterOutcome.UNCHANGED:
         response.status_code = 200
-    response.headers["Location"] = f"/v1/apps/{app_version_id}?org_id={org_id}"
+    response.headers["Location"] = f"/v1/apps/{app_version_id}?owner={owner}"
     return registered
 
 
@@ -144,14 +171,18 @@ def _from_url(url: str, org_id: str, version: str, sha256: str | None) -> AppBui
     "/apps/{app_version_id}",
     operation_id="getAppBuild",
     summary="Get an app build",
-    responses={**NOT_FOUND, **ERROR_RESPONSES},
+    responses={**NOT_FOUND, **FORBIDDEN, **ERROR_RESPONSES},
 )
 async def get_app_build(
     app_version_id: AppVersionId,
+    principal: PrincipalDep,
     builds: BuildsDep,
-    org_id: Annotated[str, Query(pattern=ID_PATTERN)],
+    org_id: Annotated[
+        str | None, Query(pattern=ID_PATTERN, description="[default: the token's org]")
+    ] = None,
 ) -> AppBuild:
     """The build registered for an app version of an org."""
+    org_id = principal.owner(org_id)
     build = await builds.get(org_id, app_version_id)
     if build is None:
         raise ApiError(404, "not_found", f"no build of app version {app_version_id} for {org_id}")

@@ -9,18 +9,15 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from fastapi.responses import FileResponse
 
-from qgjob_api.deps import SettingsDep, StoreDep
+from qgjob_api.auth import PrincipalDep
+from qgjob_api.deps import JobsDep, SettingsDep
 from qgjob_api.errors import ERROR_RESPONSES, NOT_FOUND, ApiError
+from qgjob_api.routes.jobs import visible_job
 from qgjob_core.artifacts import ArtifactStore
 from qgjob_schemas import ID_PATTERN, Artifact
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
 JobId = Annotated[str, Path(pattern=ID_PATTERN, description="The job's id.")]
-
-
-async def _job_exists(store: StoreDep, job_id: str) -> None:
-    if not await store.redis.exists(store.keys.job(job_id)):
-        raise ApiError(404, "not_found", f"job {job_id} not found")
 
 
 @router.get(
@@ -30,11 +27,11 @@ async def _job_exists(store: StoreDep, job_id: str) -> None:
     responses={**NOT_FOUND, **ERROR_RESPONSES},
 )
 async def list_job_artifacts(
-    job_id: JobId, store: StoreDep, settings: SettingsDep
+    job_id: JobId, principal: PrincipalDep, jobs: JobsDep, settings: SettingsDep
 ) -> list[Artifact]:
     """Every file the job left: ``attempt-N/run-K/log.txt`` (all the test command printed)
     and what it wrote to its output folder (``attempt-N/run-K/output/...``)."""
-    await _job_exists(store, job_id)
+    await visible_job(jobs, principal, job_id)
     files = await asyncio.to_thread(ArtifactStore(settings.artifact_dir).list, job_id)
     return [
         Artifact(
@@ -52,13 +49,20 @@ async def list_job_artifacts(
     operation_id="getJobArtifact",
     summary="Download a job's artifact",
     response_class=FileResponse,
-    responses={**NOT_FOUND, **ERROR_RESPONSES},
+    responses={
+        200: {
+            "description": "The file's bytes.",
+            "content": {"application/octet-stream": {"example": "PASS tests/login.spec.js"}},
+        },
+        **NOT_FOUND,
+        **ERROR_RESPONSES,
+    },
 )
 async def get_job_artifact(
-    job_id: JobId, path: str, store: StoreDep, settings: SettingsDep
+    job_id: JobId, path: str, principal: PrincipalDep, jobs: JobsDep, settings: SettingsDep
 ) -> FileResponse:
     """One file, as listed by ``listJobArtifacts``."""
-    await _job_exists(store, job_id)
+    await visible_job(jobs, principal, job_id)
     found = await asyncio.to_thread(ArtifactStore(settings.artifact_dir).find, job_id, path)
     if found is None:
         raise ApiError(404, "not_found", f"job {job_id} has no artifact {path}")

@@ -1,23 +1,43 @@
-"""``/v1/jobs``: submit, read, list, cancel and logs."""
+"""``/v1/jobs``: submit, read, list, cancel and logs — each scoped to the caller's org."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
-from fastapi.responses import PlainTextResponse
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import PlainTextResponse, Response
+from pydantic import BaseModel
 
-from qgjob_api.deps import JobsDep, SettingsDep, StoreDep
-from qgjob_api.errors import CONFLICT, ERROR_RESPONSES, NOT_FOUND, ApiError
-from qgjob_redis import CancelOutcome
+from qgjob_api.auth import PrincipalDep
+from qgjob_api.deps import JobsDep, SettingsDep
+from qgjob_api.errors import (
+    CONFLICT,
+    ERROR_RESPONSES,
+    FORBIDDEN,
+    IDEMPOTENCY_CONFLICT,
+    NOT_FOUND,
+    QUOTA,
+    ApiError,
+)
+from qgjob_api.idempotent import IdempotencyKey, Ids, create_once
+from qgjob_api.quota import quota_error
+from qgjob_redis import CancelOutcome, JobStore, QuotaExceededError
 from qgjob_schemas import ID_PATTERN, Job, JobPage, JobPayload, JobStatus
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
 JobId = Annotated[str, Path(pattern=ID_PATTERN, description="The job's id.")]
 
 
-def _not_found(job_id: str) -> ApiError:
+def not_found(job_id: str) -> ApiError:
     return ApiError(404, "not_found", f"job {job_id} not found")
+
+
+async def visible_job(jobs: JobStore, principal: PrincipalDep, job_id: str) -> Job:
+    """The job, when the caller may see it; another org's job is as missing as a missing one."""
+    job = await jobs.get(job_id)
+    if job is None or not principal.sees(job.org_id):
+        raise not_found(job_id)
+    return job
 
 
 @router.post(
@@ -25,15 +45,38 @@ def _not_found(job_id: str) -> ApiError:
     status_code=201,
     operation_id="submitJob",
     summary="Submit a test job",
-    responses=ERROR_RESPONSES,
+    response_model=Job,
+    responses={**FORBIDDEN, **IDEMPOTENCY_CONFLICT, **ERROR_RESPONSES, **QUOTA},
 )
 async def submit_job(
-    payload: JobPayload, response: Response, jobs: JobsDep, settings: SettingsDep
-) -> Job:
-    """Queue one test. The job is stored and on the jobs stream when this returns."""
-    (job,) = await jobs.submit([jobs.prepare(payload, settings.max_attempts)])
-    response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return job
+    payload: JobPayload,
+    request: Request,
+    principal: PrincipalDep,
+    jobs: JobsDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Queue one test. The job is stored and on the jobs stream when this returns.
+    ``org_id`` may be left out: the token's org is used."""
+    org = principal.owner(payload.org_id)
+    payload = payload.model_copy(update={"org_id": org})
+
+    async def create(ids: Ids) -> tuple[BaseModel, dict[str, str]]:
+        new = jobs.prepare(payload, settings.max_attempts, job_id=ids.make("job"))
+        try:
+            (job,) = await jobs.submit([new], max_unfinished=settings.max_unfinished_per_org)
+        except QuotaExceededError as exc:
+            raise quota_error(org, exc) from None
+        return job, {"Location": f"/v1/jobs/{job.id}"}
+
+    return await create_once(
+        request,
+        key=idempotency_key,
+        operation="job",
+        org_id=org,
+        body=payload,
+        create=create,
+    )
 
 
 @router.get(
@@ -42,15 +85,18 @@ async def submit_job(
     summary="Get a job",
     responses={**NOT_FOUND, **ERROR_RESPONSES},
 )
-async def get_job(job_id: JobId, jobs: JobsDep) -> Job:
-    job = await jobs.get(job_id)
-    if job is None:
-        raise _not_found(job_id)
-    return job
+async def get_job(job_id: JobId, principal: PrincipalDep, jobs: JobsDep) -> Job:
+    return await visible_job(jobs, principal, job_id)
 
 
-@router.get("/jobs", operation_id="listJobs", summary="List jobs", responses=ERROR_RESPONSES)
+@router.get(
+    "/jobs",
+    operation_id="listJobs",
+    summary="List jobs",
+    responses={**FORBIDDEN, **ERROR_RESPONSES},
+)
 async def list_jobs(
+    principal: PrincipalDep,
     jobs: JobsDep,
     settings: SettingsDep,
     org_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
@@ -59,10 +105,11 @@ async def list_jobs(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
 ) -> JobPage:
-    """Jobs newest first. A page may hold fewer than ``limit`` items when filters skip many
-    jobs; follow ``next_cursor`` until it is null."""
+    """Jobs newest first, of the token's org (an operator sees every org, or ``org_id``'s).
+    A page may hold fewer than ``limit`` items when filters skip many jobs; follow
+    ``next_cursor`` until it is null."""
     return await jobs.page(
-        org_id=org_id,
+        org_id=principal.scope(org_id),
         status=status,
         app_version_id=app_version_id,
         limit=min(limit, settings.list_limit_max),
@@ -76,16 +123,17 @@ async def list_jobs(
     summary="Cancel a job",
     responses={**NOT_FOUND, **CONFLICT, **ERROR_RESPONSES},
 )
-async def cancel_job(job_id: JobId, jobs: JobsDep) -> Job:
+async def cancel_job(job_id: JobId, principal: PrincipalDep, jobs: JobsDep) -> Job:
     """A waiting job ends ``cancelled`` at once and never runs. A running job is stopped by
     its worker and ends ``cancelled`` shortly after (``cancel_requested`` is true meanwhile).
     A finished job cannot be cancelled (409)."""
+    await visible_job(jobs, principal, job_id)
     outcome = await jobs.cancel(job_id)
     if outcome is CancelOutcome.MISSING:
-        raise _not_found(job_id)
+        raise not_found(job_id)
     job = await jobs.get(job_id)
     if job is None:
-        raise _not_found(job_id)
+        raise not_found(job_id)
     if outcome is CancelOutcome.CONFLICT:
         raise ApiError(409, "conflict", f"job {job_id} is already {job.status.value}")
     return job
@@ -96,14 +144,22 @@ async def cancel_job(job_id: JobId, jobs: JobsDep) -> Job:
     operation_id="getJobLogs",
     summary="Get a job's log",
     response_class=PlainTextResponse,
-    responses={**NOT_FOUND, **ERROR_RESPONSES},
+    responses={
+        200: {
+            "description": "The captured output (may be empty).",
+            "content": {
+                "text/plain": {
+                    "schema": {"type": "string"},
+                    "example": "$ simulated run tests/login.spec.js\n"
+                    "tests/login.spec.js: 1 passed\n",
+                }
+            },
+        },
+        **NOT_FOUND,
+        **ERROR_RESPONSES,
+    },
 )
-async def get_job_logs(job_id: JobId, store: StoreDep) -> str:
+async def get_job_logs(job_id: JobId, principal: PrincipalDep, jobs: JobsDep) -> str:
     """What the driver captured while running the job (the latest output, bounded)."""
-    async with store.redis.pipeline(transaction=False) as pipe:
-        pipe.exists(store.keys.job(job_id))
-        pipe.get(store.keys.job_log(job_id))
-        exists, text = await pipe.execute()
-    if not exists:
-        raise _not_found(job_id)
-    return str(text or "")
+    await visible_job(jobs, principal, job_id)
+    return await jobs.log(job_id)

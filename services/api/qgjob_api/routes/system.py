@@ -1,19 +1,24 @@
-"""Health, readiness and stats."""
+"""Health, readiness and metrics."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from qgjob_api.deps import JobsDep, StoreDep
+from qgjob_api.deps import MetricsDep, StatsDep, StoreDep
 from qgjob_api.errors import ERROR_RESPONSES, error_response
 from qgjob_core.retrying import STORE_ERRORS
-from qgjob_schemas import Error, Stats
 
 router = APIRouter(tags=["system"])
 
 
-@router.get("/healthz", operation_id="health", summary="Liveness")
+@router.get(
+    "/healthz",
+    operation_id="health",
+    summary="Liveness",
+    responses={500: ERROR_RESPONSES[500]},
+)
 async def health() -> dict[str, str]:
     """The process is up. Does not touch the store."""
     return {"status": "ok"}
@@ -23,7 +28,8 @@ async def health() -> dict[str, str]:
     "/readyz",
     operation_id="ready",
     summary="Readiness",
-    responses={503: {"model": Error, "description": "The store is unreachable."}},
+    response_model=dict[str, str],
+    responses={500: ERROR_RESPONSES[500], 503: ERROR_RESPONSES[503]},
 )
 async def ready(store: StoreDep) -> JSONResponse:
     """Ready when the store answers."""
@@ -40,8 +46,26 @@ async def ready(store: StoreDep) -> JSONResponse:
 
 
 @router.get(
-    "/v1/stats", operation_id="getStats", summary="Stats", tags=["stats"], responses=ERROR_RESPONSES
+    "/metrics",
+    operation_id="metrics",
+    summary="Prometheus metrics",
+    response_class=PlainTextResponse,
+    responses={
+        200: {
+            "description": "Prometheus text exposition format.",
+            "content": {
+                "text/plain": {
+                    "schema": {"type": "string"},
+                    "example": 'qgjob_jobs{status="queued"} 3.0\n',
+                }
+            },
+        },
+        500: ERROR_RESPONSES[500],
+        503: ERROR_RESPONSES[503],
+    },
 )
-async def stats(jobs: JobsDep) -> Stats:
-    """Jobs by status and target, groups formed, installs done and saved."""
-    return await jobs.stats()
+async def metrics(stats: StatsDep, metrics: MetricsDep) -> PlainTextResponse:
+    """Request latency by route, jobs by status, queue depth and lag per stream, installs,
+    retries, dead letters, workers by state. Not authenticated (scrape from inside)."""
+    metrics.store.snapshot = await stats.stats(None, operator=True)
+    return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,100 @@
+"""Prometheus metrics every service exposes: the store's figures (jobs, queues, installs,
+retries, dead letters, workers) from a :class:`~qgjob_schemas.Stats` snapshot, and a small
+HTTP port for the services that have no API of their own."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from wsgiref.simple_server import WSGIServer
+
+import structlog
+from prometheus_client import CollectorRegistry, start_http_server
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from qgjob_core.lifecycle import wait_or_stop
+from qgjob_schemas import Stats
+
+log = structlog.get_logger("qgjob.metrics")
+
+
+class StoreCollector(Collector):
+    """Exposes the latest :class:`Stats` snapshot (set ``snapshot`` before a scrape)."""
+
+    def __init__(self) -> None:
+        self.snapshot: Stats | None = None
+
+    def collect(self) -> Iterator[Metric]:
+        s = self.snapshot
+        if s is None:
+            return
+        jobs = GaugeMetricFamily("qgjob_jobs", "Jobs by status.", labels=["status"])
+        for status, n in s.jobs_by_status.items():
+            jobs.add_metric([status], n)
+        yield jobs
+        installs = CounterMetricFamily(
+            "qgjob_installs", "App installs done, and saved (already installed).", labels=["kind"]
+        )
+        installs.add_metric(["done"], s.installs_done)
+        installs.add_metric(["saved"], s.installs_saved)
+        yield installs
+        yield CounterMetricFamily("qgjob_groups_formed", "Groups formed.", value=s.groups_formed)
+        yield CounterMetricFamily(
+            "qgjob_retries", "Runs retried after an infrastructure error.", value=s.retries
+        )
+        yield CounterMetricFamily(
+            "qgjob_dead_letters", "Entries sent to the dead-letter stream.", value=s.dead_letters
+        )
+        yield GaugeMetricFamily(
+            "qgjob_jobs_per_minute", "Jobs finished per minute (5 min).", value=s.jobs_per_minute
+        )
+        yield from _queues(s)
+        yield from _workers(s)
+
+
+def _queues(s: Stats) -> Iterator[Metric]:
+    if not s.queues:
+        return
+    depth = GaugeMetricFamily("qgjob_queue_depth", "Unacked entries per stream.", labels=["stream"])
+    lag = GaugeMetricFamily("qgjob_queue_lag", "Unread entries per stream.", labels=["stream"])
+    for name, q in s.queues.items():
+        depth.add_metric([name], q.depth)
+        lag.add_metric([name], q.lag)
+    yield depth
+    yield lag
+
+
+def _workers(s: Stats) -> Iterator[Metric]:
+    if s.workers_by_state is None:
+        return
+    workers = GaugeMetricFamily("qgjob_workers", "Workers by state.", labels=["state"])
+    for state, n in s.workers_by_state.items():
+        workers.add_metric([state], n)
+    yield workers
+
+
+def serve_metrics(
+    registry: CollectorRegistry, port: int, host: str = "0.0.0.0"
+) -> tuple[WSGIServer, threading.Thread]:
+    """Serve ``registry`` as Prometheus text on ``host:port`` (any path) from a thread."""
+    server, thread = start_http_server(port, addr=host, registry=registry)
+    log.info("metrics served", port=server.server_port)
+    return server, thread
+
+
+async def refresh_until(
+    stop: asyncio.Event,
+    collector: StoreCollector,
+    read: Callable[[], Awaitable[Stats]],
+    interval_s: float = 5.0,
+) -> None:
+    """Refresh the collector's snapshot every ``interval_s`` until ``stop`` is set."""
+    while True:
+        try:
+            collector.snapshot = await read()
+        except Exception as exc:  # the store may be away; metrics must not stop the service
+            log.warning("metrics refresh failed", error=str(exc) or type(exc).__name__)
+        if await wait_or_stop(stop, interval_s):
+            return

@@ -1,0 +1,56 @@
+"""Reading the events stream (every job state change, appended by the Lua ``emit()``)."""
+
+from __future__ import annotations
+
+from qgjob_redis.consumer import Entry
+from qgjob_redis.store import Store
+
+StreamId = tuple[int, int]
+
+
+def parse_id(entry_id: str) -> StreamId:
+    """A stream id as a comparable pair; ``ValueError`` when it is not one."""
+    ms, _, seq = entry_id.partition("-")
+    return int(ms), int(seq or 0)
+
+
+MAX_ID_PART = 2**64 - 1
+
+
+def valid_stream_id(entry_id: str) -> bool:
+    """Whether ``entry_id`` is ``<ms>-<seq>`` (or ``<ms>``) with parts Redis accepts."""
+    try:
+        ms, seq = parse_id(entry_id)
+    except ValueError:
+        return False
+    return 0 <= ms <= MAX_ID_PART and 0 <= seq <= MAX_ID_PART
+
+
+class EventLog:
+    def __init__(self, store: Store) -> None:
+        self._r = store.redis
+        self.key = store.keys.events()
+
+    async def last_id(self) -> str:
+        """The id of the newest event (``0-0`` when there is none)."""
+        rows = await self._r.xrevrange(self.key, "+", "-", count=1)
+        return str(rows[0][0]) if rows else "0-0"
+
+    async def after(self, entry_id: str, count: int = 500) -> list[Entry]:
+        """Events newer than ``entry_id``, oldest first."""
+        if parse_id(entry_id) == (MAX_ID_PART, MAX_ID_PART):
+            return []  # nothing can be newer than the largest id
+        rows: list[Entry] = await self._r.xrange(  # type: ignore[assignment]
+            self.key, f"({entry_id}", "+", count=count
+        )
+        return rows
+
+    async def wait_after(self, entry_id: str, count: int, block_ms: int) -> list[Entry]:
+        """Events newer than ``entry_id``, waiting up to ``block_ms`` for the first."""
+        reply: list[tuple[str, list[Entry]]] = await self._r.xread(  # type: ignore[assignment]
+            {self.key: entry_id}, count=count, block=block_ms
+        )
+        out: list[Entry] = []
+        for _stream, batch in reply or []:
+            out += batch
+        return out

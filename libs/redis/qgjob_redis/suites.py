@@ -1,0 +1,122 @@
+"""Suites: many jobs of one app version created in batches (one script call per batch),
+with per-suite status counters kept by the Lua ``count()`` helper."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from qgjob_redis.codec import ts
+from qgjob_redis.jobs import JobStore, NewJob, SuiteRecord
+from qgjob_redis.store import Store
+from qgjob_schemas import (
+    TERMINAL_STATUSES,
+    JobPayload,
+    JobStatus,
+    Suite,
+    SuitePayload,
+    Target,
+)
+
+SUBMIT_BATCH = 1000
+"""Jobs stored per script call: a suite of 5,000 jobs is five round trips."""
+
+
+def _payloads(org_id: str, suite: SuitePayload) -> list[JobPayload]:
+    return [
+        JobPayload(
+            org_id=org_id,
+            app_version_id=suite.app_version_id,
+            test_path=test,
+            target=target,
+            priority=suite.priority,
+            max_attempts=suite.max_attempts,
+            flaky_retries=suite.flaky_retries,
+        )
+        for test in suite.tests
+        for target in suite.targets
+    ]
+
+
+def suite_from(h: dict[str, str], counts: dict[str, str], job_ids: list[str]) -> Suite:
+    by_status = {JobStatus(s): int(n) for s, n in counts.items() if int(n) > 0}
+    total = int(h.get("total") or 0)
+    done = sum(n for s, n in by_status.items() if s in TERMINAL_STATUSES)
+    finished = total > 0 and done >= total
+    return Suite(
+        id=h["id"],
+        org_id=h["org_id"],
+        app_version_id=h["app_version_id"],
+        name=h.get("name", ""),
+        targets=[Target(t) for t in h.get("targets", "").split(",") if t],
+        total=total,
+        created_at=ts(h["created_at"]) or datetime.now(UTC),
+        counts=by_status,
+        finished=finished,
+        passed=finished and by_status.get(JobStatus.PASSED, 0) == total,
+        job_ids=job_ids,
+    )
+
+
+class SuiteStore:
+    def __init__(self, store: Store) -> None:
+        self._r = store.redis
+        self._k = store.keys
+        self.jobs = JobStore(store)
+
+    async def create(
+        self,
+        suite_id: str,
+        org_id: str,
+        payload: SuitePayload,
+        *,
+        default_max_attempts: int,
+        job_id: Callable[[int], str],
+        max_unfinished: int = 0,
+    ) -> Suite:
+        """Store the suite and its jobs (``job_id(i)`` names the i-th). The cap on unfinished
+        jobs is checked for the whole suite with the first batch; nothing is written when the
+        suite does not fit (:class:`qgjob_redis.jobs.QuotaExceededError`)."""
+        new: list[NewJob] = [
+            self.jobs.prepare(p, default_max_attempts, job_id=job_id(i), suite_id=suite_id)
+            for i, p in enumerate(_payloads(org_id, payload))
+        ]
+        record = SuiteRecord(
+            suite_id,
+            [
+                "org_id",
+                org_id,
+                "app_version_id",
+                payload.app_version_id,
+                "name",
+                payload.name,
+                "targets",
+                ",".join(t.value for t in payload.targets),
+                "total",
+                len(new),
+            ],
+        )
+        for start in range(0, len(new), SUBMIT_BATCH):
+            first = start == 0
+            await self.jobs.submit(
+                new[start : start + SUBMIT_BATCH],
+                max_unfinished=max_unfinished if first else 0,
+                reserve=len(new) if first else 0,
+                suite=record if first else None,
+            )
+        suite = await self.get(suite_id)
+        if suite is None:
+            raise RuntimeError(f"suite {suite_id} vanished right after it was stored")
+        return suite
+
+    async def get(self, suite_id: str, *, with_jobs: bool = True) -> Suite | None:
+        async with self._r.pipeline(transaction=False) as pipe:
+            pipe.hgetall(self._k.suite(suite_id))
+            pipe.hgetall(self._k.suite_counts(suite_id))
+            if with_jobs:
+                pipe.lrange(self._k.suite_jobs(suite_id), 0, -1)
+            replies = await pipe.execute()
+        h, counts = replies[0], replies[1]
+        if not h:
+            return None
+        return suite_from(h, counts, replies[2] if with_jobs else [])

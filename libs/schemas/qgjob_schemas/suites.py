@@ -1,0 +1,97 @@
+"""Suites: many tests of one app version, on one or more targets, submitted at once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from qgjob_schemas.enums import JobStatus, Priority, Target
+from qgjob_schemas.fields import Identifier, TestPath
+from qgjob_schemas.jobs import FLAKY_RETRIES_LIMIT, MAX_ATTEMPTS_LIMIT
+
+SUITE_MAX_JOBS = 5000
+"""Jobs one suite may create (tests × targets)."""
+
+
+class SuitePayload(BaseModel):
+    """Tests to run against one app version; one job per test and target."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "org_id": "qualgent",
+                    "app_version_id": "xyz123",
+                    "tests": ["tests/onboarding.spec.js", "tests/checkout.spec.js"],
+                    "targets": ["emulator", "browserstack"],
+                    "name": "nightly",
+                }
+            ]
+        },
+    )
+
+    org_id: Identifier | None = Field(
+        default=None, description="Organisation; taken from the API token when omitted."
+    )
+    app_version_id: Identifier = Field(description="Build of the app every test runs against.")
+    tests: list[TestPath] = Field(
+        min_length=1, max_length=SUITE_MAX_JOBS, description="Test files to run."
+    )
+    targets: list[Target] = Field(
+        default_factory=lambda: [Target.EMULATOR],
+        min_length=1,
+        max_length=len(Target),
+        description="Where to run each test: one job per test and target.",
+    )
+    name: str = Field(default="", max_length=128, description="A label, e.g. the CI run.")
+    priority: Priority = Priority.NORMAL
+    max_attempts: int | None = Field(default=None, strict=True, ge=1, le=MAX_ATTEMPTS_LIMIT)
+    flaky_retries: int = Field(default=0, strict=True, ge=0, le=FLAKY_RETRIES_LIMIT)
+
+    @model_validator(mode="after")
+    def _bounded(self) -> SuitePayload:
+        if len(set(self.targets)) != len(self.targets):
+            raise ValueError("targets must not repeat")
+        if len(self.tests) * len(self.targets) > SUITE_MAX_JOBS:
+            raise ValueError(f"a suite may create at most {SUITE_MAX_JOBS} jobs (tests × targets)")
+        return self
+
+
+class Suite(BaseModel):
+    """A suite and how far its jobs got."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "s01JDY4T6M3Q9W8K7R2N5P1X0AB",
+                    "org_id": "qualgent",
+                    "app_version_id": "xyz123",
+                    "name": "nightly",
+                    "targets": ["emulator"],
+                    "total": 2,
+                    "created_at": "2026-11-28T12:00:00Z",
+                    "counts": {"passed": 1, "running": 1},
+                    "finished": False,
+                    "passed": False,
+                    "job_ids": ["01JDY4T6M3Q9W8K7R2N5P1X0AC", "01JDY4T6M3Q9W8K7R2N5P1X0AD"],
+                }
+            ]
+        }
+    )
+
+    id: str
+    org_id: str
+    app_version_id: str
+    name: str = ""
+    targets: list[Target]
+    total: int = Field(description="Jobs in the suite.")
+    created_at: datetime
+    counts: dict[JobStatus, int] = Field(
+        description="Jobs by status (statuses with none left out)."
+    )
+    finished: bool = Field(description="Every job reached a terminal status.")
+    passed: bool = Field(description="Finished, and every job passed (flaky passes count).")
+    job_ids: list[str] = []

@@ -1,0 +1,84 @@
+"""Running a create request under an ``Idempotency-Key`` (see :mod:`qgjob_redis.idempotency`)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+import orjson
+from fastapi import Header, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from qgjob_api.errors import ApiError
+from qgjob_redis import IdempotencyConflictError, IdempotencyStore
+from qgjob_redis.ids import derived_id, new_id
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Makes the request safe to retry: the same key and body within 24 h "
+        "return the first response and create nothing; the same key with another body is 409.",
+    ),
+]
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+class Ids:
+    """Ids for the records one request creates: random, or derived from the idempotency
+    key so a retried request names the same records."""
+
+    def __init__(self, seed: str | None = None, ms: int = 0) -> None:
+        self.seed, self.ms = seed, ms
+
+    def make(self, name: str) -> str:
+        return derived_id(self.ms, f"{self.seed}:{name}") if self.seed else new_id()
+
+
+Create = Callable[[Ids], Awaitable[tuple[BaseModel, dict[str, str]]]]
+
+
+def fingerprint(model: BaseModel) -> str:
+    return hashlib.sha256(
+        orjson.dumps(model.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    ).hexdigest()
+
+
+async def create_once(
+    request: Request,
+    *,
+    key: str | None,
+    operation: str,
+    org_id: str,
+    body: BaseModel,
+    create: Create,
+    status: int = 201,
+) -> Response:
+    """Run ``create`` (which returns the response model and headers) at most once per key."""
+    if key is None:
+        model, headers = await create(Ids())
+        return Response(model.model_dump_json(), status, headers, "application/json")
+    store: IdempotencyStore = request.app.state.idempotency
+    scope = f"{operation}:{org_id}:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
+    try:
+        claim = await store.claim(scope, fingerprint(body))
+    except IdempotencyConflictError:
+        raise ApiError(
+            409,
+            "idempotency_conflict",
+            "this Idempotency-Key was already used with another request body",
+        ) from None
+    if claim.replay is not None:
+        replay_status, content = claim.replay
+        return Response(
+            content, replay_status, {REPLAYED_HEADER: "true"}, media_type="application/json"
+        )
+    model, headers = await create(Ids(scope, claim.ms))
+    content = model.model_dump_json().encode()
+    await store.complete(claim, status, content)
+    return Response(content, status, headers, "application/json")

@@ -1,0 +1,106 @@
+"""Around every request: a request id (``X-Request-ID`` in and out, bound to every log line
+and put in error bodies), one log line, the latency histogram, and the body size limit.
+A pure ASGI middleware, so streaming responses (server-sent events) pass through untouched."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import structlog
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from qgjob_api.context import REQUEST_ID_HEADER, new_request_id, request_id_var
+from qgjob_api.errors import error_response
+from qgjob_api.metrics import ApiMetrics
+
+log = structlog.get_logger("qgjob.api")
+
+
+class RequestContext:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, metrics: ApiMetrics) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        rid = new_request_id(headers.get(REQUEST_ID_HEADER.lower()))
+        token = request_id_var.set(rid)
+        structlog.contextvars.bind_contextvars(request_id=rid)
+        started = time.perf_counter()
+        status = {"code": 500, "sent": False}
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"], status["sent"] = message["status"], True
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (REQUEST_ID_HEADER.lower().encode(), rid.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self._serve(scope, headers, receive, send_with_id, status)
+        finally:
+            self._done(scope, status["code"], time.perf_counter() - started)
+            structlog.contextvars.unbind_contextvars("request_id", "org_id")
+            request_id_var.reset(token)
+
+    async def _serve(
+        self,
+        scope: Scope,
+        headers: dict[str, str],
+        receive: Receive,
+        send: Send,
+        status: dict[str, Any],
+    ) -> None:
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.max_body_bytes:
+            await self._too_large(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_body_bytes:
+                raise HTTPException(413, self._too_large_message())
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except Exception:
+            log.exception("unhandled error", method=scope["method"], path=scope["path"])
+            if not status["sent"]:
+                response = error_response(
+                    500, "internal_error", "internal error; the request was logged"
+                )
+                await response(scope, receive, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(
+            413, "payload_too_large", self._too_large_message(), headers={"Connection": "close"}
+        )
+        await response(scope, receive, send)
+
+    def _too_large_message(self) -> str:
+        return f"the request body is larger than {self.max_body_bytes} bytes"
+
+    def _done(self, scope: Scope, status: int, seconds: float) -> None:
+        route = scope.get("route")
+        template = getattr(route, "path", None) or "unmatched"
+        self.metrics.observe_request(scope["method"], template, status, seconds)
+        log.info(
+            "request",
+            method=scope["method"],
+            path=scope["path"],
+            route=template,
+            status=status,
+            duration_ms=round(seconds * 1000, 2),
+        )

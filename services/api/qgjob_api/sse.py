@@ -1,0 +1,117 @@
+"""Server-sent events: one client's stream of job events, from its cursor on.
+
+Frames: ``id: <stream id>`` + ``data: <JobEvent JSON>`` per event (so ``Last-Event-ID``
+resumes after it), an optional first ``event: snapshot`` frame with the current state, and a
+``: keep-alive`` comment when nothing happened for a while.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+
+from qgjob_api.events_hub import EventHub
+from qgjob_redis import EventLog, parse_id
+from qgjob_redis.codec import event_from_entry
+from qgjob_redis.consumer import Entry
+from qgjob_redis.events import StreamId
+from qgjob_schemas import JobEvent
+
+CATCH_UP_PAGE = 500
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events a client gets: of one org (``None``: all), one job, one suite."""
+
+    org_id: str | None = None
+    job_id: str | None = None
+    suite_id: str | None = None
+
+    def match(self, fields: dict[str, str]) -> bool:
+        if self.org_id is not None and fields.get("org") != self.org_id:
+            return False
+        if self.job_id is not None and fields.get("job") != self.job_id:
+            return False
+        return self.suite_id is None or fields.get("suite") == self.suite_id
+
+
+def frame(event: JobEvent) -> str:
+    return f"id: {event.id}\ndata: {event.model_dump_json(exclude_none=True)}\n\n"
+
+
+def snapshot_frame(data_json: str) -> str:
+    return f"event: snapshot\ndata: {data_json}\n\n"
+
+
+@dataclass
+class EventStream:
+    hub: EventHub
+    log: EventLog
+    where: EventFilter
+    keepalive_s: float
+    done: Callable[[JobEvent], Awaitable[bool]] | None = None
+    """Called on each event sent; once it answers ``True`` the stream sends what is already
+    in the store (events of the same change may follow) and ends."""
+    _cursor: str = field(default="0-0", init=False)
+    _end: StreamId | None = field(default=None, init=False)
+
+    async def run(self, cursor: str | None, first: str | None = None) -> AsyncIterator[str]:
+        async with self.hub.listening():
+            self._cursor = cursor or await self.log.last_id()
+            yield "retry: 2000\n\n"
+            if first:
+                yield first
+            while not self._over():
+                wake = self.hub.wake_event()
+                batch = await self._batch()
+                if batch:
+                    async for text in self._frames(batch):
+                        yield text
+                elif self._finishing():
+                    return
+                elif not await _woken(wake, self.keepalive_s):
+                    yield ": keep-alive\n\n"
+
+    def _finishing(self) -> bool:
+        return self._end is not None
+
+    def _over(self) -> bool:
+        return self._end is not None and parse_id(self._cursor) >= self._end
+
+    async def _batch(self) -> list[Entry]:
+        """Newer events: from the hub's window while it covers them, else from the stream
+        (and always from the stream once finishing: the hub may not have read them yet)."""
+        batch = None if self._end is not None else self.hub.since(self._cursor)
+        if batch is None:
+            batch = await self.log.after(self._cursor, CATCH_UP_PAGE)
+        return batch
+
+    async def _frames(self, batch: list[Entry]) -> AsyncIterator[str]:
+        for entry in batch:
+            self._cursor = entry[0]
+            event = self._event(entry)
+            if event is None:
+                continue
+            yield frame(event)
+            if self._end is None and self.done is not None and await self.done(event):
+                self._end = parse_id(await self.log.last_id())
+
+    def _event(self, entry: Entry) -> JobEvent | None:
+        entry_id, fields = entry
+        if not self.where.match(fields):
+            return None
+        try:
+            return event_from_entry(entry_id, fields)
+        except (KeyError, ValueError):
+            return None
+
+
+async def _woken(event: asyncio.Event, seconds: float) -> bool:
+    try:
+        await asyncio.wait_for(event.wait(), seconds)
+    except TimeoutError:
+        return False
+    return True
