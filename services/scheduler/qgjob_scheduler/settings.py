@@ -26,3 +26,8 @@ class SchedulerSettings(StoreSettings):
     promote_batch: int = Field(default=500, ge=1)
     housekeeping_interval_s: float = Field(default=60.0, gt=0)
     """How often consumed stream entries and expired index entries are removed."""
+    alive_file: str = ""
+    """File the scheduler touches while its event loop runs; ``qgjob-scheduler --check`` reads
+    it (a Kubernetes exec probe). Empty: no file."""
+    alive_max_age_s: float = Field(default=15.0, gt=0)
+    """``--check`` fails when the file is older than this; it is touched every third of it."""
