@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import importlib
 import io
 import re
@@ -243,8 +244,8 @@ def _envvars(param: Param) -> set[str]:
 
 
 def _hint(name: str, options: Mapping[str, Param]) -> str:
-    close = [o for o in options if o.strip("-").startswith(name.strip("-")[:3])]
-    return f" (did you mean {', '.join(sorted(close))}?)" if close else ""
+    close = difflib.get_close_matches(name, list(options), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
 
 
 # --- command lines inside shell scripts ----------------------------------------------------
