@@ -11,7 +11,7 @@ import pytest
 
 from qgjob_redis.keys import WORKER_GROUP, Keys
 from qgjob_schemas import Target
-from tests.support.manifests import Doc, Obj, Pod, load
+from tests.support.manifests import ROOT, Doc, Obj, Pod, dockerfile_instructions, load
 
 MANIFESTS = load()
 PODS = list(MANIFESTS.pods())
@@ -83,18 +83,19 @@ def test_writable_paths_are_volumes(pod: Pod) -> None:
 
 @pytest.mark.parametrize("pod", PODS, ids=POD_IDS)
 def test_containers_have_requests_limits_and_probes(pod: Pod) -> None:
+    """Every container has requests and a memory limit; every long-running one (not a Job's)
+    has liveness and readiness probes."""
     for container in pod.containers():
         resources = container["resources"]
         assert {"cpu", "memory"} <= set(resources["requests"]), container["name"]
         assert "memory" in resources["limits"], container["name"]
-        assert "livenessProbe" in container, container["name"]
-        assert "readinessProbe" in container, container["name"]
+        if pod.owner.kind in WORKLOAD_KINDS:
+            assert "livenessProbe" in container, container["name"]
+            assert "readinessProbe" in container, container["name"]
 
 
 def test_qgjob_pods_run_as_the_images_user() -> None:
     """The Dockerfile's numeric USER and the pods' runAsUser agree."""
-    from tests.support.manifests import ROOT, dockerfile_instructions
-
     user = [r for i, r in dockerfile_instructions(ROOT / "Dockerfile") if i == "USER"][-1]
     uid, _, gid = user.partition(":")
     for pod, _ in MANIFESTS.qgjob_containers():
@@ -188,8 +189,10 @@ def test_every_disruption_budget_selects_pods() -> None:
     for budget in budgets:
         assert _pods_of(budget.obj["spec"]["selector"]), budget.name
     covered = {p.owner.name for b in budgets for p in _pods_of(b.obj["spec"]["selector"])}
-    qgjob = {p.owner.name for p, _ in MANIFESTS.qgjob_containers()}
-    assert qgjob <= covered
+    services = {
+        p.owner.name for p, _ in MANIFESTS.qgjob_containers() if p.owner.kind in WORKLOAD_KINDS
+    }
+    assert services <= covered
 
 
 def test_deployment_selectors_match_their_own_pods_only() -> None:

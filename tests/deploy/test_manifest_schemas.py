@@ -110,18 +110,17 @@ def test_every_file_is_plain_yaml_with_a_kind() -> None:
             assert obj is None or ("kind" in obj and "apiVersion" in obj), path.name
 
 
-KUSTOMIZE = shutil.which("kubectl") or shutil.which("kustomize")
+KUBECTL, KUSTOMIZE = shutil.which("kubectl"), shutil.which("kustomize")
 
 
-@pytest.mark.skipif(KUSTOMIZE is None, reason="neither kubectl nor kustomize is installed")
+@pytest.mark.skipif(not (KUBECTL or KUSTOMIZE), reason="neither kubectl nor kustomize is here")
 def test_kustomize_builds_every_resource_into_the_namespace(tmp_path: Path) -> None:
     folder = tmp_path / "k8s"
     shutil.copytree(DEPLOY, folder)
     shutil.copy(folder / "secrets.env.example", folder / "secrets.env")
-    assert KUSTOMIZE is not None
-    argv = [KUSTOMIZE, "kustomize", str(folder)] if "kubectl" in KUSTOMIZE else [KUSTOMIZE]
-    if "kubectl" not in KUSTOMIZE:
-        argv += ["build", str(folder)]
+    argv = (
+        [KUBECTL, "kustomize", str(folder)] if KUBECTL else [str(KUSTOMIZE), "build", str(folder)]
+    )
     out = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=True).stdout
     built = [o for o in yaml.safe_load_all(out) if o]
     expected = {(d.kind, d.name) for d in MANIFESTS.docs} | {("Secret", "qgjob-secrets")}
