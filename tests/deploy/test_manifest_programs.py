@@ -18,55 +18,26 @@ from qgjob_worker.main import _settings as worker_settings
 from qgjob_worker.main import build_parser as worker_parser
 from qgjob_worker.settings import WorkerSettings
 from tests.support.commands import Resolved, check_argv, console_scripts
-from tests.support.manifests import ROOT, Obj, Pod, dockerfile_instructions, exec_form, load
+from tests.support.manifests import PROBES, Obj, Pod, argv_of, load, probe_commands
 from tests.support.programs import PENDING, SETTINGS, readable, unread
 
 MANIFESTS = load()
 CONTAINERS = list(MANIFESTS.qgjob_containers())
 IDS = [f"{pod.owner.name}/{c['name']}" for pod, c in CONTAINERS]
-PROBES = ("startupProbe", "livenessProbe", "readinessProbe")
-
-
-def _image_default(instruction: str) -> list[str]:
-    for name, rest in dockerfile_instructions(ROOT / "Dockerfile"):
-        if name == instruction:
-            return exec_form(rest)
-    return []
-
-
-ENTRYPOINT = _image_default("ENTRYPOINT")
-CMD = _image_default("CMD")
-
-
-def argv_of(container: Obj) -> list[str]:
-    """The program and arguments the container runs: Kubernetes' ``command`` replaces the
-    image's ENTRYPOINT and ``args`` its CMD; tini (the entrypoint) runs what follows ``--``."""
-    command = container.get("command") or ENTRYPOINT
-    args = container.get("args") if "args" in container else ([] if "command" in container else CMD)
-    argv = [*command, *args]
-    if argv[:2] == ["tini", "--"]:
-        argv = argv[2:]
-    return argv
-
-
-def probe_commands(container: Obj) -> Iterator[tuple[str, list[str]]]:
-    for probe in PROBES:
-        if "exec" in container.get(probe, {}):
-            yield probe, container[probe]["exec"]["command"]
 
 
 @contextmanager
 def environment(env: dict[str, str]) -> Iterator[None]:
-    """Exactly ``env`` as the QGJOB_ variables of this process, restored afterwards."""
-    saved = {k: v for k, v in os.environ.items() if k.startswith("QGJOB_")}
-    for key in saved:
+    """``env`` as the only QGJOB_ variables of this process, as in the container; the
+    process environment is restored afterwards."""
+    saved = dict(os.environ)
+    for key in [k for k in os.environ if k.startswith("QGJOB_")]:
         del os.environ[key]
     os.environ.update(env)
     try:
         yield
     finally:
-        for key in [k for k in os.environ if k.startswith("QGJOB_")]:
-            del os.environ[key]
+        os.environ.clear()
         os.environ.update(saved)
 
 

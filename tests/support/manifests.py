@@ -7,6 +7,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ DEPLOY = ROOT / "deploy" / "k8s"
 KUSTOMIZATION = "kustomization.yaml"
 IMAGE = "qgjob"
 """The image name the manifests use for every qgjob container (kustomize sets the real one)."""
+PROBES = ("startupProbe", "livenessProbe", "readinessProbe")
 
 Obj = dict[str, Any]
 
@@ -217,3 +219,31 @@ def exec_form(rest: str) -> list[str]:
     if isinstance(loaded, list):
         return [str(x) for x in loaded]
     return ["/bin/sh", "-c", *shlex.split(rest)]
+
+
+@cache
+def image_default(instruction: str) -> tuple[str, ...]:
+    """The qgjob image's ``ENTRYPOINT`` or ``CMD`` (from the Dockerfile's last stage)."""
+    for name, rest in dockerfile_instructions(ROOT / "Dockerfile"):
+        if name == instruction:
+            return tuple(exec_form(rest))
+    return ()
+
+
+def argv_of(container: Obj) -> list[str]:
+    """The program and arguments a qgjob container runs: Kubernetes' ``command`` replaces the
+    image's ENTRYPOINT and ``args`` its CMD; tini (the entrypoint) runs what follows ``--``."""
+    command = container.get("command") or list(image_default("ENTRYPOINT"))
+    if "args" in container:
+        args = container["args"]
+    else:
+        args = [] if "command" in container else list(image_default("CMD"))
+    argv = [*command, *args]
+    return argv[2:] if argv[:2] == ["tini", "--"] else argv
+
+
+def probe_commands(container: Obj) -> Iterator[tuple[str, list[str]]]:
+    """(probe, argv) of the container's exec probes; they run without the entrypoint."""
+    for probe in PROBES:
+        if "exec" in container.get(probe, {}):
+            yield probe, list(container[probe]["exec"]["command"])
