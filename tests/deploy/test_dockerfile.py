@@ -18,7 +18,7 @@ import pytest
 
 from tests.support.commands import check_argv, console_scripts
 from tests.support.manifests import ROOT, dockerfile_instructions, exec_form
-from tests.support.programs import SETTINGS, env_name
+from tests.support.programs import SETTINGS, env_names
 
 DOCKERFILE = ROOT / "Dockerfile"
 TEXT = DOCKERFILE.read_text()
@@ -117,7 +117,7 @@ def test_runtime_finds_the_programs_and_the_default_command_exists() -> None:
 
 
 def test_image_settings_are_read_by_a_service() -> None:
-    known = {env_name(s, f) for s in SETTINGS.values() for f in s.model_fields}
+    known = set().union(*(env_names(s) for s in SETTINGS.values()))
     qgjob = {k for k in _env(RUNTIME) if k.startswith("QGJOB_")}
     assert qgjob
     assert qgjob <= known
@@ -173,6 +173,10 @@ def test_package_built_from_the_context_has_every_module_script_and_program(
     declared = zipfile.ZipFile(wheel).read(entry_points).decode()
     for program, target in console_scripts().items():
         assert f"{program} = {target}" in declared
+    for group, plugins in PYPROJECT["project"].get("entry-points", {}).items():
+        assert f"[{group}]" in declared
+        for name, target in plugins.items():
+            assert f"{name} = {target}" in declared, f"{group}: {name}"
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,16 @@ workloads, KEDA reading the workers' real streams, Redis durable, TLS at the edg
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from qgjob_redis.keys import WORKER_GROUP, Keys
 from qgjob_schemas import Target
-from tests.support.manifests import ROOT, Doc, Obj, Pod, dockerfile_instructions, load
+from tests.support.commands import check_argv
+from tests.support.manifests import ROOT, Doc, Obj, Pod, argv_of, dockerfile_instructions, load
+from tests.support.programs import build_settings, readable
 
 MANIFESTS = load()
 PODS = list(MANIFESTS.pods())
@@ -101,6 +104,91 @@ def test_qgjob_pods_run_as_the_images_user() -> None:
     for pod, _ in MANIFESTS.qgjob_containers():
         assert str(pod.spec["securityContext"]["runAsUser"]) == uid
         assert str(pod.spec["securityContext"]["runAsGroup"]) == gid
+
+
+# --- files: where the programs write --------------------------------------------------
+
+READ_ONLY_PATHS = {"test_workdir"}
+"""Path settings a program only reads (the team's test repository)."""
+
+
+def _settings_of(container: Obj) -> Any:
+    env = MANIFESTS.env(container)
+    argv = argv_of(container)
+    read = readable(check_argv(argv, env))
+    return build_settings(argv[0], {k: v for k, v in env.items() if k in read})
+
+
+def _mount_of(container: Obj, path: Path) -> Obj | None:
+    """The volume mount that holds ``path`` (the deepest), or None."""
+    mounts = [m for m in container.get("volumeMounts", []) if path.is_relative_to(m["mountPath"])]
+    return max(mounts, key=lambda m: len(m["mountPath"]), default=None)
+
+
+def _volume(pod: Pod, name: str) -> Obj:
+    return next(v for v in pod.spec["volumes"] if v["name"] == name)
+
+
+def _written_paths(container: Obj) -> dict[str, Path]:
+    settings = _settings_of(container)
+    workdir = Path(
+        next(r for i, r in dockerfile_instructions(ROOT / "Dockerfile") if i == "WORKDIR")
+    )
+    paths = {
+        name: workdir / value
+        for name, value in settings
+        if isinstance(value, Path) and name not in READ_ONLY_PATHS
+    }
+    if getattr(settings, "alive_file", ""):
+        paths["alive_file"] = Path(settings.alive_file)
+    return paths
+
+
+@pytest.mark.parametrize(
+    ("pod", "container"),
+    list(MANIFESTS.qgjob_containers()),
+    ids=[str(p.owner) for p, _ in MANIFESTS.qgjob_containers()],
+)
+def test_paths_the_programs_write_are_on_writable_volumes(pod: Pod, container: Obj) -> None:
+    for name, path in _written_paths(container).items():
+        assert path.is_absolute(), name
+        mount = _mount_of(container, path)
+        assert mount is not None, f"{name}={path} is on the read-only root file system"
+        assert not mount.get("readOnly"), name
+
+
+def test_api_and_workers_share_uploaded_builds_and_artifacts() -> None:
+    """Workers read uploaded builds where the API stored them, and the API serves the
+    artifacts workers wrote: the same folder of the same ReadWriteMany claim in every pod."""
+    places: dict[str, set[tuple[str, str]]] = {}
+    for pod, container in MANIFESTS.qgjob_containers():
+        component = pod.labels["app.kubernetes.io/component"]
+        paths = _written_paths(container)
+        wanted = {"api": ["build_store_dir", "artifact_dir"], "worker": ["artifact_dir"]}
+        for name in wanted.get(component, []):
+            mount = _mount_of(container, paths[name])
+            assert mount is not None
+            claim = _volume(pod, mount["name"]).get("persistentVolumeClaim", {}).get("claimName")
+            assert claim, f"{pod.owner.name}: {name} is not on a shared volume"
+            places.setdefault(name, set()).add((claim, str(paths[name])))
+            places.setdefault("mount", set()).add((claim, mount["mountPath"]))
+    assert {k: len(v) for k, v in places.items()} == {
+        "build_store_dir": 1,
+        "artifact_dir": 1,
+        "mount": 1,
+    }, places
+    ((claim, _),) = places["mount"]
+    pvc = MANIFESTS.get("PersistentVolumeClaim", claim).obj["spec"]
+    assert pvc["accessModes"] == ["ReadWriteMany"]
+
+
+def test_ingress_lets_the_largest_build_upload_through() -> None:
+    (api,) = [c for p, c in MANIFESTS.qgjob_containers() if argv_of(c)[0] == "qgjob-api"]
+    annotations = MANIFESTS.get("Ingress", "qgjob-api").obj["metadata"]["annotations"]
+    size = annotations["nginx.ingress.kubernetes.io/proxy-body-size"]
+    number, unit = re.fullmatch(r"(\d+)([kmg]?)", size.lower()).groups()
+    limit = int(number) * {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}[unit]
+    assert limit >= _settings_of(api).build_max_bytes
 
 
 # --- workers: drain and scaling ----------------------------------------------------------

@@ -4,52 +4,36 @@ accept — so a renamed setting, flag or command breaks this test, not a deploym
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic_settings import BaseSettings
 
-from qgjob_worker.drivers import load_driver
+from qgjob_worker.drivers import find_factory
 from qgjob_worker.main import _settings as worker_settings
 from qgjob_worker.main import build_parser as worker_parser
 from qgjob_worker.settings import WorkerSettings
 from tests.support.commands import Resolved, check_argv, console_scripts
 from tests.support.manifests import PROBES, Obj, Pod, argv_of, load, probe_commands
-from tests.support.programs import PENDING, SETTINGS, readable, unread
+from tests.support.programs import (
+    PENDING,
+    SETTINGS,
+    build_settings,
+    env_names,
+    environment,
+    readable,
+    unread,
+)
 
 MANIFESTS = load()
 CONTAINERS = list(MANIFESTS.qgjob_containers())
 IDS = [f"{pod.owner.name}/{c['name']}" for pod, c in CONTAINERS]
 
 
-@contextmanager
-def environment(env: dict[str, str]) -> Iterator[None]:
-    """``env`` as the only QGJOB_ variables of this process, as in the container; the
-    process environment is restored afterwards."""
-    saved = dict(os.environ)
-    for key in [k for k in os.environ if k.startswith("QGJOB_")]:
-        del os.environ[key]
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
 def resolve(argv: list[str], env: dict[str, str]) -> Resolved:
     resolved = check_argv(argv, env)
     assert resolved.ok, resolved.problems
     return resolved
-
-
-def build_settings(program: str, env: dict[str, str]) -> BaseSettings:
-    with environment(env):
-        return SETTINGS[program]()
 
 
 @pytest.mark.parametrize(("pod", "container"), CONTAINERS, ids=IDS)
@@ -83,7 +67,7 @@ def test_every_value_set_is_accepted_by_the_settings(pod: Pod, container: Obj) -
     read = readable(resolve(argv_of(container), env))
     settings = build_settings(program, {k: v for k, v in env.items() if k in read})
     if isinstance(settings, WorkerSettings):
-        load_driver(settings)  # the driver named in QGJOB_DRIVER exists
+        find_factory(settings.driver)  # the driver named in QGJOB_DRIVER is installed
 
 
 def test_a_bad_value_is_refused_by_the_settings() -> None:
@@ -98,6 +82,12 @@ def test_a_variable_no_program_reads_is_reported() -> None:
     ]
     # the API's settings do not concern a worker
     assert unread(resolved, {"QGJOB_PORT": "8080"}) == ["QGJOB_PORT"]
+
+
+def test_aliased_settings_are_read_under_their_aliases() -> None:
+    names = env_names(WorkerSettings)
+    assert {"BROWSERSTACK_USERNAME", "QGJOB_BROWSERSTACK_USERNAME"} <= names
+    assert "QGJOB_TARGET" in names
 
 
 def test_every_console_script_has_its_settings() -> None:

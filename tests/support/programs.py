@@ -3,8 +3,11 @@ script, plus the variables a typer command's options read (``envvar=``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
+from pydantic import AliasChoices
 from pydantic_settings import BaseSettings
 
 from qgjob_api.settings import ApiSettings
@@ -29,18 +32,53 @@ the API's operator token. Once the setting exists, it is checked like every othe
 
 
 def env_name(settings: type[BaseSettings], field: str) -> str:
+    """The variable of a field without an alias: the prefix and its name."""
     prefix = str(settings.model_config.get("env_prefix", ""))
     return f"{prefix}{field}".upper()
 
 
+def env_names(settings: type[BaseSettings]) -> set[str]:
+    """Every variable the Settings class reads: ``QGJOB_<FIELD>``, or a field's aliases
+    (``BROWSERSTACK_USERNAME``) when it has some."""
+    names: set[str] = set()
+    for field, info in settings.model_fields.items():
+        alias = info.validation_alias or info.alias
+        if isinstance(alias, AliasChoices):
+            names |= {str(a).upper() for a in alias.choices if isinstance(a, str)}
+        elif isinstance(alias, str):
+            names.add(alias.upper())
+        else:
+            names.add(env_name(settings, field))
+    return names
+
+
 def readable(resolved: Resolved) -> set[str]:
     """Every variable the resolved command reads."""
-    settings = SETTINGS[resolved.program]
-    names = {env_name(settings, f) for f in settings.model_fields}
-    return names | resolved.envvars
+    return env_names(SETTINGS[resolved.program]) | resolved.envvars
 
 
 def unread(resolved: Resolved, env: Mapping[str, str]) -> list[str]:
     """Variables in ``env`` that the command never reads (pending ones excepted)."""
     pending = PENDING.get(resolved.program, set()) - readable(resolved)
     return sorted(set(env) - readable(resolved) - pending)
+
+
+@contextmanager
+def environment(env: Mapping[str, str]) -> Iterator[None]:
+    """``env`` as the only QGJOB_ variables of this process, as in the container; the
+    process environment is restored afterwards."""
+    saved = dict(os.environ)
+    for key in [k for k in os.environ if k.startswith("QGJOB_")]:
+        del os.environ[key]
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def build_settings(program: str, env: Mapping[str, str]) -> BaseSettings:
+    """The program's Settings as it builds them at start-up from ``env``."""
+    with environment(env):
+        return SETTINGS[program]()
