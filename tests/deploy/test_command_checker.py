@@ -3,6 +3,8 @@ line — against the real CLI, not a list — and accepts what is right."""
 
 from __future__ import annotations
 
+import signal
+import sys
 from typing import Annotated
 
 import pytest
@@ -129,3 +131,12 @@ def test_a_workflow_with_a_wrong_qgjob_step_is_reported() -> None:
         "nightly: qgjob dlq requeue: missing JOB_ID",
         "nightly: no qgjob program of the step reads QGJOB_ORG_ID",
     ]
+
+
+def test_reading_a_program_leaves_the_test_processs_signal_handlers_alone() -> None:
+    """The services' ``__main__`` modules make SIGTERM exit at import; not in the tests."""
+    sys.modules.pop("qgjob_worker.__main__", None)
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    assert check_argv(["qgjob-worker", "--check"]).ok
+    assert "qgjob_worker.__main__" in sys.modules
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before

@@ -24,6 +24,8 @@ import importlib
 import io
 import re
 import shlex
+import signal
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -77,7 +79,18 @@ def console_scripts() -> dict[str, str]:
 
 
 def script_module(program: str) -> ModuleType:
-    return importlib.import_module(console_scripts()[program].split(":")[0])
+    """The module that defines the console script's function (``qgjob_worker.main`` for
+    ``qgjob_worker.__main__:main``, which re-exports it). Importing a ``__main__`` module may
+    install signal handlers for the program; the test process keeps its own."""
+    module_name, _, function = console_scripts()[program].partition(":")
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        module = importlib.import_module(module_name)
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+    defined_in = getattr(getattr(module, function), "__module__", module_name)
+    return sys.modules.get(defined_in) or module
 
 
 def check_argv(argv: list[str], env: Mapping[str, str] | None = None) -> Resolved:
