@@ -28,3 +28,8 @@ class SchedulerSettings(StoreSettings):
     """How often consumed stream entries and expired index entries are removed."""
     metrics_port: int = Field(default=0, ge=0, le=65535)
     """Serve Prometheus metrics on this port (0: off)."""
+    alive_file: str = ""
+    """File the scheduler touches while its event loop runs; ``qgjob-scheduler --check`` reads
+    it (a Kubernetes exec probe). Empty: no file."""
+    alive_max_age_s: float = Field(default=15.0, gt=0)
+    """``--check`` fails when the file is older than this; it is touched every third of it."""

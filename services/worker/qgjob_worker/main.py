@@ -19,7 +19,7 @@ from qgjob_worker.service import Worker
 from qgjob_worker.settings import WorkerSettings
 
 
-def _parse(argv: list[str] | None) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qgjob-worker",
         description="Run a qgjob worker for one target. Settings come from QGJOB_* variables.",
@@ -37,7 +37,11 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="exit 0 if this worker's heartbeat is fresh, 1 if stale or missing",
     )
-    return parser.parse_args(argv)
+    return parser
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    return build_parser().parse_args(argv)
 
 
 def _settings(args: argparse.Namespace) -> WorkerSettings:

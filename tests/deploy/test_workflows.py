@@ -1,0 +1,112 @@
+"""Every GitHub Actions workflow loads, is well formed, and calls only qgjob commands, options
+and make targets that exist; the project's own CI runs what a developer runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.support.commands import check_argv, shell_commands
+from tests.support.manifests import ROOT
+from tests.support.programs import readable
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+MAKE_TARGETS = set(re.findall(r"^([\w.-]+):", (ROOT / "Makefile").read_text(), re.M))
+SHELLS = {None, "bash", "sh"}
+
+
+def load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text())
+    # YAML 1.1 reads the key `on` as true
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def run_steps(workflow: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(job id, step) of every shell step."""
+    steps = []
+    for job_id, job in workflow["jobs"].items():
+        shell = job.get("defaults", {}).get("run", {}).get("shell")
+        for step in job.get("steps", []):
+            if "run" in step and step.get("shell", shell) in SHELLS:
+                steps.append((job_id, step))
+    return steps
+
+
+def env_of(workflow: dict[str, Any], job_id: str, step: dict[str, Any]) -> dict[str, str]:
+    layers = [workflow.get("env", {}), workflow["jobs"][job_id].get("env", {}), step.get("env", {})]
+    return {k: str(v) for layer in layers for k, v in layer.items()}
+
+
+def test_there_are_workflows() -> None:
+    assert any(p.name == "ci.yml" for p in WORKFLOWS)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=[p.name for p in WORKFLOWS])
+def test_workflow_is_well_formed(path: Path) -> None:
+    workflow = load(path)
+    assert workflow.get("name")
+    assert workflow["on"]
+    assert workflow["jobs"]
+    for job_id, job in workflow["jobs"].items():
+        if "uses" in job:  # a reusable workflow
+            continue
+        assert job.get("runs-on"), job_id
+        for step in job["steps"]:
+            assert ("run" in step) != ("uses" in step), f"{job_id}: {step}"
+            if "uses" in step and not step["uses"].startswith("./"):
+                assert re.fullmatch(r"[\w.-]+/[\w./-]+@[\w.-]+", step["uses"]), step["uses"]
+
+
+def qgjob_problems(workflow: dict[str, Any]) -> list[str]:
+    """What is wrong with the qgjob command lines of a workflow's shell steps: unknown
+    programs, commands or options, bad values, missing required options (an option's
+    ``envvar`` set in the workflow, job or step ``env`` counts), and QGJOB_ variables of a
+    step that none of its qgjob programs reads."""
+    problems: list[str] = []
+    for job_id, step in run_steps(workflow):
+        env = env_of(workflow, job_id, step)
+        programs = []
+        for argv in shell_commands(step["run"]):
+            resolved = check_argv(argv, env)
+            problems += [f"{job_id}: {p}" for p in resolved.problems]
+            programs.append(resolved)
+        step_env = {k for k in step.get("env", {}) if k.startswith("QGJOB_")}
+        if programs and step_env:
+            unread = step_env - set().union(*(readable(r) for r in programs))
+            problems += [f"{job_id}: no qgjob program of the step reads {n}" for n in unread]
+    return problems
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=[p.name for p in WORKFLOWS])
+def test_workflow_calls_only_real_qgjob_commands(path: Path) -> None:
+    assert qgjob_problems(load(path)) == []
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=[p.name for p in WORKFLOWS])
+def test_workflow_make_targets_exist(path: Path) -> None:
+    for job_id, step in run_steps(load(path)):
+        for targets in re.findall(r"(?:^|[;&|]\s*)make\s+([^;&|\n]+)", step["run"], re.M):
+            for target in targets.split():
+                if not target.startswith("-") and "=" not in target:
+                    assert target in MAKE_TARGETS, f"{path.name} {job_id}: make {target}"
+
+
+def test_ci_runs_what_make_test_runs_against_a_redis_service() -> None:
+    workflow = load(ROOT / ".github" / "workflows" / "ci.yml")
+    (job,) = workflow["jobs"].values()
+    runs = " ".join(step.get("run", "") for step in job["steps"])
+    make_test = re.search(r"^test:(.*)$", (ROOT / "Makefile").read_text(), re.M)
+    assert make_test
+    for part in make_test.group(1).split("##")[0].split():
+        assert f"make {part}" in runs, f"CI skips make {part}"
+    assert "make dev" in runs
+    service = job["services"]["redis"]
+    assert service["image"].startswith("redis:")
+    assert "redis" in job["env"]["REDIS_URL"]
+    assert "job.services.redis.ports['6379']" in job["env"]["REDIS_URL"]
