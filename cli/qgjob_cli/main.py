@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
@@ -105,12 +104,11 @@ def up(
     """Run the whole platform in this process: API, scheduler and simulated workers."""
     from qgjob_cli.embedded import UpOptions
     from qgjob_cli.embedded import up as run_up
+    from qgjob_core.lifecycle import run
     from qgjob_core.logging import configure
 
     configure("up", level="warning")
-    asyncio.run(
-        run_up(UpOptions(host=host, port=port, redis_url=redis_url, workers_per_target=workers))
-    )
+    run(run_up(UpOptions(host=host, port=port, redis_url=redis_url, workers_per_target=workers)))
 
 
 from qgjob_cli import apps as _apps  # noqa: E402 (registers its commands on the app)
