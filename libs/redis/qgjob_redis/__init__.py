@@ -5,6 +5,7 @@ from qgjob_redis.consumer import Entry, StreamReader, ensure_group
 from qgjob_redis.execution import Lease, Started, WorkerStore
 from qgjob_redis.jobs import CancelOutcome, JobStore, NewJob, RequeueOutcome
 from qgjob_redis.keys import SCHEDULER_GROUP, WORKER_GROUP, Keys
+from qgjob_redis.registry import WorkerRegistry
 from qgjob_redis.scheduling import SchedulerStore
 from qgjob_redis.scripts import Retention, Scripts
 from qgjob_redis.store import Store
@@ -26,6 +27,7 @@ __all__ = [
     "Store",
     "StoreConfigError",
     "StreamReader",
+    "WorkerRegistry",
     "WorkerStore",
     "connect",
     "ensure_group",

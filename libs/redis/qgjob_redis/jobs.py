@@ -12,7 +12,7 @@ import orjson
 from qgjob_redis.codec import dead_letter_from_entry, job_from_hash, ts
 from qgjob_redis.ids import new_id
 from qgjob_redis.store import Store
-from qgjob_schemas import DeadLetter, Job, JobPage, JobPayload, JobStatus, Stats
+from qgjob_schemas import DeadLetter, DurationStats, Job, JobPage, JobPayload, JobStatus, Stats
 
 LIST_SCAN_LIMIT = 5000
 """Index entries one list call looks at before it returns a page (maybe short) and a cursor."""
@@ -165,6 +165,19 @@ class JobStore:
         outcome, _ = await self._s.scripts.run("requeue", job_id)
         return RequeueOutcome(outcome)
 
+    async def durations(self) -> DurationStats:
+        """The learned install times and test durations (moving averages)."""
+        async with self._r.pipeline(transaction=False) as pipe:
+            pipe.hgetall(self._k.dur_install())
+            pipe.hgetall(self._k.dur_target())
+            pipe.hlen(self._k.dur_test())
+            installs, tests, known = await pipe.execute()
+        return DurationStats(
+            install_s={t: round(float(v), 3) for t, v in installs.items()},
+            test_s={t: round(float(v), 3) for t, v in tests.items()},
+            tests_known=int(known),
+        )
+
     async def stats(self) -> Stats:
         raw: dict[str, str] = await self._r.hgetall(self._k.stats())  # type: ignore[assignment]
         by_status = {s.value: 0 for s in JobStatus}
@@ -184,6 +197,9 @@ class JobStore:
             groups_formed=int(raw.get("groups_formed", 0)),
             retries=int(raw.get("retries", 0)),
             dead_letters=int(raw.get("dead_letters", 0)),
+            groups_split=int(raw.get("groups_split", 0)),
+            preemptions=int(raw.get("preemptions", 0)),
+            durations=await self.durations(),
         )
 
     async def dead_letters(

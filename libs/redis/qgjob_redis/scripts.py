@@ -32,6 +32,9 @@ SCRIPT_NAMES = (
     "cancel",
     "requeue",
     "heartbeat",
+    "preempt",
+    "recover",
+    "forget",
 )
 
 

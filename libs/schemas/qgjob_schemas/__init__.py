@@ -16,18 +16,21 @@ from qgjob_schemas.execution import RunJob
 from qgjob_schemas.fields import ID_PATTERN, Identifier, TestPath
 from qgjob_schemas.groups import JobGroup
 from qgjob_schemas.jobs import Job, JobPage, JobPayload, JobResult
-from qgjob_schemas.scheduling import OpenGroup, Snapshot, TargetLoad
-from qgjob_schemas.stats import Stats
+from qgjob_schemas.scheduling import Assignment, GroupView, Plan, Snapshot, WorkerView
+from qgjob_schemas.stats import DurationStats, Stats
 from qgjob_schemas.workers import Worker
 
 __all__ = [
     "ID_PATTERN",
     "TERMINAL_STATUSES",
+    "Assignment",
     "DeadLetter",
+    "DurationStats",
     "Error",
     "ErrorBody",
     "ErrorDetail",
     "GroupState",
+    "GroupView",
     "Identifier",
     "Job",
     "JobEvent",
@@ -36,15 +39,15 @@ __all__ = [
     "JobPayload",
     "JobResult",
     "JobStatus",
-    "OpenGroup",
     "Outcome",
+    "Plan",
     "Priority",
     "RunJob",
     "Snapshot",
     "Stats",
     "Target",
-    "TargetLoad",
     "TestPath",
     "Worker",
     "WorkerState",
+    "WorkerView",
 ]

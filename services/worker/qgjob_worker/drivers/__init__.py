@@ -21,6 +21,7 @@ def load_driver(settings: WorkerSettings) -> Driver:
             install_error_rate=settings.sim_install_error_rate,
             seed=settings.sim_seed,
             cache_size=settings.app_cache_size,
+            time_scale=settings.sim_time_scale,
         )
     raise UnknownDriverError(f"QGJOB_DRIVER={settings.driver!r}: unknown driver (known: simulated)")
 
