@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from qgjob_api.errors import install_error_handlers
-from qgjob_api.routes import dead_letters, jobs, system
+from qgjob_api.routes import dead_letters, jobs, system, workers
 from qgjob_api.settings import ApiSettings
 from qgjob_redis import JobStore, Store
 
@@ -40,4 +40,5 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
     app.include_router(jobs.router)
     app.include_router(dead_letters.router)
     app.include_router(system.router)
+    app.include_router(workers.router)
     return app

@@ -1,0 +1,42 @@
+"""``/v1/workers``: the worker registry (state, current group, installed app versions)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from qgjob_api.deps import StoreDep
+from qgjob_api.errors import ERROR_RESPONSES, ApiError
+from qgjob_redis import WorkerRegistry
+from qgjob_schemas import ID_PATTERN, Error, Target, Worker, WorkerState
+
+router = APIRouter(prefix="/v1", tags=["workers"])
+
+
+@router.get(
+    "/workers", operation_id="listWorkers", summary="List workers", responses=ERROR_RESPONSES
+)
+async def list_workers(
+    store: StoreDep, target: Target | None = None, state: WorkerState | None = None
+) -> list[Worker]:
+    """Every worker that reported in, by target and id: its state (`idle`, `busy`,
+    `draining`, or `lost` when its heartbeat is older than the heartbeat TTL), the group it
+    runs, the app versions installed on it, its last heartbeat and its capacity."""
+    workers = await WorkerRegistry(store).list(target=target)
+    return [w for w in workers if state is None or w.state is state]
+
+
+@router.get(
+    "/workers/{worker_id}",
+    operation_id="getWorker",
+    summary="Get a worker",
+    responses={404: {"model": Error, "description": "No such worker."}, **ERROR_RESPONSES},
+)
+async def get_worker(
+    worker_id: Annotated[str, Path(pattern=ID_PATTERN)], store: StoreDep
+) -> Worker:
+    worker = await WorkerRegistry(store).get(worker_id)
+    if worker is None:
+        raise ApiError(404, "not_found", f"worker {worker_id} not found")
+    return worker
