@@ -37,12 +37,16 @@ fmt: dev ## Format and autofix
 	$(BIN)/ruff check --fix .
 
 typecheck: dev ## mypy (strict) on every package
-	$(BIN)/mypy libs services cli
+	$(BIN)/mypy libs services cli bench
 
 pytest: dev ensure-redis
 	$(BIN)/pytest
 
 test: lint typecheck pytest ## Lint, types and the whole test suite
+
+.PHONY: bench-scheduling
+bench-scheduling: install ensure-redis ## Scheduling benchmark: six workloads simulated, then W1 live at 1/100 scale
+	$(BIN)/python -m bench.scheduling --live
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output
