@@ -50,7 +50,8 @@ def test_sigterm_finishes_the_running_test_and_hands_the_rest_over(platform: Pla
     first = platform.start_worker("emulator", 1, slow)
     platform.wait_for_workers(["emulator-1"])
     with httpx.Client(base_url=platform.api_url, timeout=10) as client:
-        ids = submit(client, ["tests/a.spec.js", "tests/b.spec.js", "tests/c.spec.js"])
+        # the first test runs long enough for the second worker to start meanwhile
+        ids = submit(client, ["tests/a@6s.spec.js", "tests/b.spec.js", "tests/c.spec.js"])
         wait_jobs(client, ids[:1], {"running"})
         platform.start_worker("emulator", 2, slow)
         platform.wait_for_workers(["emulator-2"])
