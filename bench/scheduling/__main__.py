@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 
 from bench.scheduling import live
 from bench.scheduling.baselines import fifo
@@ -13,7 +14,7 @@ from bench.scheduling.machine import describe
 from bench.scheduling.report import Row, lower_bound, row, table, with_savings
 from bench.scheduling.sim import Mechanics, PolicyFn, simulate
 from bench.scheduling.targets import checks
-from bench.scheduling.workloads import SEED, Workload, all_workloads
+from bench.scheduling.workloads import CACHE_SIZE, SEED, Workload, all_workloads
 from qgjob_scheduler.policy import Rules, plan
 
 RULES = Rules()
@@ -51,13 +52,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--only", help="comma-separated workloads, e.g. W1,W4")
     parser.add_argument("--live", action="store_true", help="also run W1 through qgjob up")
+    parser.add_argument(
+        "--cache-size", type=int, help=f"app versions a device keeps (default {CACHE_SIZE})"
+    )
     args = parser.parse_args(argv)
     workloads = all_workloads(args.seed)
+    if args.cache_size:
+        workloads = [replace(w, cache_size=args.cache_size) for w in workloads]
     if args.only:
         wanted = set(args.only.upper().split(","))
         workloads = [w for w in workloads if w.name in wanted]
     started = time.monotonic()
-    print(f"# qgjob scheduling benchmark (seed {args.seed})\n\n{describe()}\n")
+    cache = args.cache_size or CACHE_SIZE
+    print(f"# qgjob scheduling benchmark (seed {args.seed}, devices keep {cache} versions)")
+    print(f"\n{describe()}\n")
     for w in workloads:
         print(f"- **{w.name} {w.title}**: {w.description} (bound {lower_bound(w):,.0f} s)")
     rows = simulate_all(workloads)
