@@ -114,3 +114,22 @@ async def test_a_large_group_is_split_over_idle_workers(pipe: Pipeline) -> None:
     assert stats.installs_done == 3  # once per worker
     assert stats.durations.install_s["emulator"] > 0
     assert stats.durations.tests_known == 12
+
+
+async def test_an_emulator_host_runs_as_many_groups_as_its_capacity(pipe: Pipeline) -> None:
+    pipe.start_scheduler()
+    pipe.start_worker("host", capacity=2, sim_test_ms=300, sim_install_ms=50)
+    await workers_up(pipe, "host")
+    submitted = await pipe.submit(jobs(2, "A") + jobs(2, "B"))
+
+    async def both_running() -> list[str] | None:
+        (host,) = await WorkerRegistry(pipe.store).list()
+        return host.group_ids if len(host.group_ids) == 2 else None
+
+    held = await async_wait_until(both_running, timeout=10, what="two groups on the host")
+    done = await all_done(pipe, submitted)
+    assert {j.group_id for j in done} == set(held)
+    a = [j for j in done if j.app_version_id == "A"]
+    b = [j for j in done if j.app_version_id == "B"]
+    assert a[0].started_at and b[0].started_at and a[-1].finished_at and b[-1].finished_at
+    assert a[0].started_at < b[-1].finished_at and b[0].started_at < a[-1].finished_at  # overlap

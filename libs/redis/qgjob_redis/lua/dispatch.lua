@@ -81,5 +81,5 @@ for i = 3, #ARGV, 3 do
     end
   end
 end
-redis.call('SET', K.plan(plan), cjson.encode(out), 'EX', 300)
+redis.call('SET', K.plan(plan), cjson.encode(out), 'EX', 60)
 return out

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from qgjob_scheduler.policy.fairness import fair_shares
 from qgjob_scheduler.policy.priority import waiting_band
@@ -73,10 +74,27 @@ class _Part:
 
 @dataclass
 class _Candidate:
-    rank: tuple[float | int | bool, ...]
+    """Work a free lane could take: a waiting group, or a split of ``unit``."""
+
+    key: tuple[float | int | bool, ...]
+    """Higher is better (see the module docstring for the order)."""
     group: GroupView
     unit: _Unit | None = None
     split: Split | None = None
+
+
+class _Want(NamedTuple):
+    """A lane an org wants and does not have."""
+
+    order: tuple[int, int, float]
+    """Within the org, lower first: (-band, -priority, waiting since)."""
+    priority: int
+    """The priority rank it wants the lane at; -1 when it is owed the lane only by fairness."""
+    app: str
+
+
+FAIRNESS_ONLY = (0, 1, float("inf"))
+"""Order of a want that comes only from fairness: after the org's waiting groups."""
 
 
 @dataclass
@@ -167,7 +185,7 @@ class _TargetPass:
         pressure = self._pressure()
         best: _Candidate | None = None
         for g in self.waiting:
-            rank = (
+            key = (
                 -self._ratio(g.org_id),
                 waiting_band(g, self.now, self.rules.aging_s),
                 g.priority.rank,
@@ -176,12 +194,12 @@ class _TargetPass:
                 pressure[(g.org_id, g.app_version_id)],
                 -self.fifo[g.id],
             )
-            if best is None or rank > best.rank:
-                best = _Candidate(rank, g)
+            if best is None or key > best.key:
+                best = _Candidate(key, g)
         if self.rules.split:
             for u in self.units:
                 cand = self._split_candidate(u, free_versions)
-                if cand is not None and (best is None or cand.rank > best.rank):
+                if cand is not None and (best is None or cand.key > best.key):
                     best = cand
         return best
 
@@ -205,8 +223,8 @@ class _TargetPass:
         if split is None:
             return None
         g = u.group
-        rank = (-self._ratio(u.org), g.priority.rank, g.priority.rank, 0, cached, split.gain, 0)
-        return _Candidate(rank, g, unit=u, split=split)
+        key = (-self._ratio(u.org), g.priority.rank, g.priority.rank, 0, cached, split.gain, 0)
+        return _Candidate(key, g, unit=u, split=split)
 
     def _lane_for(self, app: str) -> str:
         """A free lane that has ``app`` installed, else the one whose installed versions
@@ -250,7 +268,7 @@ class _TargetPass:
         victims = [u for u in self.units if u.live and u.left > 0 and _running(u)]
         wants = self._wants()
         while wants:
-            org = min(wants, key=lambda o: (self._ratio(o), wants[o][0][0]))
+            org = min(wants, key=lambda o: (self._ratio(o), wants[o][0].order))
             _, rank, app = wants[org].pop(0)
             if not wants[org]:
                 del wants[org]
@@ -276,15 +294,14 @@ class _TargetPass:
         then the install unless the version is there."""
         return u.boundary + (0.0 if app in self.versions[u.worker] else self.install)
 
-    def _wants(self) -> dict[str, list[tuple[tuple[int, int, float], int, str]]]:
+    def _wants(self) -> dict[str, list[_Want]]:
         """Per org, the lanes it wants, most urgent first: its waiting groups, then (below
-        its fair share) lanes it could use by splitting its groups. Each want is
-        ((-band, -priority, age order), priority rank or -1 for fairness only, app)."""
-        wants: dict[str, list[tuple[tuple[int, int, float], int, str]]] = {}
+        its fair share) lanes it could use by splitting its groups."""
+        wants: dict[str, list[_Want]] = {}
         for g in self.waiting:
             band = waiting_band(g, self.now, self.rules.aging_s)
             order = (-band, -g.priority.rank, g.waiting_since)
-            wants.setdefault(g.org_id, []).append((order, g.priority.rank, g.app_version_id))
+            wants.setdefault(g.org_id, []).append(_Want(order, g.priority.rank, g.app_version_id))
         for queue in wants.values():
             queue.sort()
         if not (self.rules.fair_share and self.rules.split):
@@ -297,7 +314,7 @@ class _TargetPass:
                 wants.pop(org, None)
         return wants
 
-    def _split_wants(self, org: str, most: int) -> list[tuple[tuple[int, int, float], int, str]]:
+    def _split_wants(self, org: str, most: int) -> list[_Want]:
         """Fairness wants of ``org``: lanes it could use by splitting its groups (running,
         or waiting for a lane of their own) onto workers without the version, as the fill
         would judge each split; ``most`` at most."""
@@ -308,7 +325,7 @@ class _TargetPass:
             for g in self.waiting
             if g.org_id == org
         ]
-        out: list[tuple[tuple[int, int, float], int, str]] = []
+        out: list[_Want] = []
         while parts and len(out) < most:
             part = max(parts, key=lambda p: p.work + p.overhead)
             split = best_split(part.left, part.work, part.overhead, self.install)
@@ -316,7 +333,7 @@ class _TargetPass:
                 break
             part.left, part.work = part.left - split.take, part.work - split.work
             parts.append(_Part(split.take, split.work, self.install, part.app))
-            out.append(((0, 1, float("inf")), -1, part.app))
+            out.append(_Want(FAIRNESS_ONLY, -1, part.app))
         return out
 
     def _may_preempt_for(self, org: str, rank: int, victims: list[_Unit]) -> bool:
