@@ -171,8 +171,8 @@ class Worker:
                 return
             if stop.is_set() or lease.yield_requested:
                 await self.jobs.release(lease, draining=stop.is_set())
-                why = "draining" if stop.is_set() else "the scheduler wants the lane"
-                log.info(f"{why}: released the rest of the group")
+                why = "draining" if stop.is_set() else "yield: the scheduler wants the lane"
+                log.info("released the rest of the group", reason=why)
                 return
             more = await self.jobs.close(lease)
             if more is None:
