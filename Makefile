@@ -37,7 +37,7 @@ fmt: dev ## Format and autofix
 	$(BIN)/ruff check --fix .
 
 typecheck: dev ## mypy (strict) on every package
-	$(BIN)/mypy libs services cli
+	$(BIN)/mypy libs services cli bench
 
 pytest: dev ensure-redis
 	$(BIN)/pytest
@@ -46,6 +46,9 @@ test: lint typecheck pytest ## Lint, types and the whole test suite
 
 openapi: install ## Write the API's OpenAPI spec to openapi.json (a test fails when it is stale)
 	$(BIN)/python -m qgjob_api.openapi openapi.json
+.PHONY: bench-scheduling
+bench-scheduling: install ensure-redis ## Scheduling benchmark: six workloads simulated, then W1 live at 1/100 scale
+	$(BIN)/python -m bench.scheduling --live
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output

@@ -11,6 +11,7 @@ from qgjob_cli.app import QgjobTyper
 from qgjob_cli.client import CliError
 from qgjob_cli.common import ApiUrl, JsonOut, client, job_line, print_json
 from qgjob_cli.dlq import dlq_app
+from qgjob_cli.workers import workers
 
 app = QgjobTyper(
     name="qgjob",
@@ -90,6 +91,7 @@ def cancel(
 
 
 app.add_typer(dlq_app, name="dlq")
+app.command("workers")(workers)
 
 
 @app.command()

@@ -99,6 +99,21 @@ def test_up_then_submit_and_status_through_the_cli(up: str) -> None:
     assert shown.returncode == 0
     assert shown.stdout.startswith(f"{first}  passed")
 
+    listed = qgjob_inline(up, "workers")
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    assert [line.split()[:3] for line in lines] == [
+        ["browserstack-1", "browserstack", "idle"],
+        ["device-1", "device", "idle"],
+        ["emulator-1", "emulator", "idle"],
+    ]
+    assert "versions B,A" in lines[2] and "capacity 1" in lines[2]
+    as_json = json.loads(qgjob_inline(up, "workers", "--target=browserstack", "--json").stdout)
+    assert [(w["id"], w["installed_versions"]) for w in as_json] == [("browserstack-1", ["A"])]
+    wrong = qgjob_inline(up, "workers", "--state=asleep")
+    assert wrong.exit_code == 2
+    assert wrong.stderr.strip() == "qgjob: --state must be one of idle, busy, draining, lost"
+
 
 def test_cli_errors_are_one_line_with_a_non_zero_exit(up: str) -> None:
     missing = qgjob(up, "status", "NOSUCHJOB")

@@ -19,6 +19,7 @@ from qgjob_redis.jobs import (
 )
 from qgjob_redis.keys import SCHEDULER_GROUP, WORKER_GROUP, Keys
 from qgjob_redis.ratelimit import RateDecision, RateLimiter
+from qgjob_redis.registry import WorkerRegistry
 from qgjob_redis.scheduling import SchedulerStore
 from qgjob_redis.scripts import Retention, Scripts
 from qgjob_redis.stats import StatsStore
@@ -57,6 +58,7 @@ __all__ = [
     "SuiteRecord",
     "SuiteStore",
     "TokenStore",
+    "WorkerRegistry",
     "WorkerStore",
     "connect",
     "ensure_group",

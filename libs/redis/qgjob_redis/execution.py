@@ -25,6 +25,8 @@ class Lease:
     seen: int = 0
     lost: bool = False
     cancel_requested: set[str] = field(default_factory=set)
+    yield_requested: bool = False
+    """The scheduler wants this worker's lane back after the running test."""
 
     def held(self) -> bool:
         """Whether this worker still holds the group (no other took it over)."""
@@ -39,16 +41,19 @@ class Started:
 
 
 class WorkerStore:
-    def __init__(self, store: Store, worker_id: str, target: str) -> None:
+    def __init__(
+        self, store: Store, worker_id: str, target: str, *, duration_alpha: float = 0.3
+    ) -> None:
         self._s = store
         self.worker_id = worker_id
         self.target = target
+        self.duration_alpha = duration_alpha
 
     def reader(self, store: Store, *, block_ms: int) -> StreamReader:
-        """A reader of this target's assignments on ``store`` (a client for blocking reads)."""
+        """A reader of this worker's inbox on ``store`` (a client for blocking reads)."""
         return StreamReader(
             store.redis,
-            self._s.keys.assign(self.target),
+            self._s.keys.inbox(self.worker_id),
             WORKER_GROUP,
             self.worker_id,
             count=1,
@@ -62,7 +67,7 @@ class WorkerStore:
     async def acquire(self, entry: Entry) -> Lease | None:
         entry_id, fields = entry
         group_id = fields.get("group", "")
-        reply = await self._run("acquire", group_id, self.worker_id, entry_id, self.target)
+        reply = await self._run("acquire", group_id, self.worker_id, entry_id)
         if int(reply[0]) == 0:
             return None
         _, epoch, app, org, count, jobs = reply
@@ -79,7 +84,7 @@ class WorkerStore:
     async def renew(self, lease: Lease) -> bool:
         """Renew the lease; ``False`` when another worker took the group over."""
         reply = await self._run(
-            "renew", lease.group_id, lease.epoch, self.worker_id, lease.entry_id, self.target
+            "renew", lease.group_id, lease.epoch, self.worker_id, lease.entry_id
         )
         if int(reply[0]) == 0:
             lease.lost = True
@@ -103,7 +108,8 @@ class WorkerStore:
         *,
         backoff_s: float = 0.0,
     ) -> str | None:
-        """Store the result; returns the job's new status, or ``None`` when fenced."""
+        """Store the result; returns the job's new status, or ``None`` when fenced. Sets
+        ``lease.yield_requested`` when the scheduler wants the lane back."""
         reply = await self._run(
             "finish",
             lease.group_id,
@@ -116,9 +122,11 @@ class WorkerStore:
             backoff_s,
             result.log_tail,
             "0" if result.retryable else "1",
+            self.duration_alpha,
         )
         if reply[0] != "ok":
             return None
+        lease.yield_requested = len(reply) > 2 and reply[2] == "1"
         return str(reply[1])
 
     async def close(self, lease: Lease) -> list[RunJob] | None:
@@ -129,32 +137,52 @@ class WorkerStore:
             lease.epoch,
             self.worker_id,
             lease.entry_id,
-            self.target,
             lease.seen,
         )
         if reply[0] == "more":
-            jobs = [RunJob.from_pairs(j) for j in reply[1]]
-            lease.seen += len(jobs)
-            return jobs
+            lease.seen = int(reply[1])
+            return [RunJob.from_pairs(j) for j in reply[2]]
         if reply[0] == "fenced":
             lease.lost = True
         return None
 
-    async def release(self, lease: Lease) -> bool:
-        """Hand the group back for another worker at once (used when draining)."""
+    async def release(self, lease: Lease, *, draining: bool = True) -> bool:
+        """Hand the rest of the group back at once: when draining, or when the scheduler
+        asked for the lane (``draining=False``)."""
         reply = await self._s.scripts.run(
-            "release", lease.group_id, lease.epoch, self.worker_id, lease.entry_id, self.target
+            "release",
+            lease.group_id,
+            lease.epoch,
+            self.worker_id,
+            lease.entry_id,
+            "drain" if draining else "yield",
         )
         lease.lost = True
         return bool(int(reply))
 
-    async def record_install(self, lease: Lease, *, installed: bool, seconds: float) -> None:
+    async def record_install(
+        self, lease: Lease, *, installed: bool, seconds: float, versions: list[str]
+    ) -> None:
+        """Count the install (done or saved), learn its time, note the worker's versions."""
         await self._s.scripts.run(
-            "installed", lease.group_id, lease.epoch, 1 if installed else 0, round(seconds, 3)
+            "installed",
+            lease.group_id,
+            lease.epoch,
+            1 if installed else 0,
+            round(seconds, 3),
+            self.duration_alpha,
+            self.worker_id,
+            orjson.dumps(versions).decode(),
         )
 
     async def heartbeat(
-        self, state: str, *, ttl_ms: int, capacity: int = 1, versions: list[str] | None = None
+        self,
+        state: str,
+        *,
+        ttl_ms: int,
+        capacity: int = 1,
+        versions: list[str] | None = None,
+        lease_ms: int = 30000,
     ) -> None:
         await self._s.scripts.run(
             "heartbeat",
@@ -164,6 +192,7 @@ class WorkerStore:
             ttl_ms,
             capacity,
             orjson.dumps(versions or []).decode(),
+            lease_ms,
         )
 
     async def append_log(self, job_id: str, text: str, *, max_bytes: int = 1 << 20) -> None:

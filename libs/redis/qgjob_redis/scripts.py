@@ -35,6 +35,9 @@ SCRIPT_NAMES = (
     "slot",
     "build",
     "ratelimit",
+    "preempt",
+    "recover",
+    "forget",
 )
 
 

@@ -18,8 +18,8 @@ from qgjob_schemas.execution import RunJob
 from qgjob_schemas.fields import ID_PATTERN, Identifier, TestPath
 from qgjob_schemas.groups import GroupDetail, GroupJob, GroupPage, JobGroup
 from qgjob_schemas.jobs import Job, JobPage, JobPayload, JobResult, TestCounts
-from qgjob_schemas.scheduling import OpenGroup, Snapshot, TargetLoad
-from qgjob_schemas.stats import QueueStats, Stats
+from qgjob_schemas.scheduling import Assignment, GroupView, Plan, Snapshot, WorkerView
+from qgjob_schemas.stats import DurationStats, QueueStats, Stats
 from qgjob_schemas.suites import SUITE_MAX_JOBS, Suite, SuitePayload
 from qgjob_schemas.workers import Worker
 
@@ -30,7 +30,9 @@ __all__ = [
     "TERMINAL_STATUSES",
     "AppBuild",
     "Artifact",
+    "Assignment",
     "DeadLetter",
+    "DurationStats",
     "Error",
     "ErrorBody",
     "ErrorDetail",
@@ -38,6 +40,7 @@ __all__ = [
     "GroupJob",
     "GroupPage",
     "GroupState",
+    "GroupView",
     "Identifier",
     "Job",
     "JobEvent",
@@ -46,8 +49,8 @@ __all__ = [
     "JobPayload",
     "JobResult",
     "JobStatus",
-    "OpenGroup",
     "Outcome",
+    "Plan",
     "Priority",
     "QueueStats",
     "RunJob",
@@ -56,7 +59,6 @@ __all__ = [
     "Suite",
     "SuitePayload",
     "Target",
-    "TargetLoad",
     "TestCounts",
     "TestPath",
     "TokenCreate",
@@ -64,4 +66,5 @@ __all__ = [
     "TokenInfo",
     "Worker",
     "WorkerState",
+    "WorkerView",
 ]

@@ -127,3 +127,81 @@ local function to_dead(jkey, jid, org, target, old, ts, reason, attempts, last_e
   redis.call('HINCRBY', K.stats, 'dead_letters', 1)
   redis.call('HINCRBY', K.stats_org(org), 'dead_letters', 1)
 end
+
+-- Learned durations: a moving average per field; the first sample is taken as it is.
+local function ewma(hash, field, x, alpha)
+  local old = tonumber(redis.call('HGET', hash, field))
+  local new = x
+  if old then
+    new = alpha * x + (1 - alpha) * old
+  end
+  redis.call('HSET', hash, field, fmt(new))
+  return new
+end
+
+-- Expected duration of a test: learned for (org, target, path), else the fallback the
+-- caller gives (the configured default). The target's average is not used: early on it
+-- holds only the tests that finished first, the short ones.
+local function estimate(org, target, path, fallback)
+  local v = redis.call('HGET', K.dur_test, org .. '|' .. target .. '|' .. path)
+  return tonumber(v) or fallback
+end
+
+local GROUP_HELD = { dispatched = true, running = true }
+
+-- Count a group's jobs still to run (scheduled, or running with no live owner) and refresh
+-- their expected durations: the group's 'left' and 'work' fields. Returns the count.
+local function recount(gid)
+  local left, work = 0, 0
+  for _, jid in ipairs(redis.call('LRANGE', K.group_jobs(gid), 0, -1)) do
+    local jkey = K.job(jid)
+    local j = redis.call('HMGET', jkey, 'status', 'group_id', 'org_id', 'target', 'test_path',
+      'est_s')
+    if j[2] == gid and (j[1] == 'scheduled' or j[1] == 'running') then
+      local est = estimate(j[3], j[4], j[5], tonumber(j[6]) or 0)
+      redis.call('HSET', jkey, 'est_s', fmt(est))
+      left = left + 1
+      work = work + est
+    end
+  end
+  redis.call('HSET', K.group(gid), 'left', left, 'work', fmt(work))
+  return left
+end
+
+-- A group has run everything it holds: it takes no more jobs and expires later.
+local function end_group(gid)
+  local gk = K.group(gid)
+  local g = redis.call('HMGET', gk, 'org_id', 'app_version_id', 'target', 'priority')
+  local okey = g[1] .. '|' .. g[2] .. '|' .. g[3] .. '|' .. g[4]
+  if redis.call('HGET', K.open_groups, okey) == gid then
+    redis.call('HDEL', K.open_groups, okey)
+  end
+  redis.call('HSET', gk, 'state', 'done', 'finished_at', fmt(now()), 'yield', '', 'left', 0,
+    'work', 0)
+  redis.call('ZREM', K.pending_groups, gid)
+  redis.call('EXPIRE', gk, GROUP_TTL)
+  redis.call('EXPIRE', K.group_jobs(gid), GROUP_TTL)
+  redis.call('DEL', K.group_cancel(gid))
+end
+
+-- Take a group from the worker holding it: fence that worker (epoch), ack its assignment,
+-- and put the group back to wait for the scheduler (or end it when nothing is left). Its
+-- waiting clock starts again: the time it ran is not time it waited.
+-- Returns 'open' or 'done'.
+local function unassign(gid, wid, eid)
+  local gk = K.group(gid)
+  redis.call('HINCRBY', gk, 'epoch', 1)
+  if eid and eid ~= '' then
+    redis.call('XACK', K.inbox(wid), WORKER_GROUP, eid)
+  end
+  redis.call('SREM', K.worker_groups(wid), gid)
+  if recount(gid) == 0 then
+    end_group(gid)
+    return 'done'
+  end
+  local ts = fmt(now())
+  redis.call('HSET', gk, 'state', 'open', 'worker_id', '', 'entry', '', 'yield', '',
+    'run_started', '', 'run_est', '', 'waiting_since', ts)
+  redis.call('ZADD', K.pending_groups, ts, gid)
+  return 'open'
+end

@@ -28,6 +28,13 @@ if st == 'running' then
   redis.call('HINCRBY', K.stats, 'retries', 1)
 end
 attempts = attempts + 1
+local est = tonumber(redis.call('HGET', jkey, 'est_s')) or 0
+local gk = K.group(gid)
+if (tonumber(redis.call('HGET', gk, 'left')) or 0) > 0 then
+  redis.call('HINCRBY', gk, 'left', -1)
+  redis.call('HINCRBYFLOAT', gk, 'work', -est)
+end
+redis.call('HSET', gk, 'run_started', ts, 'run_est', fmt(est))
 transition(jkey, jid, org, target, st, 'running', ts,
   { 'attempts', attempts, 'started_at', ts, 'worker_id', wid, 'lease', epoch },
   { 'group', gid, 'worker', wid, 'attempt', attempts })

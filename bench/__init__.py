@@ -1,0 +1,1 @@
+"""Benchmarks of qgjob (not installed with the packages; run from the repository root)."""
