@@ -40,6 +40,14 @@ class Started:
     status: str = ""
 
 
+@dataclass(frozen=True)
+class Finished:
+    status: str | None
+    """The job's new status; ``None`` when the write was fenced (the lease is lost)."""
+    next: Started | None = None
+    """How starting the next job went, when one was asked for."""
+
+
 class WorkerStore:
     def __init__(
         self, store: Store, worker_id: str, target: str, *, duration_alpha: float = 0.3
@@ -93,7 +101,12 @@ class WorkerStore:
         return True
 
     async def start(self, lease: Lease, job_id: str) -> Started:
-        reply = await self._run("start", lease.group_id, lease.epoch, job_id, self.worker_id)
+        return self._started(
+            lease, await self._run("start", lease.group_id, lease.epoch, job_id, self.worker_id)
+        )
+
+    @staticmethod
+    def _started(lease: Lease, reply: list[str]) -> Started:
         if reply[0] == "ok":
             return Started(ok=True, attempt=int(reply[1]), status="running")
         if reply[0] == "fenced":
@@ -101,15 +114,25 @@ class WorkerStore:
         return Started(ok=False, status=reply[1] if len(reply) > 1 else "fenced")
 
     async def finish(
+        self, lease: Lease, job_id: str, result: JobResult, *, backoff_s: float = 0.0
+    ) -> str | None:
+        """Store the result; returns the job's new status, or ``None`` when fenced."""
+        return (await self.step(lease, job_id, result, backoff_s=backoff_s)).status
+
+    async def step(
         self,
         lease: Lease,
         job_id: str,
         result: JobResult,
         *,
         backoff_s: float = 0.0,
-    ) -> str | None:
-        """Store the result; returns the job's new status, or ``None`` when fenced. Sets
-        ``lease.yield_requested`` when the scheduler wants the lane back."""
+        log: str = "",
+        log_max_bytes: int = 1 << 20,
+        next_job: str | None = None,
+    ) -> Finished:
+        """Store the result, append ``log`` to the job's log and start ``next_job``, in one
+        round trip (the next job is not started when the scheduler wants the lane back:
+        then ``lease.yield_requested`` is set)."""
         reply = await self._run(
             "finish",
             lease.group_id,
@@ -117,17 +140,22 @@ class WorkerStore:
             job_id,
             self.worker_id,
             result.outcome.value,
-            orjson.dumps(result.model_dump(mode="json")).decode(),
+            result.model_dump_json(),
             result.message if result.outcome is Outcome.ERROR else "",
             backoff_s,
             result.log_tail,
             "0" if result.retryable else "1",
             self.duration_alpha,
+            log,
+            log_max_bytes,
+            next_job or "",
         )
         if reply[0] != "ok":
-            return None
-        lease.yield_requested = len(reply) > 2 and reply[2] == "1"
-        return str(reply[1])
+            lease.lost = True
+            return Finished(status=None)
+        lease.yield_requested = reply[2] == "1"
+        started = self._started(lease, reply[3]) if reply[3] else None
+        return Finished(status=str(reply[1]), next=started)
 
     async def close(self, lease: Lease) -> list[RunJob] | None:
         """Finish the group, or get the jobs that joined it since (``None`` once done)."""
@@ -196,14 +224,6 @@ class WorkerStore:
         )
 
     async def append_log(self, job_id: str, text: str, *, max_bytes: int = 1 << 20) -> None:
-        """Append driver output to the job's log, keeping the last ``max_bytes``. The log is
-        cut back once it is half as long again, so that a huge output costs a trim per
-        ``max_bytes / 2`` appended, not one per append."""
-        key = self._s.keys.job_log(job_id)
-        async with self._s.redis.pipeline(transaction=False) as pipe:
-            pipe.append(key, text)
-            pipe.strlen(key)
-            _, size = await pipe.execute()
-        if size > max_bytes + max_bytes // 2:
-            tail = await self._s.redis.getrange(key, size - max_bytes, -1)
-            await self._s.redis.set(key, tail, keepttl=True)
+        """Append driver output to the job's log while it runs (the last output travels
+        with ``finish``), keeping the last ``max_bytes``."""
+        await self._run("log", job_id, text, max_bytes)

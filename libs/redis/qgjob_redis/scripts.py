@@ -25,6 +25,7 @@ SCRIPT_NAMES = (
     "renew",
     "start",
     "finish",
+    "log",
     "close",
     "release",
     "installed",

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 
 import structlog
 
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
-from qgjob_redis import BuildStore, Entry, Lease, Store, WorkerStore
+from qgjob_redis import BuildStore, Entry, Lease, Started, Store, WorkerStore
 from qgjob_schemas import JobResult, Outcome, RunJob, WorkerState
 from qgjob_worker.backoff import retry_delay
 from qgjob_worker.builds import BuildFetcher
@@ -190,12 +191,8 @@ class Worker:
         while lease.held():
             if pending and not installed:
                 installed = await self._install(lease, pending)
-            for job in pending if installed else []:
-                if stop.is_set() or not lease.held() or lease.yield_requested:
-                    break
-                if self.device_lost:
-                    break
-                await self._run_job(lease, job, runner)
+            if installed:
+                await self._run_jobs(lease, pending, runner, stop)
             if not lease.held():
                 log.warning("lease lost; another worker has the group")
                 return
@@ -207,6 +204,29 @@ class Worker:
             if more is None:
                 return
             pending = _runnable(more)
+
+    def _must_stop(self, lease: Lease, stop: asyncio.Event) -> bool:
+        return stop.is_set() or not lease.held() or lease.yield_requested or self.device_lost
+
+    async def _run_jobs(
+        self, lease: Lease, jobs: list[RunJob], runner: JobRunner, stop: asyncio.Event
+    ) -> None:
+        """Run ``jobs`` in order. Finishing a job starts the next in the same round trip."""
+        started: Started | None = None
+        for i, job in enumerate(jobs):
+            if started is None:
+                if self._must_stop(lease, stop):
+                    return
+                started = await self.jobs.start(lease, job.id)
+            elif not lease.held():
+                return  # started with the last result, but the group is another's now
+            # a job already started with the last result runs even when draining began
+            # since: it is the running test the drain waits for
+            if not started.ok:
+                started = None  # cancelled or finished meanwhile: skip it
+                continue
+            following = jobs[i + 1].id if i + 1 < len(jobs) else None
+            started = await self._run_job(lease, job, started.attempt, runner, following, stop)
 
     def _release_reason(self, stop: asyncio.Event) -> str:
         if stop.is_set():
@@ -259,31 +279,48 @@ class Worker:
             result = JobResult(outcome=Outcome.ERROR, message=message, retryable=retryable)
             await self.jobs.finish(lease, job.id, result, backoff_s=self._backoff(started.attempt))
 
-    async def _run_job(self, lease: Lease, job: RunJob, runner: JobRunner) -> None:
-        started = await self.jobs.start(lease, job.id)
-        if not started.ok:
-            return
-        job_log = structlog.get_logger("qgjob.worker").bind(job_id=job.id)
+    async def _run_job(
+        self,
+        lease: Lease,
+        job: RunJob,
+        attempt: int,
+        runner: JobRunner,
+        following: str | None,
+        stop: asyncio.Event,
+    ) -> Started | None:
+        """Run a started job and store its result, starting ``following`` in the same step
+        when nothing says to stop; returns how starting it went (``None``: not asked)."""
         logbuf = LogBuffer(
             lambda text: self.jobs.append_log(job.id, text, max_bytes=self.settings.log_max_bytes)
         )
-        run_job = RunJob(**{**job.__dict__, "attempts": started.attempt})
-        result = await runner.run(run_job, logbuf)
-        await logbuf.flush()
+        result = await runner.run(replace(job, attempts=attempt), logbuf)
         if result is None:
-            job_log.warning("run abandoned: lease lost")
-            return
-        backoff = self._backoff(started.attempt) if result.outcome is Outcome.ERROR else 0.0
-        status = await self.jobs.finish(lease, job.id, result, backoff_s=backoff)
-        if result.outcome is Outcome.ERROR:
+            log.warning("run abandoned: lease lost", job_id=job.id)
+            return None
+        failed = result.outcome is Outcome.ERROR
+        # after an infrastructure error the device is checked before anything else starts
+        go_on = following if not failed and not self._must_stop(lease, stop) else None
+        done = await self.jobs.step(
+            lease,
+            job.id,
+            result,
+            backoff_s=self._backoff(attempt) if failed else 0.0,
+            log=logbuf.take(),
+            log_max_bytes=self.settings.log_max_bytes,
+            next_job=go_on,
+        )
+        if failed:
             await self._device_ok()
-        job_log.info(
+        level = log.debug if result.outcome is Outcome.PASSED else log.info
+        level(
             "job finished",
+            job_id=job.id,
             outcome=result.outcome.value,
-            status=status,
-            attempt=started.attempt,
+            status=done.status,
+            attempt=attempt,
             flaky=result.flaky,
         )
+        return done.next
 
     def _backoff(self, attempt: int) -> float:
         return retry_delay(attempt, base=self.settings.retry_base_s, cap=self.settings.retry_cap_s)

@@ -205,3 +205,98 @@ local function unassign(gid, wid, eid)
   redis.call('ZADD', K.pending_groups, ts, gid)
   return 'open'
 end
+
+-- Mark a job running, fenced by the group epoch. A job found 'running' belonged to an
+-- owner that lost its lease: that run counts as an infrastructure failure.
+-- Returns {'ok', attempt}, {'skip', status} or {'fenced'}.
+local function start_job(gid, epoch, jid, wid)
+  if redis.call('HGET', K.group(gid), 'epoch') ~= epoch then
+    return { 'fenced' }
+  end
+  local jkey = K.job(jid)
+  local j = redis.call('HMGET', jkey, 'status', 'group_id', 'attempts', 'max_attempts', 'org_id',
+    'target', 'cancel_requested', 'error')
+  local st = j[1]
+  if j[2] ~= gid or (st ~= 'scheduled' and st ~= 'running') then
+    return { 'skip', st or 'missing' }
+  end
+  local attempts, maxa, org, target = tonumber(j[3]), tonumber(j[4]), j[5], j[6]
+  local ts = fmt(now())
+  if j[7] == '1' then
+    transition(jkey, jid, org, target, st, 'cancelled', ts, { 'finished_at', ts }, { 'group', gid })
+    return { 'skip', 'cancelled' }
+  end
+  if st == 'running' then
+    if attempts >= maxa then
+      to_dead(jkey, jid, org, target, st, ts, 'lease_lost', attempts,
+        'worker lost its lease while running the test', '')
+      return { 'skip', 'dead' }
+    end
+    redis.call('HINCRBY', K.stats, 'retries', 1)
+  end
+  attempts = attempts + 1
+  local est = tonumber(redis.call('HGET', jkey, 'est_s')) or 0
+  local gk = K.group(gid)
+  if (tonumber(redis.call('HGET', gk, 'left')) or 0) > 0 then
+    redis.call('HINCRBY', gk, 'left', -1)
+    redis.call('HINCRBYFLOAT', gk, 'work', -est)
+  end
+  redis.call('HSET', gk, 'run_started', ts, 'run_est', fmt(est))
+  transition(jkey, jid, org, target, st, 'running', ts,
+    { 'attempts', attempts, 'started_at', ts, 'worker_id', wid, 'lease', epoch },
+    { 'group', gid, 'worker', wid, 'attempt', attempts })
+  return { 'ok', attempts }
+end
+
+-- Record the outcome of a run, fenced by the group epoch (see finish.lua).
+-- Returns {'ok', new status} or {'fenced', status}.
+local function finish_job(gid, epoch, jid, wid, outcome, result, err, backoff, tail, final,
+                          alpha)
+  local jkey = K.job(jid)
+  local j = redis.call('HMGET', jkey, 'status', 'group_id', 'lease', 'attempts', 'max_attempts',
+    'org_id', 'target', 'started_at', 'test_path')
+  if redis.call('HGET', K.group(gid), 'epoch') ~= epoch or j[1] ~= 'running'
+      or j[2] ~= gid or j[3] ~= epoch then
+    return { 'fenced', j[1] or 'missing' }
+  end
+  local attempts, maxa, org, target = tonumber(j[4]), tonumber(j[5]), j[6], j[7]
+  local t = now()
+  local ts = fmt(t)
+  local extra = { 'group', gid, 'worker', wid, 'attempt', attempts }
+  local new = outcome
+  redis.call('SREM', K.group_cancel(gid), jid)
+  if outcome == 'error' then
+    if attempts < maxa and not final then
+      extra[#extra + 1] = 'message'
+      extra[#extra + 1] = err
+      transition(jkey, jid, org, target, 'running', 'error', ts,
+        { 'error', err, 'result', result, 'group_id', '', 'retry_at', fmt(t + backoff) }, extra)
+      redis.call('ZADD', K.delayed, t + backoff, jid)
+      redis.call('HINCRBY', K.stats, 'retries', 1)
+    else
+      redis.call('HSET', jkey, 'result', result)
+      local reason = final and 'not_retryable' or 'attempts_exhausted'
+      to_dead(jkey, jid, org, target, 'running', ts, reason, attempts, err, tail)
+      new = 'dead'
+    end
+  else
+    transition(jkey, jid, org, target, 'running', outcome, ts,
+      { 'finished_at', ts, 'result', result, 'cancel_requested', '' }, extra)
+    local started = tonumber(j[8])
+    if started and (outcome == 'passed' or outcome == 'failed') then
+      ewma(K.dur_test, org .. '|' .. target .. '|' .. j[9], t - started, alpha)
+      ewma(K.dur_target, target, t - started, alpha)
+    end
+  end
+  return { 'ok', new }
+end
+
+-- Append output to a job's log, cut back to its last max_bytes once half as long again
+-- (a huge output costs a trim per max_bytes / 2 appended, not one per append).
+local function append_log(jid, text, max_bytes)
+  local key = K.job_log(jid)
+  local size = redis.call('APPEND', key, text)
+  if size > max_bytes + math.floor(max_bytes / 2) then
+    redis.call('SET', key, redis.call('GETRANGE', key, size - max_bytes, -1), 'KEEPTTL')
+  end
+end
