@@ -13,7 +13,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import httpx
 from pydantic import ValidationError
@@ -25,9 +27,10 @@ from qgjob_cli.sse import FrameReader, StreamEnded
 from qgjob_cli.tracking import Tracked, read_jobs
 from qgjob_schemas import JobEvent
 
+T = TypeVar("T")
 TICK_S = 0.5
 POLL_S = 2.0
-BACKOFF_S = (0.5, 1.0, 2.0, 5.0)
+BACKOFF_S = (0.5, 1.0, 2.0)
 TRANSIENT_STATUS = {502, 503, 504}
 NO_EVENTS_STATUS = {404, 405, 406, 501}
 
@@ -46,6 +49,58 @@ class Deadline:
 
 
 @dataclass
+class Outage:
+    """The API lost: retried with a capped backoff for up to ``reconnect_s``, then an error."""
+
+    reconnect_s: float
+    deadline: Deadline
+    since: float | None = None
+    failures: int = 0
+
+    def over(self) -> None:
+        self.since, self.failures = None, 0
+
+    def lost(self, why: str) -> None:
+        now = time.monotonic()
+        self.since = self.since or now
+        if now - self.since > self.reconnect_s:
+            raise CliError(
+                f"gave up after {self.reconnect_s:g} s without the API: {why}",
+                exit_codes.API_ERROR,
+            )
+        delay = BACKOFF_S[min(self.failures, len(BACKOFF_S) - 1)]
+        self.failures += 1
+        say(f"lost the API ({why}); trying again in {delay:g} s")
+        time.sleep(self.deadline.remaining(delay))
+
+
+def transient(exc: Exception) -> str | None:
+    """Why ``exc`` is worth retrying (the API unreachable or briefly unavailable), or None."""
+    if isinstance(exc, Unreachable):
+        return exc.message
+    if isinstance(exc, httpx.HTTPError):
+        return _describe(exc)
+    if isinstance(exc, ApiError) and exc.status in TRANSIENT_STATUS:
+        return exc.message
+    return None
+
+
+def reconnecting(call: Callable[[], T], outage: Outage) -> T:
+    """``call()``, tried again while the API is unreachable (see :class:`Outage`)."""
+    while True:
+        try:
+            result = call()
+        except (CliError, httpx.HTTPError) as exc:
+            why = transient(exc)
+            if why is None or outage.deadline.passed():
+                raise
+            outage.lost(why)
+            continue
+        outage.over()
+        return result
+
+
+@dataclass
 class Follower:
     client: ApiClient
     tracked: Tracked
@@ -54,28 +109,27 @@ class Follower:
     reconnect_s: float = 60.0
     poll: bool = False
     cursor: str | None = None
-    _lost_since: float | None = None
-    _failures: int = 0
+    _reconnected: bool = False
 
     def run(self) -> bool:
         """Follow until every job is finished (``True``) or the deadline (``False``)."""
-        while True:
-            if self.deadline.passed():
-                return False
+        outage = Outage(self.reconnect_s, self.deadline)
+        while not self.deadline.passed():
             try:
                 if self._step():
                     return True
-                self._lost_since, self._failures = None, 0
-            except (Unreachable, httpx.HTTPError) as exc:
-                self._lost(str(exc) if isinstance(exc, Unreachable) else _describe(exc))
-            except ApiError as exc:
-                if exc.status not in TRANSIENT_STATUS:
+                outage.over()
+            except (CliError, httpx.HTTPError) as exc:
+                why = transient(exc)
+                if why is None:
                     raise
-                self._lost(exc.message)
+                self._reconnected = True
+                outage.lost(why)
+        return False
 
     def _step(self) -> bool:
         """Read the state, then follow; whether everything is finished."""
-        if self._lost_since is not None or self.cursor is not None:
+        if self._reconnected or self.cursor is not None:
             self.tracked.update_from(self.client.json("GET", self.tracked.path))
             self.display.changed(self.tracked)
         if self.tracked.finished():
@@ -90,19 +144,6 @@ class Follower:
         read_jobs(self.client, self.tracked)
         self.display.changed(self.tracked)
         return self.tracked.finished()
-
-    def _lost(self, why: str) -> None:
-        now = time.monotonic()
-        self._lost_since = self._lost_since or now
-        if now - self._lost_since > self.reconnect_s:
-            raise CliError(
-                f"gave up after {self.reconnect_s:g} s without the API: {why}",
-                exit_codes.API_ERROR,
-            )
-        delay = BACKOFF_S[min(self._failures, len(BACKOFF_S) - 1)]
-        self._failures += 1
-        say(f"lost the API ({why}); trying again in {delay:g} s")
-        time.sleep(self.deadline.remaining(delay))
 
     def _poll(self) -> bool:
         while not self.deadline.passed():

@@ -24,7 +24,6 @@ from qgjob_cli.tracking import Tracked
 from qgjob_schemas import TERMINAL_STATUSES, JobEvent, JobStatus
 
 QUIET_REMINDER_S = 30.0
-SHOWN = {*TERMINAL_STATUSES, JobStatus.ERROR}
 
 
 class Display(Protocol):
@@ -44,20 +43,51 @@ def describe(tracked: Tracked) -> str:
     return f"{tracked.kind} {tracked.id}{name}: {jobs} of app {tracked.app_version_id} on {targets}"
 
 
-def event_line(tracked: Tracked, event: JobEvent) -> str:
-    """``failed  tests/a.spec.js  emulator: message`` for an event worth a line."""
-    job = tracked.jobs.get(event.job_id)
-    what = f"{job.test_path}  {job.target.value}" if job else event.job_id
-    why = f": {short(event.message, 160)}" if event.message else ""
-    if event.status is JobStatus.ERROR:
-        attempts = f"attempt {event.attempt}" if event.attempt else "an attempt"
-        return f"error   {what}{why} ({attempts} failed; it will be retried)"
-    return f"{event.status.value:<7} {what}{why}"
+def job_line(tracked: Tracked, job_id: str, status: JobStatus, message: str | None) -> str:
+    """``failed  tests/a.spec.js  emulator: message``."""
+    job = tracked.jobs.get(job_id)
+    what = f"{job.test_path}  {job.target.value}" if job else job_id
+    if message is None and job is not None and job.status is status:
+        message = (job.result.message if job.result else "") or job.error
+    why = f": {short(message, 160)}" if message else ""
+    return f"{status.value:<7} {what}{why}"
+
+
+def retry_line(tracked: Tracked, event: JobEvent) -> str:
+    attempts = f"attempt {event.attempt}" if event.attempt else "an attempt"
+    line = job_line(tracked, event.job_id, event.status, event.message or "")
+    return f"{line} ({attempts} failed; it will be retried)"
+
+
+class Announcer:
+    """Which jobs' ends were told: each finished job gets one line, whether its end came as
+    an event or was read (the job finished before the stream opened)."""
+
+    def __init__(self) -> None:
+        self.told: set[str] = set()
+
+    def lines(self, tracked: Tracked, event: JobEvent | None) -> list[tuple[JobStatus, str]]:
+        out: list[tuple[JobStatus, str]] = []
+        if event is not None and event.status is JobStatus.ERROR:
+            out.append(
+                (event.status, f"[{len(self.told)}/{tracked.total}] {retry_line(tracked, event)}")
+            )
+        ids = [event.job_id] if event is not None else tracked.job_ids
+        for job_id in ids:
+            status = tracked.status.get(job_id)
+            if status is None or job_id in self.told or status not in TERMINAL_STATUSES:
+                continue
+            self.told.add(job_id)
+            message = event.message if event is not None else None
+            line = job_line(tracked, job_id, status, message)
+            out.append((status, f"[{len(self.told)}/{tracked.total}] {line}"))
+        return out
 
 
 class PlainDisplay:
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr
+        self.announcer = Announcer()
         self._last_output = time.monotonic()
         self._started = time.monotonic()
 
@@ -67,12 +97,11 @@ class PlainDisplay:
 
     def start(self, tracked: Tracked) -> None:
         self._print(f"waiting for {describe(tracked)}")
-        if tracked.done():
-            self._print(f"[{tracked.done()}/{tracked.total}] {counts_text(tracked.counts())}")
+        self.changed(tracked)
 
     def changed(self, tracked: Tracked, event: JobEvent | None = None) -> None:
-        if event is not None and event.status in SHOWN:
-            self._print(f"[{tracked.done()}/{tracked.total}] {event_line(tracked, event)}")
+        for _, line in self.announcer.lines(tracked, event):
+            self._print(line)
 
     def tick(self, tracked: Tracked) -> None:
         now = time.monotonic()
@@ -109,6 +138,7 @@ class RichDisplay:
             console=self.console,
         )
         self.task = self.progress.add_task("", total=1, counts="", start=False)
+        self.announcer = Announcer()
 
     def start(self, tracked: Tracked) -> None:
         self.console.print(f"waiting for {escape(describe(tracked))}")
@@ -121,10 +151,10 @@ class RichDisplay:
 
     def changed(self, tracked: Tracked, event: JobEvent | None = None) -> None:
         self.progress.update(self.task, completed=tracked.done(), counts=_counts_markup(tracked))
-        if event is not None and event.status in SHOWN and event.status is not JobStatus.PASSED:
-            colour = STATUS_COLOURS.get(event.status, "white")
-            line = escape(event_line(tracked, event))
-            self.progress.console.print(f"[{colour}]{line}[/]")
+        for status, line in self.announcer.lines(tracked, event):
+            if status is not JobStatus.PASSED:
+                colour = STATUS_COLOURS.get(status, "white")
+                self.progress.console.print(f"[{colour}]{escape(line)}[/]")
 
     def tick(self, tracked: Tracked) -> None:
         self.progress.refresh()

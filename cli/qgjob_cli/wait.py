@@ -22,7 +22,7 @@ import typer
 from qgjob_cli import exit_codes, junit
 from qgjob_cli.client import ApiClient, CliError, say
 from qgjob_cli.common import ApiUrl, JsonOut, Junit, Poll, Timeout, client_for, print_json, settings
-from qgjob_cli.follow import Deadline, Follower
+from qgjob_cli.follow import Deadline, Follower, Outage, reconnecting
 from qgjob_cli.output import counts_text, duration, short, status_text
 from qgjob_cli.progress import display_for
 from qgjob_cli.settings import CliSettings
@@ -118,9 +118,9 @@ def _wait(
     poll: bool,
 ) -> int:
     started = time.monotonic()
-    tracked = resolve(client, ident)
-    display = display_for()
     deadline = Deadline(timeout)
+    tracked = reconnecting(lambda: resolve(client, ident), Outage(cfg.reconnect_s, deadline))
+    display = display_for()
     display.start(tracked)
     try:
         follower = Follower(
