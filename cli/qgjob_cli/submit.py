@@ -100,6 +100,7 @@ IdempotencyKey = Annotated[
     str | None,
     typer.Option(
         "--idempotency-key",
+        envvar="QGJOB_IDEMPOTENCY_KEY",
         help="Submitting again with the same key (within 24 h) creates nothing and prints "
         "the same id: safe retries in CI.",
         show_default=False,
