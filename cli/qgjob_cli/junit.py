@@ -131,6 +131,12 @@ def report(tracked: Tracked, jobs: list[Job]) -> ET.ElementTree[ET.Element]:
     return ET.ElementTree(root)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write(path: Path, tracked: Tracked, jobs: list[Job]) -> None:
     """Write the report to ``path`` (its folder is created; the file is replaced whole)."""
     tree = report(tracked, jobs)
@@ -140,6 +146,7 @@ def write(path: Path, tracked: Tracked, jobs: list[Job]) -> None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             tree.write(fh, encoding="utf-8", xml_declaration=True)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except OSError as exc:
         raise CliError(
