@@ -25,7 +25,7 @@ from qgjob_cli.client import ApiClient, ApiError, CliError, Unreachable, say
 from qgjob_cli.progress import Display
 from qgjob_cli.sse import FrameReader, StreamEnded
 from qgjob_cli.tracking import Tracked, read_jobs
-from qgjob_schemas import JobEvent
+from qgjob_schemas import Job, JobEvent, JobStatus
 
 T = TypeVar("T")
 TICK_S = 0.5
@@ -33,6 +33,8 @@ POLL_S = 2.0
 BACKOFF_S = (0.5, 1.0, 2.0)
 TRANSIENT_STATUS = {502, 503, 504}
 NO_EVENTS_STATUS = {404, 405, 406, 501}
+DETAILED = {JobStatus.FAILED, JobStatus.DEAD, JobStatus.CANCELLED}
+MAX_DETAILED = 100
 
 
 class Deadline:
@@ -110,6 +112,7 @@ class Follower:
     poll: bool = False
     cursor: str | None = None
     _reconnected: bool = False
+    _detailed: int = 0
 
     def run(self) -> bool:
         """Follow until every job is finished (``True``) or the deadline (``False``)."""
@@ -178,6 +181,15 @@ class Follower:
                 raise
             self._no_events(exc.message)
 
+    def _details(self, event: JobEvent) -> None:
+        """Read the record of a job that just failed, died or was cancelled, so that its line
+        says why (events carry no result); for the first few only."""
+        if event.status in DETAILED and self._detailed < MAX_DETAILED:
+            self._detailed += 1
+            self.tracked.remember(
+                [Job.model_validate(self.client.json("GET", f"/v1/jobs/{event.job_id}"))]
+            )
+
     def _no_events(self, why: str) -> None:
         say(f"live events unavailable ({why}); polling every {POLL_S:g} s")
         self.poll = True
@@ -203,6 +215,7 @@ class Follower:
                 continue
             self.cursor = frame.id or event.id
             if self.tracked.apply(event):
+                self._details(event)
                 self.display.changed(self.tracked, event)
             if self.tracked.finished():
                 return True

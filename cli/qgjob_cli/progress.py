@@ -47,8 +47,8 @@ def job_line(tracked: Tracked, job_id: str, status: JobStatus, message: str | No
     """``failed  tests/a.spec.js  emulator: message``."""
     job = tracked.jobs.get(job_id)
     what = f"{job.test_path}  {job.target.value}" if job else job_id
-    if message is None and job is not None and job.status is status:
-        message = (job.result.message if job.result else "") or job.error
+    if job is not None and job.status is status and status is not JobStatus.ERROR:
+        message = (job.result.message if job.result else "") or job.error or message
     why = f": {short(message, 160)}" if message else ""
     return f"{status.value:<7} {what}{why}"
 

@@ -67,7 +67,8 @@ def _suite_again(api: ApiClient, data: dict[str, Any], every: bool) -> dict[str,
         "max_attempts": first.max_attempts,
     }
     created: dict[str, Any] = api.json("POST", "/v1/suites", json=body)
-    say(f"submitted {len(again)} jobs of suite {tracked.id} again as suite {created['id']}")
+    jobs_text = f"{len(again)} job{'s' if len(again) != 1 else ''}"
+    say(f"submitted {jobs_text} of suite {tracked.id} again as suite {created['id']}")
     return created
 
 

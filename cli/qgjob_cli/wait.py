@@ -71,8 +71,9 @@ def summary(tracked: Tracked, code: int, elapsed: float) -> list[str]:
         if job is None or status is JobStatus.PASSED:
             continue
         why = (job.result.message if job.result else "") or job.error or ""
+        word = status.value if status else "unknown"
         lines.append(
-            f"  {status_text(status.value if status else 'unknown'):<9} {job.test_path}  "
+            f"  {status_text(word)}{' ' * (9 - len(word))} {job.test_path}  "
             f"{job.target.value}  {job.id}" + (f": {short(why, 200)}" if why else "")
         )
     return lines
