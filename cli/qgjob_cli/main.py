@@ -65,10 +65,11 @@ def up(
     workers: Annotated[int, typer.Option(min=1, help="Simulated workers per target.")] = 1,
 ) -> None:
     """Run the whole platform in this process: API, scheduler and simulated workers."""
-    from qgjob_cli.embedded import UpOptions
+    from qgjob_cli.embedded import UpOptions, check_port
     from qgjob_cli.embedded import up as run_up
     from qgjob_core.logging import configure
 
+    check_port(host, port)
     configure("up", level="warning")
     asyncio.run(
         run_up(UpOptions(host=host, port=port, redis_url=redis_url, workers_per_target=workers))

@@ -303,6 +303,16 @@ def test_bad_arguments_exit_2(live: Live, repo: Path) -> None:
     assert live.cli("wait", "X", "--timeout=soon").exit_code == 2
     assert live.cli("submit", "-f", "missing.yaml").exit_code == 2
     assert live.cli("list", QGJOB_API_URL="ftp://nowhere").exit_code == 2
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        up = live.cli("up", "--port", str(port))
+    assert up.exit_code == 2
+    assert one_line(up) == (
+        f"qgjob: cannot listen on 127.0.0.1:{port}: Address already in use "
+        "(another qgjob up? --port picks another)"
+    )
 
 
 def test_operators_make_and_revoke_tokens(live: Live) -> None:
