@@ -264,8 +264,10 @@ def _service_url(url: str) -> tuple[Doc, Obj]:
     assert (namespace, domain) == (NAMESPACE, ["svc", "cluster", "local"]), parts.hostname
     service = MANIFESTS.get("Service", name)
     default = {"http": 80, "https": 443}[parts.scheme]
-    port = next(p for p in service.obj["spec"]["ports"] if p["port"] == (parts.port or default))
-    return service, port
+    number = parts.port or default
+    ports = [p for p in service.obj["spec"]["ports"] if p["port"] == number]
+    assert ports, f"Service {name} has no port {number}"
+    return service, ports[0]
 
 
 @pytest.mark.parametrize("target", sorted(WORKERS))
