@@ -1,0 +1,140 @@
+"""The platform under test: redis-server, the API, one scheduler and two workers per target,
+each a separate process started from its console script, all stopped on exit."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import httpx
+import redis
+
+from bench.throughput.procstats import peak_rss_mib
+from qgjob_redis.keys import Keys
+from qgjob_schemas import Target
+from tests.support.processes import Service
+from tests.support.redis_server import RedisServer, free_port
+from tests.support.waiting import wait_until
+
+TARGETS = [t.value for t in Target]
+WORKERS_PER_TARGET = 2
+PREFIX = "bench"
+
+PIPELINE_ENV = {
+    # the simulated driver does nothing: the pipeline itself is measured
+    "QGJOB_SIM_INSTALL_MS": "0",
+    "QGJOB_SIM_TEST_MS": "0",
+    "QGJOB_LOG_FORMAT": "json",
+}
+"""What the bench sets for every service; every other setting keeps its default."""
+
+
+def console_script(name: str) -> str:
+    """The installed entry point (``qgjob-api``, ...) beside this interpreter."""
+    return str(Path(sys.executable).with_name(name))
+
+
+class BenchPlatform:
+    """Start with :meth:`start`; :meth:`stop` stops every process it started (safe to call
+    twice, and after a failed start)."""
+
+    def __init__(self, workdir: Path, *, aof: bool) -> None:
+        self.workdir = workdir
+        self.aof = aof
+        self.redis_server = RedisServer(workdir / "redis", appendonly=aof, fsync="everysec")
+        self.port = free_port()
+        self.keys = Keys(PREFIX)
+        self.services: dict[str, Service] = {}
+
+    @property
+    def redis_url(self) -> str:
+        return self.redis_server.url
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> BenchPlatform:
+        self.start_redis()
+        self.start_services()
+        return self
+
+    def start_redis(self) -> None:
+        self.redis_server.start()
+
+    def start_services(self, urls: Mapping[str, str] | None = None) -> None:
+        """The API, the scheduler and the workers; ``urls`` gives a role (``api``,
+        ``scheduler``, ``workers``) another Redis URL than the server's (a proxy)."""
+        urls = urls or {}
+        self._add("api", [console_script("qgjob-api")], {"QGJOB_PORT": str(self.port)}, urls)
+        self._add("scheduler", [console_script("qgjob-scheduler")], {}, urls)
+        for target in TARGETS:
+            for n in range(1, WORKERS_PER_TARGET + 1):
+                wid = f"{target}-{n}"
+                argv = [console_script("qgjob-worker"), "--target", target]
+                self._add(wid, argv, {"QGJOB_WORKER_ID": wid}, urls)
+        wait_until(self._api_ready, timeout=60, what="the API to be ready")
+        wait_until(self._workers_idle, timeout=60, what="every worker to wait for work")
+
+    def _add(
+        self, name: str, argv: list[str], env: dict[str, str], urls: Mapping[str, str]
+    ) -> None:
+        role = name if name in ("api", "scheduler") else "workers"
+        base = {
+            "QGJOB_REDIS_URL": urls.get(role, self.redis_url),
+            "QGJOB_KEY_PREFIX": PREFIX,
+            **PIPELINE_ENV,
+        }
+        log_dir = self.workdir / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self.services[name] = Service(name, argv, {**base, **env}, log_dir).start()
+
+    def _api_ready(self) -> bool:
+        self.check_alive()
+        try:
+            return httpx.get(f"{self.api_url}/readyz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def _workers_idle(self) -> bool:
+        self.check_alive()
+        return self.idle_workers() == len(TARGETS) * WORKERS_PER_TARGET
+
+    def idle_workers(self, targets: list[str] | None = None) -> int:
+        with redis.Redis.from_url(self.redis_url) as r:
+            return sum(int(r.zcard(self.keys.idle(t))) for t in targets or TARGETS)
+
+    def check_alive(self) -> None:
+        dead = [name for name, svc in self.services.items() if not svc.alive]
+        if dead:
+            tails = "\n".join(f"--- {n} ---\n{self.services[n].log_tail()}" for n in dead)
+            raise RuntimeError(f"service(s) exited: {', '.join(dead)}\n{tails}")
+
+    def pids(self) -> dict[str, list[int]]:
+        """Process ids by role: api, scheduler, workers, redis-server."""
+        out: dict[str, list[int]] = {"api": [], "scheduler": [], "workers": [], "redis": []}
+        for name, svc in self.services.items():
+            if svc.proc is not None:
+                role = name if name in ("api", "scheduler") else "workers"
+                out[role].append(svc.proc.pid)
+        if self.redis_server.proc is not None:
+            out["redis"].append(self.redis_server.proc.pid)
+        return out
+
+    def peak_rss(self) -> dict[str, float]:
+        """Peak RSS in MiB of each service process, by name."""
+        return {
+            name: round(peak_rss_mib(svc.proc.pid), 1)
+            for name, svc in self.services.items()
+            if svc.proc is not None
+        }
+
+    def stop(self) -> None:
+        for svc in self.services.values():
+            svc.signal(15)
+        for svc in self.services.values():
+            svc.stop(timeout=15)
+        self.redis_server.stop()
+        shutil.rmtree(self.redis_server.dir, ignore_errors=True)
