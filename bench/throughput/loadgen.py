@@ -61,17 +61,18 @@ async def run_load(
     concurrency: int,
     expect: int,
     warmup: int = 0,
+    max_seconds: float = float("inf"),
 ) -> LoadResult:
     """Send ``warmup`` unmeasured requests, then ``requests`` measured ones from
-    ``concurrency`` clients. A response other than ``expect`` counts as an error."""
-    await _drive(http, send, range(warmup), concurrency, expect, [], {})
+    ``concurrency`` clients, or as many as are sent within ``max_seconds``. A response
+    other than ``expect`` counts as an error."""
+    await _drive(http, send, range(warmup), concurrency, expect, [], {}, max_seconds)
     latencies: list[float] = []
     errors: dict[str, int] = {}
     started = time.perf_counter()
-    await _drive(
-        http, send, range(warmup, warmup + requests), concurrency, expect, latencies, errors
-    )
-    return LoadResult(requests, time.perf_counter() - started, latencies, errors)
+    numbers = range(warmup, warmup + requests)
+    await _drive(http, send, numbers, concurrency, expect, latencies, errors, max_seconds)
+    return LoadResult(len(latencies), time.perf_counter() - started, latencies, errors)
 
 
 async def _drive(
@@ -82,12 +83,16 @@ async def _drive(
     expect: int,
     latencies: list[float],
     errors: dict[str, int],
+    max_seconds: float,
 ) -> None:
     todo = iter(numbers)
+    deadline = time.perf_counter() + max_seconds
 
     async def one_client() -> None:
         for i in todo:  # the clients share one iterator: each number is sent once
             t0 = time.perf_counter()
+            if t0 > deadline:
+                return
             try:
                 response = await send(http, i)
                 code = str(response.status_code)

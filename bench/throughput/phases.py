@@ -1,17 +1,16 @@
-"""The HTTP phases: single submit, suite submit and status read, each under closed-loop load
-from concurrent clients, each waiting until the jobs it submitted have ended."""
+"""The HTTP phases: single submit, suite submit and status read, each a closed-loop wrk run
+from concurrent keep-alive connections, each waiting until the jobs it submitted ended."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from typing import Any
 
-import httpx
 import orjson
 
-from bench.throughput.loadgen import run_load
 from bench.throughput.procstats import CpuWindow
-from bench.throughput.session import JSON, Session
+from bench.throughput.session import Session, auth_headers
 from bench.throughput.workload import (
     BATCH,
     ORGS,
@@ -20,10 +19,11 @@ from bench.throughput.workload import (
     plan,
     suite_body,
     suite_endpoint_problem,
-    suite_job_ids,
 )
+from bench.throughput.wrk import WrkResult, run_wrk
 
 SUITE_CONCURRENCY = 4
+DISTINCT_BODIES = 20_000
 
 
 def job_body(i: int) -> bytes:
@@ -37,78 +37,72 @@ def job_body(i: int) -> bytes:
     )
 
 
-async def single_submit(s: Session) -> dict[str, Any]:
-    """``POST /v1/jobs`` from ``concurrency`` clients; then wait until those jobs ended."""
+async def _wrk(
+    s: Session, kind: str, path: str, lines: list[str], concurrency: int
+) -> tuple[WrkResult, dict[str, Any], int]:
+    """A warm-up run, then the measured one; the CPU it used (per request) and how many
+    jobs the measured run created."""
     cfg = s.config
-    bodies = [job_body(i) for i in range(cfg.warmup + cfg.submit_requests)]
 
-    async def send(http: httpx.AsyncClient, i: int) -> httpx.Response:
-        return await http.post("/v1/jobs", content=bodies[i], headers=JSON)
+    def run(seconds: int) -> WrkResult:
+        return run_wrk(
+            s.platform.api_url,
+            kind,
+            path,
+            lines,
+            seconds=seconds,
+            concurrency=concurrency,
+            headers=auth_headers(),
+        )
 
+    if cfg.warmup_seconds:
+        await asyncio.to_thread(run, cfg.warmup_seconds)
+        await s.wait_drained()
+    jobs_before = await s.jobs_in_store()
     cpu = CpuWindow(s.platform.pids()).start()
-    load = await run_load(
-        s.http,
-        send,
-        requests=cfg.submit_requests,
-        concurrency=cfg.concurrency,
-        expect=201,
-        warmup=cfg.warmup,
-    )
-    cores = cpu.stop()
-    s.submitted += len(bodies) - sum(load.errors.values())
-    await s.wait_drained()
-    return {**load.summary(), "concurrency": cfg.concurrency, "cores": cores}
+    result = await asyncio.to_thread(run, cfg.http_seconds)
+    use = cpu.stop()
+    created = await s.jobs_in_store() - jobs_before
+    return result, use.figures(result.requests), created
+
+
+async def single_submit(s: Session) -> dict[str, Any]:
+    """``POST /v1/jobs`` from ``concurrency`` connections; then wait until those jobs ended."""
+    bodies = [job_body(i).decode() for i in range(DISTINCT_BODIES)]
+    result, cpu, created = await _wrk(s, "post", "/v1/jobs", bodies, s.config.concurrency)
+    drained = await s.wait_drained()
+    return {
+        **result.summary(),
+        "concurrency": s.config.concurrency,
+        "jobs_created": created,
+        "drained_after_s": drained,
+        **cpu,
+    }
 
 
 async def suite_submit(s: Session) -> dict[str, Any]:
-    """``POST /v1/suites`` with :data:`BATCH` jobs per request, when the API has it."""
+    """``POST /v1/suites`` with :data:`BATCH` jobs per request, when the API has it. The
+    last phase of a run: the services are stopped without waiting for these jobs."""
     problem = suite_endpoint_problem(await s.openapi())
     if problem is not None:
         return {"na": problem}
-    suites = plan(s.config.suite_batches * BATCH, s.config.suite_batches, tag="suite")
-    bodies = [orjson.dumps(suite_body(x)) for x in suites]
-    job_ids: list[str] = []
-
-    async def send(http: httpx.AsyncClient, i: int) -> httpx.Response:
-        r = await http.post(SUITES_PATH, content=bodies[i], headers=JSON)
-        if r.status_code < 300:
-            job_ids.extend(suite_job_ids(r.json()))
-        return r
-
-    cpu = CpuWindow(s.platform.pids()).start()
-    load = await run_load(
-        s.http, send, requests=len(bodies), concurrency=SUITE_CONCURRENCY, expect=201
-    )
-    cores = cpu.stop()
-    s.submitted += len(job_ids)
-    await s.wait_drained()
-    summary = load.summary()
+    suites = plan(200 * BATCH, 200, tag="suite")
+    bodies = [orjson.dumps(suite_body(x)).decode() for x in suites]
+    result, cpu, created = await _wrk(s, "post", SUITES_PATH, bodies, SUITE_CONCURRENCY)
     return {
-        "jobs": len(job_ids),
-        "jobs_per_s": round(len(job_ids) / load.seconds, 1) if load.seconds else 0.0,
-        "requests": summary,
+        "jobs": created,
+        "jobs_per_s": round(created / result.seconds, 1) if result.seconds else 0.0,
+        "requests": result.summary(),
         "jobs_per_request": BATCH,
         "concurrency": SUITE_CONCURRENCY,
-        "cores": cores,
+        **cpu,
     }
 
 
 async def status_read(s: Session, job_ids: list[str]) -> dict[str, Any]:
-    """``GET /v1/jobs/{id}`` of finished jobs, in random order, from ``concurrency`` clients."""
-    cfg = s.config
+    """``GET /v1/jobs/{id}`` of finished jobs, ids picked at random, ``concurrency``
+    connections."""
     rng = random.Random(9)
-    picks = [rng.choice(job_ids) for _ in range(cfg.warmup + cfg.status_requests)]
-
-    async def send(http: httpx.AsyncClient, i: int) -> httpx.Response:
-        return await http.get(f"/v1/jobs/{picks[i]}")
-
-    cpu = CpuWindow(s.platform.pids()).start()
-    load = await run_load(
-        s.http,
-        send,
-        requests=cfg.status_requests,
-        concurrency=cfg.concurrency,
-        expect=200,
-        warmup=cfg.warmup,
-    )
-    return {**load.summary(), "concurrency": cfg.concurrency, "cores": cpu.stop()}
+    ids = rng.sample(job_ids, min(len(job_ids), 5000))
+    result, cpu, _ = await _wrk(s, "get", "/v1/jobs/", ids, s.config.concurrency)
+    return {**result.summary(), "concurrency": s.config.concurrency, **cpu}

@@ -37,9 +37,9 @@ async def end_to_end(s: Session, submitter: Submitter) -> dict[str, Any]:
     started = time.time()
     ids = await submitter.submit()
     submitted = time.time()
-    s.submitted += len(ids)
-    seen = await s.wait_drained()
-    cores = cpu.stop()
+    await s.wait_drained()
+    seen = time.time()
+    use = cpu.stop()
     finished = await _last_terminal_at(s.redis, events)
     stats1 = await s.info("stats")
     cmds1 = await s.info("commandstats")
@@ -62,7 +62,7 @@ async def end_to_end(s: Session, submitter: Submitter) -> dict[str, Any]:
         "redis_reads_per_job": round(
             (stats1["total_reads_processed"] - stats0["total_reads_processed"]) / n, 2
         ),
-        "cores": cores,
+        **use.figures(n),
         "job_ids": ids,
     }
 
@@ -114,8 +114,11 @@ async def pickup(s: Session) -> dict[str, Any]:
         s.platform.redis_url, decode_responses=True, protocol=2, socket_timeout=10
     )
     cpu = CpuWindow(s.platform.pids()).start()
+    deadline = time.monotonic() + s.config.pickup_max_s
     try:
         for i in range(s.config.pickups):
+            if time.monotonic() > deadline:
+                break
             await s.wait_idle(PICKUP_TARGET, WORKERS_PER_TARGET)
             last = await _newest(reader, events, 1)
             after = last[0][0] if last else "0-0"
@@ -131,7 +134,6 @@ async def pickup(s: Session) -> dict[str, Any]:
             r = await s.http.post("/v1/jobs", content=body, headers=JSON)
             r.raise_for_status()
             job = r.json()
-            s.submitted += 1
             running = await _wait_running_then_end(reader, events, after, job["id"])
             from_send.append(running - sent)
             created = job["created_at"]
@@ -145,7 +147,7 @@ async def pickup(s: Session) -> dict[str, Any]:
         "max_ms": _ms(max(from_send, default=0.0)),
         "from_created_p50_ms": _ms(percentile(from_created, 50)),
         "from_created_p99_ms": _ms(percentile(from_created, 99)),
-        "cores": cpu.stop(),
+        **cpu.stop().figures(len(from_send)),
     }
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+BENCH = "bench (load generator)"
 
 
 def cpu_seconds(pid: int) -> float:
@@ -35,10 +36,31 @@ def peak_rss_mib(pid: int) -> float:
     return 0.0
 
 
+@dataclass(frozen=True)
+class CpuUse:
+    """CPU used by each group of processes over a window."""
+
+    wall_s: float
+    cpu_s: dict[str, float]
+
+    @property
+    def cores(self) -> dict[str, float]:
+        """CPU seconds per wall-clock second (2.0 = both cores of this machine)."""
+        return {k: round(v / self.wall_s, 2) for k, v in self.cpu_s.items()}
+
+    def ms_per(self, units: int) -> dict[str, float]:
+        """CPU milliseconds per unit of work (a job, a request): less sensitive to other
+        load on the machine than rates are."""
+        return {k: round(v * 1000 / units, 3) for k, v in self.cpu_s.items()} if units else {}
+
+    def figures(self, units: int) -> dict[str, dict[str, float]]:
+        return {"cores": self.cores, "cpu_ms_per_unit": self.ms_per(units)}
+
+
 @dataclass
 class CpuWindow:
-    """CPU used by named groups of processes between :meth:`start` and :meth:`stop`,
-    as cores (CPU seconds per wall-clock second)."""
+    """CPU used by named groups of processes between :meth:`start` and :meth:`stop`; the
+    bench's own process with the load generators it ran is one more group."""
 
     groups: Mapping[str, list[int]]
     _t0: float = 0.0
@@ -46,17 +68,16 @@ class CpuWindow:
 
     def _sample(self) -> dict[str, float]:
         out = {name: sum(cpu_seconds(p) for p in pids) for name, pids in self.groups.items()}
-        times = os.times()
-        out["bench (load generator)"] = times.user + times.system
+        t = os.times()  # with the children it waited for: the wrk runs
+        out[BENCH] = t.user + t.system + t.children_user + t.children_system
         return out
 
     def start(self) -> CpuWindow:
         self._t0, self._cpu0 = time.monotonic(), self._sample()
         return self
 
-    def stop(self) -> dict[str, float]:
-        """Cores used per group over the window (2.0 = both cores of this machine)."""
+    def stop(self) -> CpuUse:
         assert self._cpu0 is not None, "start() first"
         wall = max(time.monotonic() - self._t0, 1e-9)
         end = self._sample()
-        return {name: round((end[name] - self._cpu0[name]) / wall, 2) for name in end}
+        return CpuUse(wall, {name: end[name] - self._cpu0[name] for name in end})

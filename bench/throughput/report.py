@@ -16,6 +16,7 @@ TARGETS = {
     "end to end": "≥ 2 × fastest peer",
     "pickup latency": "p50 ≤ 5 ms, p99 ≤ 25 ms",
     "status read": "≥ 4,000 req/s",
+    "CPU per job": "",
     "peak RSS": "",
     "Redis memory": "",
 }
@@ -63,6 +64,12 @@ def _rss(m: Figures) -> str:
     )
 
 
+def _cpu(m: Figures) -> str:
+    ms = {k: v for k, v in m["end_to_end"]["cpu_ms_per_unit"].items() if not k.startswith("bench")}
+    parts = ", ".join(f"{k} {v:.2f}" for k, v in ms.items())
+    return f"{sum(ms.values()):.2f} ms per job ({parts})"
+
+
 def _memory(m: Figures) -> str:
     return f"{m['end_to_end']['redis_mib_per_10k_jobs']:.1f} MiB per 10,000 finished jobs"
 
@@ -77,6 +84,7 @@ ROWS: list[tuple[str, str, Callable[[Figures], str]]] = [
     ("end to end", "{jobs} jobs, {versions} app versions, first submit → last end", _e2e),
     ("pickup latency", "submit → running, idle workers, one job at a time", _pickup),
     ("status read", "GET /v1/jobs/{{id}}, {concurrency} clients", _read),
+    ("CPU per job", "end to end, all services and Redis", _cpu),
     ("peak RSS", "each service process", _rss),
     ("Redis memory", "used_memory growth", _memory),
 ]
@@ -128,21 +136,28 @@ def round_trip_table(rt: Figures) -> str:
     return "\n".join(lines)
 
 
-def cores_table(result: Figures) -> str:
-    phases = ["end_to_end", "single_submit", "suite_submit", "pickup", "status_read"]
+PHASES = {
+    "end_to_end": "job",
+    "single_submit": "request",
+    "suite_submit": "job",
+    "pickup": "job",
+    "status_read": "request",
+}
+
+
+def cpu_table(result: Figures) -> str:
     sides: list[str] = []
     for m in result["modes"].values():
-        for phase in phases:
+        for phase in PHASES:
             sides += [k for k in m[phase].get("cores", {}) if k not in sides]
     head = ["mode / phase", *sides]
     lines = [_row(head), _row(["---"] * len(head))]
     for mode, m in result["modes"].items():
-        for phase in phases:
-            cores = m[phase].get("cores")
-            if cores:
-                lines.append(
-                    _row([f"{mode} / {phase}", *(f"{cores.get(s, 0):.2f}" for s in sides)])
-                )
+        for phase, unit in PHASES.items():
+            cores, ms = m[phase].get("cores"), m[phase].get("cpu_ms_per_unit")
+            if cores and ms:
+                cells = [f"{cores.get(x, 0):.2f} · {ms.get(x, 0):.2f} ms" for x in sides]
+                lines.append(_row([f"{mode} / {phase.replace('_', ' ')} (per {unit})", *cells]))
     return "\n".join(lines)
 
 
@@ -181,8 +196,10 @@ def render(result: Figures) -> str:
         "",
         round_trip_table(result["round_trips"]),
         "",
-        f"### Cores used per phase (CPU seconds per second; the machine has {m['cpus']})",
+        f"### CPU per phase: cores used (of {m['cpus']}) · CPU milliseconds per job or request",
         "",
-        cores_table(result),
+        "CPU time per unit of work is less sensitive than rates to other load on the machine.",
+        "",
+        cpu_table(result),
     ]
     return "\n".join(parts)

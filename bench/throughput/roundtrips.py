@@ -40,8 +40,9 @@ def measure(config: BenchConfig, workdir: Path) -> dict[str, Any]:
         proxy = CountingProxy(platform.redis_server.port, ROLES, StageOf(platform.keys))
         urls = {role: f"redis://127.0.0.1:{port}/0" for role, port in proxy.start().items()}
         platform.start_services(urls)
-        say("  services ready")
-        return asyncio.run(_windows(platform, proxy, urls["bench"], config))
+        say(f"  services ready, pids {platform.pid_list()}")
+        out = asyncio.run(_windows(platform, proxy, urls["bench"], config))
+        return {**out, "pids": platform.pids()}
     finally:
         platform.stop()
         if proxy is not None:
@@ -80,7 +81,6 @@ async def _batch_run(s: Session, jobs: JobStore) -> int:
     submitter = StoreBatchSubmitter(jobs)
     submitter.prepare(plan(s.config.rt_jobs, max(1, s.config.rt_jobs // 100), tag="rt"))
     ids = await submitter.submit()
-    s.submitted += len(ids)
     await _settle(s)
     return len(ids)
 
@@ -95,7 +95,6 @@ async def _single_run(s: Session) -> int:
         s.http, send, requests=len(bodies), concurrency=s.config.concurrency, expect=201
     )
     n = len(bodies) - sum(load.errors.values())
-    s.submitted += n
     await _settle(s)
     return n
 

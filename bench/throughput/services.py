@@ -41,9 +41,9 @@ class BenchPlatform:
     twice, and after a failed start)."""
 
     def __init__(self, workdir: Path, *, aof: bool) -> None:
-        self.workdir = workdir
+        self.workdir = workdir.resolve()
         self.aof = aof
-        self.redis_server = RedisServer(workdir / "redis", appendonly=aof, fsync="everysec")
+        self.redis_server = RedisServer(self.workdir / "redis", appendonly=aof, fsync="everysec")
         self.port = free_port()
         self.keys = Keys(PREFIX)
         self.services: dict[str, Service] = {}
@@ -122,6 +122,9 @@ class BenchPlatform:
         if self.redis_server.proc is not None:
             out["redis"].append(self.redis_server.proc.pid)
         return out
+
+    def pid_list(self) -> str:
+        return " ".join(str(p) for pids in self.pids().values() for p in pids)
 
     def peak_rss(self) -> dict[str, float]:
         """Peak RSS in MiB of each service process, by name."""

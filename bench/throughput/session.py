@@ -19,6 +19,8 @@ from bench.throughput.services import PREFIX, BenchPlatform
 from qgjob_redis import JobStore, Store
 from qgjob_schemas import TERMINAL_STATUSES
 
+TERMINAL = {s.value for s in TERMINAL_STATUSES}
+
 JSON = {"content-type": "application/json"}
 
 
@@ -34,28 +36,33 @@ class Session:
     store: Store
     jobs: JobStore
     http: httpx.AsyncClient
-    submitted: int = 0
 
     @property
     def redis(self) -> Redis:
         return self.store.redis
 
-    async def terminal(self) -> int:
-        stats = await self.jobs.stats()
-        return sum(stats.jobs_by_status.get(s.value, 0) for s in TERMINAL_STATUSES)
+    async def _by_status(self) -> dict[str, int]:
+        return (await self.jobs.stats()).jobs_by_status
+
+    async def jobs_in_store(self) -> int:
+        """Jobs ever accepted (every status counted)."""
+        return sum((await self._by_status()).values())
 
     async def wait_drained(self) -> float:
-        """Wait until every job submitted so far has ended; returns when that was seen."""
-        deadline = time.monotonic() + self.config.timeout_s
-        while (done := await self.terminal()) < self.submitted:
-            if time.monotonic() > deadline:
+        """Wait until no job is waiting, running or waiting for a retry; returns the
+        seconds waited."""
+        started = time.monotonic()
+        while unfinished := sum(
+            n for status, n in (await self._by_status()).items() if status not in TERMINAL
+        ):
+            if time.monotonic() - started > self.config.timeout_s:
                 raise TimeoutError(
-                    f"{self.submitted - done} of {self.submitted} jobs still not ended after "
-                    f"{self.config.timeout_s:g}s; logs in {self.platform.workdir / 'logs'}"
+                    f"{unfinished} jobs still not ended after {self.config.timeout_s:g}s; "
+                    f"logs in {self.platform.workdir / 'logs'}"
                 )
             self.platform.check_alive()
             await asyncio.sleep(0.05)
-        return time.time()
+        return round(time.monotonic() - started, 2)
 
     async def wait_idle(self, target: str, workers: int, within_s: float = 10.0) -> None:
         """Wait until ``workers`` workers of ``target`` wait for work."""
