@@ -66,10 +66,17 @@ async def _wrk(
     return result, use.figures(result.requests), created
 
 
-async def single_submit(s: Session) -> dict[str, Any]:
-    """``POST /v1/jobs`` from ``concurrency`` connections; then wait until those jobs ended."""
+async def single_submit(s: Session, *, api_alone: bool = False) -> dict[str, Any]:
+    """``POST /v1/jobs`` from ``concurrency`` connections while the scheduler and workers run
+    the jobs (or, ``api_alone``, while they are paused with SIGSTOP); then wait until those
+    jobs ended."""
     bodies = [job_body(i).decode() for i in range(DISTINCT_BODIES)]
-    result, cpu, created = await _wrk(s, "post", "/v1/jobs", bodies, s.config.concurrency)
+    if api_alone:
+        s.platform.pause_pipeline()
+    try:
+        result, cpu, created = await _wrk(s, "post", "/v1/jobs", bodies, s.config.concurrency)
+    finally:
+        s.platform.resume_pipeline()
     drained = await s.wait_drained()
     return {
         **result.summary(),

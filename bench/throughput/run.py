@@ -76,7 +76,9 @@ async def _phases(platform: BenchPlatform, config: BenchConfig) -> dict[str, Any
         out["end_to_end"] = e2e
         say(f"    {e2e['jobs_per_s']:,.0f} jobs/s; single submit for {config.http_seconds} s")
         out["single_submit"] = await single_submit(s)
-        say(f"    {out['single_submit']['per_s']:,.0f} jobs/s; pickup latency")
+        say(f"    {out['single_submit']['per_s']:,.0f} jobs/s; again with the pipeline paused")
+        out["single_submit_api_alone"] = await single_submit(s, api_alone=True)
+        say(f"    {out['single_submit_api_alone']['per_s']:,.0f} jobs/s; pickup latency")
         out["pickup"] = await pickup(s)
         say(f"    p50 {out['pickup']['p50_ms']} ms; status read for {config.http_seconds} s")
         out["status_read"] = await status_read(s, job_ids)

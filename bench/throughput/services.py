@@ -4,6 +4,7 @@ each a separate process started from its console script, all stopped on exit."""
 from __future__ import annotations
 
 import shutil
+import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -134,9 +135,22 @@ class BenchPlatform:
             if svc.proc is not None
         }
 
+    def pipeline_services(self) -> list[Service]:
+        return [svc for name, svc in self.services.items() if name != "api"]
+
+    def pause_pipeline(self) -> None:
+        """SIGSTOP the scheduler and the workers (submitted jobs wait in the stream)."""
+        for svc in self.pipeline_services():
+            svc.signal(signal.SIGSTOP)
+
+    def resume_pipeline(self) -> None:
+        for svc in self.pipeline_services():
+            svc.signal(signal.SIGCONT)
+
     def stop(self) -> None:
+        self.resume_pipeline()  # a stopped process would not see SIGTERM
         for svc in self.services.values():
-            svc.signal(15)
+            svc.signal(signal.SIGTERM)
         for svc in self.services.values():
             svc.stop(timeout=15)
         self.redis_server.stop()

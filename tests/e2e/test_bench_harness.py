@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NUMBER = r"\d[\d,]*(\.\d+)?"
 ROWS = [
     "single submit",
+    "single submit, API alone",
     "end to end",
     "pickup latency",
     "status read",
