@@ -47,7 +47,7 @@ TINY = BenchConfig(
     pickup_max_s=3.0,
     rt_jobs=100,
     rt_single=20,
-    idle_window_s=0.5,
+    idle_window_s=0.25,
     aof=False,
     timeout_s=60.0,
 )

@@ -38,10 +38,15 @@ def job_body(i: int) -> bytes:
 
 
 async def _wrk(
-    s: Session, kind: str, path: str, lines: list[str], concurrency: int
+    s: Session,
+    kind: str,
+    path: str,
+    lines: list[str],
+    concurrency: int,
 ) -> tuple[WrkResult, dict[str, Any], int]:
-    """A warm-up run, then the measured one; the CPU it used (per request) and how many
-    jobs the measured run created."""
+    """A warm-up run (whose jobs are waited for unless the pipeline is paused), then the
+    measured one; the CPU it used (per request) and how many jobs the measured run
+    created."""
     cfg = s.config
 
     def run(seconds: int) -> WrkResult:
@@ -57,7 +62,8 @@ async def _wrk(
 
     if cfg.warmup_seconds:
         await asyncio.to_thread(run, cfg.warmup_seconds)
-        await s.wait_drained()
+        if not s.platform.paused:
+            await s.wait_drained()
     jobs_before = await s.jobs_in_store()
     cpu = CpuWindow(s.platform.pids()).start()
     result = await asyncio.to_thread(run, cfg.http_seconds)
@@ -66,18 +72,12 @@ async def _wrk(
     return result, use.figures(result.requests), created
 
 
-async def single_submit(s: Session, *, api_alone: bool = False) -> dict[str, Any]:
-    """``POST /v1/jobs`` from ``concurrency`` connections while the scheduler and workers run
-    the jobs (or, ``api_alone``, while they are paused with SIGSTOP); then wait until those
-    jobs ended."""
+async def single_submit(s: Session) -> dict[str, Any]:
+    """``POST /v1/jobs`` from ``concurrency`` connections; then, unless the scheduler and
+    workers are paused, wait until those jobs ended."""
     bodies = [job_body(i).decode() for i in range(DISTINCT_BODIES)]
-    if api_alone:
-        s.platform.pause_pipeline()
-    try:
-        result, cpu, created = await _wrk(s, "post", "/v1/jobs", bodies, s.config.concurrency)
-    finally:
-        s.platform.resume_pipeline()
-    drained = await s.wait_drained()
+    result, cpu, created = await _wrk(s, "post", "/v1/jobs", bodies, s.config.concurrency)
+    drained = None if s.platform.paused else await s.wait_drained()
     return {
         **result.summary(),
         "concurrency": s.config.concurrency,
@@ -88,8 +88,8 @@ async def single_submit(s: Session, *, api_alone: bool = False) -> dict[str, Any
 
 
 async def suite_submit(s: Session) -> dict[str, Any]:
-    """``POST /v1/suites`` with :data:`BATCH` jobs per request, when the API has it. The
-    last phase of a run: the services are stopped without waiting for these jobs."""
+    """``POST /v1/suites`` with :data:`BATCH` jobs per request, when the API has it. Its jobs
+    are not waited for: it runs last, with the scheduler and workers paused."""
     problem = suite_endpoint_problem(await s.openapi())
     if problem is not None:
         return {"na": problem}

@@ -87,7 +87,7 @@ def _errors(s: Figures) -> str:
 
 
 ROWS: list[tuple[str, str, Callable[[Figures], str]]] = [
-    ("suite submit", "POST /v1/suites, 500 jobs per request", _suite),
+    ("suite submit", "POST /v1/suites, 500 jobs per request, scheduler and workers paused", _suite),
     ("single submit", "POST /v1/jobs, {concurrency} clients, the pipeline running", _single),
     ("single submit, API alone", "the same, scheduler and workers paused", _single_alone),
     ("end to end", "{jobs} jobs, {versions} app versions, first submit → last end", _e2e),

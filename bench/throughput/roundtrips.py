@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,11 @@ from qgjob_redis import JobStore, Store
 ROLES = ["api", "scheduler", "workers", "bench"]
 
 
-def measure(config: BenchConfig, workdir: Path) -> dict[str, Any]:
+def measure(
+    config: BenchConfig, workdir: Path, before_measuring: Callable[[], None] = lambda: None
+) -> dict[str, Any]:
+    """``before_measuring`` runs once the services are up (the bench waits there for the
+    previous platform to have stopped)."""
     platform = BenchPlatform(workdir, aof=False)
     proxy: CountingProxy | None = None
     try:
@@ -40,6 +45,7 @@ def measure(config: BenchConfig, workdir: Path) -> dict[str, Any]:
         proxy = CountingProxy(platform.redis_server.port, ROLES, StageOf(platform.keys))
         urls = {role: f"redis://127.0.0.1:{port}/0" for role, port in proxy.start().items()}
         platform.start_services(urls)
+        before_measuring()
         say(f"  services ready, pids {platform.pid_list()}")
         out = asyncio.run(_windows(platform, proxy, urls["bench"], config))
         return {**out, "pids": platform.pids()}

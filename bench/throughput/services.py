@@ -48,6 +48,7 @@ class BenchPlatform:
         self.port = free_port()
         self.keys = Keys(PREFIX)
         self.services: dict[str, Service] = {}
+        self.paused = False
 
     @property
     def redis_url(self) -> str:
@@ -140,12 +141,14 @@ class BenchPlatform:
 
     def pause_pipeline(self) -> None:
         """SIGSTOP the scheduler and the workers (submitted jobs wait in the stream)."""
+        self.paused = True
         for svc in self.pipeline_services():
             svc.signal(signal.SIGSTOP)
 
     def resume_pipeline(self) -> None:
         for svc in self.pipeline_services():
             svc.signal(signal.SIGCONT)
+        self.paused = False
 
     def stop(self) -> None:
         self.resume_pipeline()  # a stopped process would not see SIGTERM
