@@ -71,7 +71,7 @@ class Session:
         while await self.redis.zcard(key) < workers:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"workers of {target} not idle after {within_s:g}s")
-            await asyncio.sleep(0.001)
+            await asyncio.sleep(0.005)  # between pickups: not part of any figure
 
     async def info(self, section: str) -> dict[str, Any]:
         info: dict[str, Any] = await self.redis.info(section)
