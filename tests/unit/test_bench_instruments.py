@@ -1,5 +1,6 @@
 """The benchmark's measuring instruments: the RESP splitter and stage classifier behind the
-round-trip counts, the percentile, and the wrk script's output parsing."""
+round-trip counts, the percentile, the wrk script, and the workload and suite-endpoint
+check."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from bench.throughput.loadgen import percentile
 from bench.throughput.rtproxy import RespCommands, Tally, _Connection
 from bench.throughput.stages import StageOf, script_names
+from bench.throughput.workload import plan, suite_endpoint_problem
 from bench.throughput.wrk import MARK, script
 from qgjob_redis.keys import Keys
 
@@ -103,3 +105,30 @@ def test_wrk_script_sends_json_with_the_given_headers(tmp_path: Path) -> None:
     assert f"MARK = {MARK!r}".replace("'", '"') in lua
     get = script("get", "/v1/jobs/", tmp_path / "ids.txt", {})
     assert "Content-Type" not in get and "PATH_PREFIX" in get
+
+
+def _spec(properties: list[str] | None) -> dict[str, object]:
+    if properties is None:
+        return {"paths": {"/v1/jobs": {"post": {}}}}
+    body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/S"}}}}
+    return {
+        "paths": {"/v1/suites": {"post": {"requestBody": body}}},
+        "components": {"schemas": {"S": {"properties": {p: {} for p in properties}}}},
+    }
+
+
+def test_suite_row_is_measured_only_when_the_endpoint_takes_the_bench_body() -> None:
+    assert suite_endpoint_problem(_spec(None)) == "no endpoint"
+    fields = ["org_id", "app_version_id", "targets", "test_paths"]
+    assert suite_endpoint_problem(_spec([*fields, "priority"])) is None
+    problem = suite_endpoint_problem(_spec(["org_id", "app_version_id", "tests"]))
+    assert problem is not None and "suite_body" in problem
+
+
+def test_the_workload_spreads_jobs_over_versions_and_targets() -> None:
+    suites = plan(1003, 10)
+    assert sum(s.size for s in suites) == 1003
+    assert len({s.app_version_id for s in suites}) == 10
+    assert {s.targets[0] for s in suites} == {"emulator", "device", "browserstack"}
+    payloads = list(suites[0].payloads())
+    assert len(payloads) == 101 and payloads[0].app_version_id == suites[0].app_version_id
