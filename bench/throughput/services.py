@@ -3,6 +3,7 @@ each a separate process started from its console script, all stopped on exit."""
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import signal
 import sys
@@ -23,11 +24,20 @@ TARGETS = [t.value for t in Target]
 WORKERS_PER_TARGET = 2
 PREFIX = "bench"
 
+ADMIN_TOKEN = secrets.token_urlsafe(24)
+"""The operator token of the bench's API, made for each run (an API without tokens ignores
+it)."""
+
 PIPELINE_ENV = {
     # the simulated driver does nothing: the pipeline itself is measured
     "QGJOB_SIM_INSTALL_MS": "0",
     "QGJOB_SIM_TEST_MS": "0",
     "QGJOB_LOG_FORMAT": "json",
+    # an API with tokens, rate limits and per-org caps: the bench acts as the operator, and
+    # its load is not throttled (a service ignores a setting it does not have)
+    "QGJOB_ADMIN_TOKEN": ADMIN_TOKEN,
+    "QGJOB_RATE_LIMIT_PER_S": "0",
+    "QGJOB_MAX_UNFINISHED_PER_ORG": "0",
 }
 """What the bench sets for every service; every other setting keeps its default."""
 

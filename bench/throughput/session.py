@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 
 from bench.throughput.config import BenchConfig
 from bench.throughput.loadgen import client
-from bench.throughput.services import PREFIX, BenchPlatform
+from bench.throughput.services import ADMIN_TOKEN, PREFIX, BenchPlatform
 from qgjob_redis import JobStore, Store
 from qgjob_schemas import TERMINAL_STATUSES
 
@@ -25,8 +25,8 @@ JSON = {"content-type": "application/json"}
 
 
 def auth_headers() -> dict[str, str]:
-    """Headers of every bench request (none while the API is open)."""
-    return {}
+    """Headers of every bench request: the operator token its API was started with."""
+    return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 @dataclass

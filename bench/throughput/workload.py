@@ -73,7 +73,7 @@ def suite_body(suite: Suite) -> dict[str, Any]:
         "org_id": suite.org_id,
         "app_version_id": suite.app_version_id,
         "targets": list(suite.targets),
-        "test_paths": list(suite.tests),
+        "tests": list(suite.tests),
     }
 
 

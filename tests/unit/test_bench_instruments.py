@@ -119,9 +119,9 @@ def _spec(properties: list[str] | None) -> dict[str, object]:
 
 def test_suite_row_is_measured_only_when_the_endpoint_takes_the_bench_body() -> None:
     assert suite_endpoint_problem(_spec(None)) == "no endpoint"
-    fields = ["org_id", "app_version_id", "targets", "test_paths"]
+    fields = ["org_id", "app_version_id", "targets", "tests"]
     assert suite_endpoint_problem(_spec([*fields, "priority"])) is None
-    problem = suite_endpoint_problem(_spec(["org_id", "app_version_id", "tests"]))
+    problem = suite_endpoint_problem(_spec(["org_id", "app_version_id", "test_paths"]))
     assert problem is not None and "suite_body" in problem
 
 
