@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from qgjob_redis.consumer import Entry, StreamReader
+from qgjob_redis.fastpath import ScriptLine
 from qgjob_redis.keys import WORKER_GROUP
 from qgjob_redis.store import Store
 from qgjob_schemas import JobResult, Outcome, RunJob
@@ -56,6 +57,8 @@ class WorkerStore:
         self.worker_id = worker_id
         self.target = target
         self.duration_alpha = duration_alpha
+        self._line = None if store.embedded else ScriptLine(store)
+        """The per-job scripts (start, finish) go over a connection of their own."""
 
     def reader(self, store: Store, *, block_ms: int) -> StreamReader:
         """A reader of this worker's inbox on ``store`` (a client for blocking reads)."""
@@ -71,6 +74,16 @@ class WorkerStore:
     async def _run(self, name: str, *args: str | int | float) -> list:  # type: ignore[type-arg]
         reply: list = await self._s.scripts.run(name, *args)  # type: ignore[type-arg]
         return reply
+
+    async def _run_hot(self, name: str, *args: str | int | float) -> list:  # type: ignore[type-arg]
+        if self._line is None:
+            return await self._run(name, *args)
+        reply: list = await self._line.run(name, *args)  # type: ignore[type-arg]
+        return reply
+
+    async def aclose(self) -> None:
+        if self._line is not None:
+            await self._line.close()
 
     async def acquire(self, entry: Entry) -> Lease | None:
         entry_id, fields = entry
@@ -133,7 +146,7 @@ class WorkerStore:
         """Store the result, append ``log`` to the job's log and start ``next_job``, in one
         round trip (the next job is not started when the scheduler wants the lane back:
         then ``lease.yield_requested`` is set)."""
-        reply = await self._run(
+        reply = await self._run_hot(
             "finish",
             lease.group_id,
             lease.epoch,

@@ -81,6 +81,9 @@ class Scripts:
             name: redis.register_script(build_source(name, retention)) for name in SCRIPT_NAMES
         }
 
+    def script(self, name: str) -> AsyncScript:
+        return self._scripts[name]
+
     async def run(self, name: str, *args: Any) -> Any:
         """Run script ``name`` with ``args`` as ``ARGV[2:]`` (EVALSHA, EVAL on NOSCRIPT)."""
         return await self._scripts[name](keys=[], args=[self._keys.base, *args])

@@ -38,11 +38,10 @@ class StatsStore:
         by_target: dict[str, dict[str, int]] = {}
         for field, value in counters.items():
             kind, _, rest = field.partition(":")
-            if kind == "s":
-                by_status[rest] = int(value)
-            elif kind == "t":
+            if kind == "t":  # counters are per target and status; totals are their sums
                 target, _, status = rest.partition(":")
                 by_target.setdefault(target, {})[status] = int(value)
+                by_status[status] = by_status.get(status, 0) + int(value)
         waits = await self.queue_waits(org_id)
         return Stats(
             org_id=org_id,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from qgjob_redis.connection import connect
+from qgjob_redis.connection import connect, is_memory
 from qgjob_redis.keys import Keys
 from qgjob_redis.scripts import Retention, Scripts
 
@@ -16,6 +16,8 @@ class Store:
     redis: Redis
     keys: Keys
     scripts: Scripts
+    embedded: bool = False
+    """On the in-process store (``memory://``) rather than a Redis server."""
 
     @classmethod
     def open(
@@ -28,7 +30,8 @@ class Store:
     ) -> Store:
         redis = connect(url, block_ms=block_ms)
         keys = Keys(prefix)
-        return cls(redis=redis, keys=keys, scripts=Scripts(redis, keys, retention))
+        scripts = Scripts(redis, keys, retention)
+        return cls(redis=redis, keys=keys, scripts=scripts, embedded=is_memory(url))
 
     async def ping(self) -> bool:
         return bool(await self.redis.ping())

@@ -98,6 +98,7 @@ class Worker:
             beats_done.set()
             await beats
             await self._beat(WorkerState.DRAINING)
+            await self.jobs.aclose()
             log.info("worker stopped", groups_run=self.groups_run)
 
     async def _grace_timer(self, stop: asyncio.Event) -> None:

@@ -22,7 +22,7 @@ local done = finish_job(gid, epoch, jid, wid, ARGV[6], ARGV[7], ARGV[8], tonumbe
 if done[1] ~= 'ok' then
   return done
 end
-local yield = redis.call('HGET', K.group(gid), 'yield') or ''
+local yield = done[3]
 local started = {}
 if ARGV[15] ~= '' and yield ~= '1' then
   started = start_job(gid, epoch, ARGV[15], wid)

@@ -16,37 +16,38 @@ local THROUGHPUT_TTL = 3600
 local WAIT_SAMPLES = 1000
 
 -- Move a job's status in the counters (old may be nil for a new job): the global counters,
--- its org's, and its suite's when it has one (suite may be nil, false or '').
-local function count(org, target, old, new, suite)
+-- its org's, and its suite's when it has one (suite may be nil, false or ''). Counters are
+-- kept per target and status ('t:<target>:<status>'); totals by status are their sums.
+-- t: the time of the change (seconds).
+local function count(org, target, old, new, suite, t)
   local okey = K.stats_org(org)
   local skey = nil
   if suite and suite ~= '' then
     skey = K.suite_counts(suite)
   end
   if old and old ~= '' then
-    redis.call('HINCRBY', K.stats, 's:' .. old, -1)
-    redis.call('HINCRBY', K.stats, 't:' .. target .. ':' .. old, -1)
-    redis.call('HINCRBY', okey, 's:' .. old, -1)
-    redis.call('HINCRBY', okey, 't:' .. target .. ':' .. old, -1)
+    local field = 't:' .. target .. ':' .. old
+    redis.call('HINCRBY', K.stats, field, -1)
+    redis.call('HINCRBY', okey, field, -1)
     if skey then redis.call('HINCRBY', skey, old, -1) end
   end
   if new then
-    redis.call('HINCRBY', K.stats, 's:' .. new, 1)
-    redis.call('HINCRBY', K.stats, 't:' .. target .. ':' .. new, 1)
-    redis.call('HINCRBY', okey, 's:' .. new, 1)
-    redis.call('HINCRBY', okey, 't:' .. target .. ':' .. new, 1)
+    local field = 't:' .. target .. ':' .. new
+    redis.call('HINCRBY', K.stats, field, 1)
+    redis.call('HINCRBY', okey, field, 1)
     if skey then redis.call('HINCRBY', skey, new, 1) end
     if new == 'error' then
       redis.call('HINCRBY', okey, 'retries', 1)
     end
     if TERMINAL[new] and not TERMINAL[old or ''] then
-      local bucket = K.throughput(string.format('%d', math.floor(now() / 60)))
+      local bucket = K.throughput(string.format('%d', math.floor(t / 60)))
       redis.call('HINCRBY', bucket, 'all', 1)
       redis.call('HINCRBY', bucket, 'o:' .. org, 1)
       redis.call('EXPIRE', bucket, THROUGHPUT_TTL)
     end
   end
-  if skey then
+  if skey and (not old or old == '' or TERMINAL[new]) then
+    -- a suite lives as long as its jobs: from its first job, and again as each one ends
     redis.call('EXPIRE', skey, JOB_TTL)
     redis.call('EXPIRE', K.suite(suite), JOB_TTL)
     redis.call('EXPIRE', K.suite_jobs(suite), JOB_TTL)
@@ -72,32 +73,28 @@ local function emit(jid, org, status, ts, extra, suite)
 end
 
 -- Keep the queue wait (submit -> first run) of a job that just started its first attempt.
-local function sample_wait(jkey, org, ts)
-  local v = redis.call('HMGET', jkey, 'created_at', 'attempts')
-  if v[2] ~= '1' or not v[1] then
-    return
-  end
-  local wait = fmt(math.max(0, tonumber(ts) - tonumber(v[1])))
+local function sample_wait(org, wait)
+  local value = fmt(math.max(0, wait))
   for _, key in ipairs({ K.waits, K.waits_org(org) }) do
-    redis.call('LPUSH', key, wait)
+    redis.call('LPUSH', key, value)
     redis.call('LTRIM', key, 0, WAIT_SAMPLES - 1)
   end
   redis.call('EXPIRE', K.waits_org(org), JOB_TTL)
 end
 
--- Set a job's status, count it and emit the event.
-local function transition(jkey, jid, org, target, old, new, ts, fields, extra)
+-- Set a job's status, count it and emit the event. suite: the job's suite id when the
+-- caller read it (false or '' for none), nil to look it up.
+local function transition(jkey, jid, org, target, old, new, ts, fields, extra, suite)
   local args = { 'HSET', jkey, 'status', new, 'updated_at', ts }
   if fields then
     for i = 1, #fields do args[#args + 1] = fields[i] end
   end
   redis.call(unpack(args))
-  local suite = redis.call('HGET', jkey, 'suite_id')
-  count(org, target, old, new, suite)
-  emit(jid, org, new, ts, extra, suite)
-  if new == 'running' then
-    sample_wait(jkey, org, ts)
+  if suite == nil then
+    suite = redis.call('HGET', jkey, 'suite_id')
   end
+  count(org, target, old, new, suite, tonumber(ts))
+  emit(jid, org, new, ts, extra, suite or '')
   if TERMINAL[new] then
     redis.call('EXPIRE', jkey, JOB_TTL)
     redis.call('EXPIRE', K.job_log(jid), JOB_TTL)
@@ -210,20 +207,24 @@ end
 -- owner that lost its lease: that run counts as an infrastructure failure.
 -- Returns {'ok', attempt}, {'skip', status} or {'fenced'}.
 local function start_job(gid, epoch, jid, wid)
-  if redis.call('HGET', K.group(gid), 'epoch') ~= epoch then
+  local gk = K.group(gid)
+  local g = redis.call('HMGET', gk, 'epoch', 'left', 'work')
+  if g[1] ~= epoch then
     return { 'fenced' }
   end
   local jkey = K.job(jid)
   local j = redis.call('HMGET', jkey, 'status', 'group_id', 'attempts', 'max_attempts', 'org_id',
-    'target', 'cancel_requested', 'error')
+    'target', 'cancel_requested', 'est_s', 'suite_id', 'created_at')
   local st = j[1]
   if j[2] ~= gid or (st ~= 'scheduled' and st ~= 'running') then
     return { 'skip', st or 'missing' }
   end
-  local attempts, maxa, org, target = tonumber(j[3]), tonumber(j[4]), j[5], j[6]
-  local ts = fmt(now())
+  local attempts, maxa, org, target, suite = tonumber(j[3]), tonumber(j[4]), j[5], j[6], j[9]
+  local t = now()
+  local ts = fmt(t)
   if j[7] == '1' then
-    transition(jkey, jid, org, target, st, 'cancelled', ts, { 'finished_at', ts }, { 'group', gid })
+    transition(jkey, jid, org, target, st, 'cancelled', ts, { 'finished_at', ts },
+      { 'group', gid }, suite)
     return { 'skip', 'cancelled' }
   end
   if st == 'running' then
@@ -235,30 +236,35 @@ local function start_job(gid, epoch, jid, wid)
     redis.call('HINCRBY', K.stats, 'retries', 1)
   end
   attempts = attempts + 1
-  local est = tonumber(redis.call('HGET', jkey, 'est_s')) or 0
-  local gk = K.group(gid)
-  if (tonumber(redis.call('HGET', gk, 'left')) or 0) > 0 then
-    redis.call('HINCRBY', gk, 'left', -1)
-    redis.call('HINCRBYFLOAT', gk, 'work', -est)
+  local est = tonumber(j[8]) or 0
+  local left = tonumber(g[2]) or 0
+  if left > 0 then
+    redis.call('HSET', gk, 'left', left - 1, 'work', fmt((tonumber(g[3]) or 0) - est),
+      'run_started', ts, 'run_est', fmt(est))
+  else
+    redis.call('HSET', gk, 'run_started', ts, 'run_est', fmt(est))
   end
-  redis.call('HSET', gk, 'run_started', ts, 'run_est', fmt(est))
   transition(jkey, jid, org, target, st, 'running', ts,
     { 'attempts', attempts, 'started_at', ts, 'worker_id', wid, 'lease', epoch },
-    { 'group', gid, 'worker', wid, 'attempt', attempts })
+    { 'group', gid, 'worker', wid, 'attempt', attempts }, suite)
+  if attempts == 1 and j[10] then
+    sample_wait(org, t - tonumber(j[10]))
+  end
   return { 'ok', attempts }
 end
 
 -- Record the outcome of a run, fenced by the group epoch (see finish.lua).
--- Returns {'ok', new status} or {'fenced', status}.
+-- Returns {'ok', new status, the group's 'yield' flag} or {'fenced', status}.
 local function finish_job(gid, epoch, jid, wid, outcome, result, err, backoff, tail, final,
                           alpha)
   local jkey = K.job(jid)
   local j = redis.call('HMGET', jkey, 'status', 'group_id', 'lease', 'attempts', 'max_attempts',
-    'org_id', 'target', 'started_at', 'test_path')
-  if redis.call('HGET', K.group(gid), 'epoch') ~= epoch or j[1] ~= 'running'
-      or j[2] ~= gid or j[3] ~= epoch then
+    'org_id', 'target', 'started_at', 'test_path', 'suite_id')
+  local g = redis.call('HMGET', K.group(gid), 'epoch', 'yield')
+  if g[1] ~= epoch or j[1] ~= 'running' or j[2] ~= gid or j[3] ~= epoch then
     return { 'fenced', j[1] or 'missing' }
   end
+  local suite = j[10]
   local attempts, maxa, org, target = tonumber(j[4]), tonumber(j[5]), j[6], j[7]
   local t = now()
   local ts = fmt(t)
@@ -270,7 +276,8 @@ local function finish_job(gid, epoch, jid, wid, outcome, result, err, backoff, t
       extra[#extra + 1] = 'message'
       extra[#extra + 1] = err
       transition(jkey, jid, org, target, 'running', 'error', ts,
-        { 'error', err, 'result', result, 'group_id', '', 'retry_at', fmt(t + backoff) }, extra)
+        { 'error', err, 'result', result, 'group_id', '', 'retry_at', fmt(t + backoff) }, extra,
+        suite)
       redis.call('ZADD', K.delayed, t + backoff, jid)
       redis.call('HINCRBY', K.stats, 'retries', 1)
     else
@@ -281,14 +288,14 @@ local function finish_job(gid, epoch, jid, wid, outcome, result, err, backoff, t
     end
   else
     transition(jkey, jid, org, target, 'running', outcome, ts,
-      { 'finished_at', ts, 'result', result, 'cancel_requested', '' }, extra)
+      { 'finished_at', ts, 'result', result, 'cancel_requested', '' }, extra, suite)
     local started = tonumber(j[8])
     if started and (outcome == 'passed' or outcome == 'failed') then
       ewma(K.dur_test, org .. '|' .. target .. '|' .. j[9], t - started, alpha)
       ewma(K.dur_target, target, t - started, alpha)
     end
   end
-  return { 'ok', new }
+  return { 'ok', new, g[2] or '' }
 end
 
 -- Append output to a job's log, cut back to its last max_bytes once half as long again

@@ -16,8 +16,13 @@ for i, j in ipairs(jobs) do
 end
 if cap > 0 and n_fresh > 0 then
   local open = 0
-  local v = redis.call('HMGET', K.stats_org(jobs[1].org_id), 's:queued', 's:scheduled',
-    's:running', 's:error')
+  local fields = {}
+  for _, target in ipairs({ 'emulator', 'device', 'browserstack' }) do
+    for _, status in ipairs({ 'queued', 'scheduled', 'running', 'error' }) do
+      fields[#fields + 1] = 't:' .. target .. ':' .. status
+    end
+  end
+  local v = redis.call('HMGET', K.stats_org(jobs[1].org_id), unpack(fields))
   for _, x in ipairs(v) do open = open + (tonumber(x) or 0) end
   if need == 0 then need = n_fresh end
   if open + need > cap then
@@ -51,7 +56,7 @@ for i, j in ipairs(jobs) do
     if suite ~= '' then
       redis.call('RPUSH', K.suite_jobs(suite), j.id)
     end
-    count(j.org_id, j.target, nil, 'queued', suite)
+    count(j.org_id, j.target, nil, 'queued', suite, tonumber(ts))
     emit(j.id, j.org_id, 'queued', ts, nil, suite)
     out[#out + 1] = 1
   end

@@ -1,0 +1,75 @@
+"""A connection of its own for a hot loop of script calls.
+
+The worker calls one script per job. Through the client, each call borrows a connection
+from the pool, packs its arguments in Python and returns the connection; on a dedicated
+connection with hiredis's packer the same call costs about 40 % less CPU (measured with
+``bench/throughput``). Calls are serialised on the connection; a broken connection is
+dropped and the error raised, so the caller's store-outage handling applies as usual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import hiredis
+from redis.asyncio.connection import Connection
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoScriptError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from qgjob_redis.store import Store
+
+
+def _arg(value: Any) -> str | bytes:
+    if isinstance(value, str | bytes):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+class ScriptLine:
+    """Script calls over one connection taken from ``store``'s pool (a Redis server's: the
+    embedded store has no connections to take)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._conn: Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def run(self, name: str, *args: Any) -> Any:
+        script = self._store.scripts.script(name)
+        command = ("EVALSHA", script.sha, 0, self._store.keys.base, *map(_arg, args))
+        packed = hiredis.pack_command(command)  # type: ignore[arg-type]
+        async with self._lock:
+            conn = self._conn or await self._connect()
+            try:
+                await conn.send_packed_command(packed, check_health=False)
+                return await conn.read_response()
+            except NoScriptError:
+                return await self._store.scripts.run(name, *args)  # loads it, then EVALSHA
+            except (RedisConnectionError, RedisTimeoutError, OSError):
+                await self._drop()
+                raise
+            except asyncio.CancelledError:
+                await self._drop()  # the reply may still come: never reuse the connection
+                raise
+
+    async def _connect(self) -> Connection:
+        pool = self._store.redis.connection_pool
+        conn: Connection = await pool.get_connection()  # type: ignore[no-untyped-call]
+        self._conn = conn
+        return conn
+
+    async def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await conn.disconnect()
+            await self._store.redis.connection_pool.release(conn)
+
+    async def close(self) -> None:
+        async with self._lock:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                await self._store.redis.connection_pool.release(conn)
