@@ -24,6 +24,8 @@ TEMPLATES: dict[str, str] = {
     "idx_org": "idx:org:{}",
     # streams
     "jobs_stream": "stream:jobs",
+    # a lane came free: schedulers plan at once (read without a group, trimmed by length)
+    "wake": "stream:wake",
     "events": "stream:events",
     "dead": "stream:dead",
     # a worker's assignments: the scheduler appends, the worker reads (one per worker id)
@@ -110,6 +112,9 @@ class Keys:
 
     def jobs_stream(self) -> str:
         return self._name("jobs_stream")
+
+    def wake(self) -> str:
+        return self._name("wake")
 
     def events(self) -> str:
         return self._name("events")

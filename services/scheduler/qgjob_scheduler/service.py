@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+from typing import Any
 
 import structlog
 
@@ -38,6 +39,7 @@ class Scheduler:
             block_ms=settings.block_ms,
         )
         self.rules = settings.rules()
+        self._wake_reader = reader_store
         self._dispatch_lock = asyncio.Lock()
         self._lead_ms = max(1000, settings.tick_ms * LEAD_TICKS)
         self.grouped = 0
@@ -48,6 +50,7 @@ class Scheduler:
         loops = [
             self._consume(stop),
             self._tick(stop),
+            self._wakeups(stop),
             self._reclaim(stop),
             self._recover(stop),
             self._janitor(stop),
@@ -102,6 +105,27 @@ class Scheduler:
                 await backoff.wait(stop, exc)
                 continue
             await wait_or_stop(stop, interval)
+
+    async def _wakeups(self, stop: asyncio.Event) -> None:
+        """Plan as soon as a worker's lane comes free (a group ended or was given back),
+        instead of at the next tick: a free worker does not wait for work."""
+        stream, last = self.raw.keys.wake(), "$"
+        redis = self._wake_reader.redis
+        backoff = Backoff()
+        while not stop.is_set():
+            try:
+                reply: list[Any] = await redis.xread(  # type: ignore[assignment]
+                    {stream: last}, count=100, block=self.settings.block_ms
+                )
+                if reply:
+                    last = str(reply[0][1][-1][0])
+                    await self.dispatch_pass()
+                backoff.reset()
+            except Exception as exc:
+                if not isinstance(exc, STORE_ERRORS):
+                    log.exception("wake-up read failed")
+                last = "$"
+                await backoff.wait(stop, exc)
 
     async def _reclaim(self, stop: asyncio.Event) -> None:
         """Take over submissions that a crashed scheduler read but never grouped."""

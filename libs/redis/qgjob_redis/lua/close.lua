@@ -21,4 +21,5 @@ end
 end_group(gid)
 redis.call('XACK', K.inbox(wid), WORKER_GROUP, eid)
 redis.call('SREM', K.worker_groups(wid), gid)
+wake_scheduler()
 return { 'done' }

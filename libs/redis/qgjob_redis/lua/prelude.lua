@@ -307,3 +307,8 @@ local function append_log(jid, text, max_bytes)
     redis.call('SET', key, redis.call('GETRANGE', key, size - max_bytes, -1), 'KEEPTTL')
   end
 end
+
+-- A worker's lane came free: tell the schedulers so they plan now, not at their next tick.
+local function wake_scheduler()
+  redis.call('XADD', K.wake, 'MAXLEN', '~', 1000, '*', 'w', 1)
+end

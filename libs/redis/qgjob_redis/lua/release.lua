@@ -14,4 +14,5 @@ if why == 'drain' then
 else
   redis.call('HINCRBY', K.stats, 'preemptions', 1)
 end
+wake_scheduler()
 return 1
