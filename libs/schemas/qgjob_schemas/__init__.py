@@ -19,7 +19,13 @@ from qgjob_schemas.fields import ID_PATTERN, Identifier, TestPath
 from qgjob_schemas.groups import GroupDetail, GroupJob, GroupPage, JobGroup
 from qgjob_schemas.jobs import Job, JobPage, JobPayload, JobResult, TestCounts
 from qgjob_schemas.scheduling import OpenGroup, Snapshot, TargetLoad
-from qgjob_schemas.stats import QueueStats, Stats
+from qgjob_schemas.stats import (
+    TIMELINE_MAX_MINUTES,
+    QueueStats,
+    Stats,
+    StatsTimeline,
+    TimelinePoint,
+)
 from qgjob_schemas.suites import SUITE_MAX_JOBS, Suite, SuitePayload
 from qgjob_schemas.workers import Worker
 
@@ -28,6 +34,7 @@ __all__ = [
     "ID_PATTERN",
     "SUITE_MAX_JOBS",
     "TERMINAL_STATUSES",
+    "TIMELINE_MAX_MINUTES",
     "AppBuild",
     "Artifact",
     "DeadLetter",
@@ -53,12 +60,14 @@ __all__ = [
     "RunJob",
     "Snapshot",
     "Stats",
+    "StatsTimeline",
     "Suite",
     "SuitePayload",
     "Target",
     "TargetLoad",
     "TestCounts",
     "TestPath",
+    "TimelinePoint",
     "TokenCreate",
     "TokenCreated",
     "TokenInfo",
