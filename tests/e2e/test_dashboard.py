@@ -6,11 +6,13 @@ screen, with screenshots under test-output/<test>/."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select
 
 from qgjob_redis import CancelOutcome, JobStore, Store
+from qgjob_schemas import Target, Worker, WorkerState
 from tests.support.browser import (
     NARROW,
     WIDE,
@@ -513,6 +516,52 @@ def test_open_mode_needs_no_token(page: Dashboard) -> None:
     finally:
         page.driver.get("about:blank")
         assert up.stop() == 0, up.log_tail()
+
+
+def test_workers_view_reads_the_registry_when_the_api_serves_it(
+    page: Dashboard, site: Site
+) -> None:
+    """Where ``GET /v1/workers`` answers (the worker registry), the view shows its rows as
+    the ``Worker`` model has them. This API does not serve it yet, so the page is given the
+    answer in its place (the rest of the page talks to the real API)."""
+    now = datetime.now(UTC)
+    registry = [
+        Worker(id="emulator-7", target=Target.EMULATOR, state=WorkerState.BUSY, group_id="g42",
+               installed_versions=["build-42", "build-41"], last_heartbeat=now, capacity=2),
+        Worker(id="device-3", target=Target.DEVICE, state=WorkerState.UNHEALTHY,
+               last_heartbeat=now - timedelta(seconds=40)),
+    ]  # fmt: skip
+    answer = "[" + ",".join(w.model_dump_json() for w in registry) + "]"
+    script = page.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {
+            "source": f"const registry = {json.dumps(answer)};\n"
+            + """
+            const realFetch = window.fetch;
+            const headers = {"Content-Type": "application/json"};
+            window.fetch = (url, init) => String(url) === "/v1/workers"
+              ? Promise.resolve(new Response(registry, {headers}))
+              : realFetch(url, init);
+            """
+        },
+    )
+    try:
+        page.load("/workers")
+        page.sign_in(site.token)
+        page.visible("#workers-table tr[data-worker-id='emulator-7']")
+        busy = page.find("#workers-table tr[data-worker-id='emulator-7']").text
+        assert "busy" in busy and "g42" in busy and "build-42, build-41" in busy and "2" in busy
+        sick = page.find("#workers-table tr[data-worker-id='device-3']").text
+        assert "unhealthy" in sick and "none" in sick and " s ago)" in sick
+        chips = page.find("ul.chips").text
+        assert "1 busy" in chips and "1 unhealthy" in chips and "0 idle" in chips
+        assert page.all("#workers-source") == []  # no note about a missing registry
+        page.check_accessible("workers from the registry")
+        page.screenshot("workers-registry-1280x800")
+    finally:
+        page.driver.execute_cdp_cmd(
+            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]}
+        )
 
 
 VIEWS: dict[str, tuple[str, ...]] = {
