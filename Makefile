@@ -30,7 +30,7 @@ ensure-redis: ## Integration tests start their own redis-server
 
 CHROMIUM_PKGS := chromium chromium-driver
 ensure-chromium: ## Browser tests drive Debian's headless Chromium through chromedriver
-	@{ test -x /usr/bin/chromium && test -x /usr/bin/chromedriver; } || { \
+	@{ test -x "$${CHROMIUM:-/usr/bin/chromium}" && test -x "$${CHROMEDRIVER:-/usr/bin/chromedriver}"; } || { \
 	  echo "installing $(CHROMIUM_PKGS) (the dashboard's browser tests use them)"; \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get install -y -q $(CHROMIUM_PKGS) >/dev/null 2>&1 || { \

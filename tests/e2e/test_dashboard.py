@@ -37,7 +37,7 @@ from tests.support.browser import (
     start_chromium,
     waiter,
 )
-from tests.support.platform import Platform
+from tests.support.platform import ADMIN_TOKEN, Platform
 from tests.support.processes import Service
 from tests.support.redis_server import free_port
 from tests.support.waiting import wait_until
@@ -290,6 +290,17 @@ def test_a_wrong_token_is_refused_with_an_error(page: Dashboard, site: Site) -> 
     page.sign_in(site.token)
     assert page.driver.execute_script("return sessionStorage.getItem('qgjob.token')") == site.token
     assert page.find("#identity").text == f"Org {ORG}"
+
+    # signing out forgets the token; the operator token sees every org
+    page.find("#signout-button").click()
+    page.visible("#token-input")
+    assert page.driver.execute_script("return sessionStorage.getItem('qgjob.token')") is None
+    page.sign_in(ADMIN_TOKEN)
+    assert page.find("#identity").text == "Operator (all orgs)"
+    page.nav("jobs")
+    job_id = site.submit("tests/operator_view.spec.js")
+    org_cell = f"tr[data-job-id='{job_id}'] td[data-label='Org']"  # rows are cards here
+    page.wait().until(lambda d: page.find(org_cell).text == ORG)
 
 
 def test_a_job_goes_from_queued_to_passed_without_a_reload(page: Dashboard, site: Site) -> None:
