@@ -96,8 +96,12 @@ export const jobsView = {
       tr.classList.add("flash");
     }
 
+    let again = false; // a reload asked for while one runs (new filters): run it after
     async function load(reset) {
-      if (loading) return;
+      if (loading) {
+        if (reset) again = true;
+        return;
+      }
       loading = true;
       more.disabled = true;
       try {
@@ -117,6 +121,10 @@ export const jobsView = {
       } finally {
         loading = false;
         more.disabled = false;
+        if (again) {
+          again = false;
+          load(true);
+        }
       }
     }
 
