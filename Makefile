@@ -46,14 +46,46 @@ fmt: dev ## Format and autofix
 
 typecheck: dev ## mypy (strict) on every package
 	$(BIN)/mypy libs services cli
+	$(BIN)/mypy bench/scheduling bench/throughput bench/compare.py
 
-pytest: dev ensure-redis ensure-chromium
+pytest: dev ensure-redis ensure-wrk ensure-chromium
 	$(BIN)/pytest
 
 test: lint typecheck pytest ## Lint, types and the whole test suite
 
 openapi: install ## Write the API's OpenAPI spec to openapi.json (a test fails when it is stale)
 	$(BIN)/python -m qgjob_api.openapi openapi.json
+.PHONY: bench-scheduling
+bench-scheduling: install ensure-redis ## Scheduling benchmark: six workloads simulated, then W1 live at 1/100 scale
+	$(BIN)/python -m bench.scheduling --live
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output
+	rm -rf $(PEERS_VENV)
+
+# --- benchmarks (bench/) ---------------------------------------------------------------
+PEERS_VENV := bench/.venv-peers
+
+.PHONY: bench bench-peers bench-profile ensure-wrk
+
+ensure-wrk: ## The benchmark's HTTP load generator (its harness test runs it too)
+	@command -v wrk >/dev/null || { \
+	  echo "installing wrk (the benchmark's HTTP load generator)"; \
+	  (apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk) \
+	   || sudo apt-get install -y -q wrk) >/dev/null; }
+
+bench: install ensure-redis ensure-wrk ## Pipeline benchmark, the peers, and both side by side
+	$(BIN)/python -m bench.throughput $(BENCH_ARGS)
+	$(MAKE) --no-print-directory bench-peers
+	$(BIN)/python -m bench.compare
+
+$(PEERS_VENV)/.installed: bench/peers/requirements.txt
+	@test -x $(PEERS_VENV)/bin/python || $(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip --disable-pip-version-check -q install -r bench/peers/requirements.txt
+	@touch $@
+
+bench-peers: ensure-redis $(PEERS_VENV)/.installed ## Celery, taskiq, Dramatiq: the same no-op jobs
+	$(PEERS_VENV)/bin/python -m bench.peers $(PEERS_ARGS)
+
+bench-profile: dev ensure-redis ensure-wrk ## Where the pipeline's CPU time goes (py-spy)
+	$(BIN)/python -m bench.throughput.profile

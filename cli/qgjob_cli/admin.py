@@ -2,44 +2,68 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
 from qgjob_cli.app import QgjobTyper
 from qgjob_cli.client import ApiClient
-from qgjob_cli.settings import CliSettings
+from qgjob_cli.common import ApiUrl, JsonOut, client_for, print_json, settings
+from qgjob_cli.output import ago, table
+from qgjob_schemas import TokenInfo
 
-app = QgjobTyper(name="admin", help="Operator commands (QGJOB_ADMIN_TOKEN).", no_args_is_help=True)
-token_app = QgjobTyper(name="token", help="Org API tokens.", no_args_is_help=True)
+app = QgjobTyper(
+    name="admin",
+    help="Operator commands (QGJOB_ADMIN_TOKEN, else QGJOB_TOKEN).",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+token_app = QgjobTyper(
+    name="token", help="Org API tokens.", no_args_is_help=True, rich_markup_mode="markdown"
+)
 app.add_typer(token_app)
-
-ApiUrl = Annotated[str | None, typer.Option("--api-url", help="qgjob API URL [env: QGJOB_API_URL]")]
 
 
 def _admin_client(api_url: str | None) -> ApiClient:
-    settings = CliSettings()
-    admin = settings.admin_token.get_secret_value() if settings.admin_token else settings.token
-    return ApiClient(api_url or settings.api_url, token=admin, ca_bundle=settings.ca_bundle)
+    cfg = settings(api_url)
+    admin = cfg.admin_token.get_secret_value() if cfg.admin_token else cfg.token
+    return client_for(cfg.model_copy(update={"token": admin}))
 
 
 @token_app.command("create")
 def create(
-    org: Annotated[str, typer.Option("--org", help="Organisation the token acts for.")],
+    org: Annotated[str, typer.Option("--org-id", "--org", help="Organisation the token acts for.")],
     name: Annotated[str, typer.Option(help="A label, e.g. the pipeline using it.")] = "",
     api_url: ApiUrl = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON.")] = False,
+    as_json: JsonOut = False,
 ) -> None:
     """Create an org API token; prints the token (shown once) on stdout."""
-    created = _admin_client(api_url).json(
-        "POST", "/v1/admin/tokens", json={"org_id": org, "name": name}
-    )
+    with _admin_client(api_url) as api:
+        created = api.json("POST", "/v1/admin/tokens", json={"org_id": org, "name": name})
     if as_json:
-        typer.echo(json.dumps(created, indent=2))
+        print_json(created)
         return
     typer.echo(f"created token {created['id']} for org {created['org_id']}", err=True)
     typer.echo(created["token"])
+
+
+@token_app.command("list")
+def list_tokens(
+    org: Annotated[
+        str | None, typer.Option("--org-id", "--org", help="Only this org's tokens.")
+    ] = None,
+    api_url: ApiUrl = None,
+    as_json: JsonOut = False,
+) -> None:
+    """List org API tokens: ids, orgs, names (never the tokens themselves)."""
+    with _admin_client(api_url) as api:
+        data = api.json("GET", "/v1/admin/tokens", params={"org_id": org} if org else {})
+    if as_json:
+        print_json(data)
+        return
+    tokens = [TokenInfo.model_validate(t) for t in data]
+    rows = [[t.id, t.org_id, t.name, ago(t.created_at)] for t in tokens]
+    typer.echo(table(["ID", "ORG", "NAME", "CREATED"], rows) if rows else "no tokens")
 
 
 @token_app.command("revoke")
@@ -48,5 +72,6 @@ def revoke(
     api_url: ApiUrl = None,
 ) -> None:
     """Revoke an org API token: it stops working at once."""
-    _admin_client(api_url).request("DELETE", f"/v1/admin/tokens/{token_id}")
+    with _admin_client(api_url) as api:
+        api.request("DELETE", f"/v1/admin/tokens/{token_id}")
     typer.echo(f"revoked {token_id}")

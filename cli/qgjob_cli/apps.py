@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -11,11 +10,17 @@ import typer
 
 from qgjob_cli import exit_codes
 from qgjob_cli.app import QgjobTyper
-from qgjob_cli.client import ApiClient, CliError
-from qgjob_cli.settings import CliSettings
+from qgjob_cli.client import CliError
+from qgjob_cli.common import ApiUrl, JsonOut, OrgId, client_for, org_of, print_json, settings
 
-app = QgjobTyper(name="app", help="App builds: register the build of an app version.")
+app = QgjobTyper(
+    name="app",
+    help="App builds: register the build of an app version.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
 BUILD_SUFFIXES = (".apk", ".aab", ".ipa")
+UPLOAD_TIMEOUT_S = 600.0
 
 
 def _sha256(path: Path) -> str:
@@ -30,23 +35,24 @@ def _sha256(path: Path) -> str:
 def upload(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The .apk, .aab or .ipa.")],
     app_version_id: Annotated[str, typer.Option("--app-version-id", help="The app version.")],
-    org_id: Annotated[str, typer.Option("--org-id", help="Organisation that owns the build.")],
+    org_id: OrgId = None,
     package: Annotated[
         str | None, typer.Option("--package", help="Android package name, e.g. com.acme.app.")
     ] = None,
-    api_url: Annotated[
-        str | None, typer.Option("--api-url", help="qgjob API URL [env: QGJOB_API_URL]")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON.")] = False,
+    api_url: ApiUrl = None,
+    as_json: JsonOut = False,
 ) -> None:
     """Upload a build; jobs of this app version install it. Prints its sha256."""
     if not file.is_file():
         raise CliError(f"{file}: no such file", exit_codes.BAD_ARGUMENTS)
     if not file.name.lower().endswith(BUILD_SUFFIXES):
         raise CliError(f"{file}: not an .apk, .aab or .ipa file", exit_codes.BAD_ARGUMENTS)
-    settings = CliSettings()
-    client = ApiClient(api_url or settings.api_url, token=settings.token, timeout=600.0)
-    form = {"org_id": org_id, "sha256": _sha256(file)}
+    cfg = settings(api_url)
+    client = client_for(cfg.model_copy(update={"request_timeout_s": UPLOAD_TIMEOUT_S}))
+    form = {"sha256": _sha256(file)}
+    org = org_of(org_id, cfg)
+    if org:
+        form["org_id"] = org
     if package:
         form["package"] = package
     try:
@@ -60,6 +66,6 @@ def upload(
     finally:
         client.close()
     if as_json:
-        typer.echo(json.dumps(build, indent=2))
+        print_json(build)
     else:
         typer.echo(f"{build['app_version_id']}  {build['sha256']}  {build['filename']}")

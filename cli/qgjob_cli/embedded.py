@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 from dataclasses import dataclass
 
 import structlog
@@ -14,6 +15,8 @@ import structlog
 from qgjob_api.app import create_app
 from qgjob_api.server import make_server, wait_started
 from qgjob_api.settings import ApiSettings
+from qgjob_cli import exit_codes
+from qgjob_cli.client import CliError
 from qgjob_core.lifecycle import install_stop_handlers
 from qgjob_redis import Store
 from qgjob_scheduler.service import Scheduler
@@ -36,6 +39,20 @@ class UpOptions:
     port: int = 8080
     redis_url: str = "memory://"
     workers_per_target: int = 1
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse, in one line, an address that cannot be listened on (taken, not local)."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise CliError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc} "
+            "(another qgjob up? --port picks another)",
+            exit_codes.BAD_ARGUMENTS,
+        ) from None
 
 
 def _open(url: str, settings: ApiSettings, block_ms: int = 0) -> Store:

@@ -2,98 +2,61 @@
 
 from __future__ import annotations
 
-import asyncio
+from importlib.metadata import version
 from typing import Annotated
 
 import typer
 
-from qgjob_cli import admin, exit_codes
+from qgjob_cli import admin, config_cmd, jobs, retry, stats, submit, wait
 from qgjob_cli.app import QgjobTyper
-from qgjob_cli.client import CliError
-from qgjob_cli.common import ApiUrl, JsonOut, client, job_line, print_json
 from qgjob_cli.dlq import dlq_app
+from qgjob_cli.wait import EXIT_CODES_HELP
+from qgjob_cli.workers import workers
 
 app = QgjobTyper(
     name="qgjob",
     help="Submit mobile end-to-end test jobs to qgjob and follow them.\n\n"
-    "Exit codes: 0 ok / all passed, 2 bad arguments, 10 a test failed, "
-    "15 API or connection error, 20 infrastructure failure (dead, cancelled), 30 timed out.",
+    "Settings: flags, then QGJOB_API_URL / QGJOB_TOKEN / QGJOB_ORG, then "
+    "~/.config/qgjob/config.toml (qgjob config show).\n\n" + EXIT_CODES_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode="markdown",
 )
 
 
-@app.command()
-def submit(
-    app_version_id: Annotated[str, typer.Option("--app-version-id", help="App build to test.")],
-    test: Annotated[str, typer.Option("--test", help="Test file, relative to the test repo.")],
-    org_id: Annotated[
-        str | None,
-        typer.Option("--org-id", help="Organisation that owns the job [default: the token's]."),
-    ] = None,
-    target: Annotated[str, typer.Option(help="emulator, device or browserstack.")] = "emulator",
-    priority: Annotated[str, typer.Option(help="low, normal, high or urgent.")] = "normal",
-    api_url: ApiUrl = None,
-    as_json: JsonOut = False,
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"qgjob {version('qgjob')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
-    """Submit one test job; prints its id."""
-    payload = {
-        **({"org_id": org_id} if org_id else {}),
-        "app_version_id": app_version_id,
-        "test_path": test,
-        "target": target,
-        "priority": priority,
-    }
-    job = client(api_url).json("POST", "/v1/jobs", json=payload)
-    if as_json:
-        print_json(job)
-    else:
-        typer.echo(job["id"])
+    """Submit mobile end-to-end test jobs to qgjob and follow them."""
 
 
-@app.command()
-def status(
-    job_id_arg: Annotated[
-        str | None, typer.Argument(metavar="JOB_ID", help="The job's id.")
-    ] = None,
-    job_id: Annotated[str | None, typer.Option("--job-id", help="The job's id.")] = None,
-    api_url: ApiUrl = None,
-    as_json: JsonOut = False,
-) -> None:
-    """Show a job's status."""
-    jid = job_id_arg or job_id
-    if not jid:
-        raise CliError("give a job id: qgjob status JOB_ID", exit_codes.BAD_ARGUMENTS)
-    job = client(api_url).json("GET", f"/v1/jobs/{jid}")
-    if as_json:
-        print_json(job)
-        return
-    typer.echo(job_line(job))
-    typer.echo(
-        f"  {job['test_path']}  app {job['app_version_id']}  on {job['target']}  "
-        f"org {job['org_id']}  attempts {job['attempts']}/{job['max_attempts']}"
-    )
+app.command("submit", rich_help_panel="Jobs")(submit.submit)
+app.command("wait", rich_help_panel="Jobs", epilog=EXIT_CODES_HELP)(wait.wait)
+app.command("status", rich_help_panel="Jobs")(jobs.status)
+app.command("list", rich_help_panel="Jobs")(jobs.list_jobs)
+app.command("logs", rich_help_panel="Jobs")(jobs.logs)
+app.command("cancel", rich_help_panel="Jobs")(jobs.cancel)
+app.command("retry", rich_help_panel="Jobs")(retry.retry)
+app.command("stats", rich_help_panel="Platform")(stats.stats)
+app.command("health", rich_help_panel="Platform")(stats.health)
+app.add_typer(dlq_app, name="dlq", rich_help_panel="Operators")
+app.command("workers", rich_help_panel="Platform")(workers)
 
 
-@app.command()
-def cancel(
-    job_id: Annotated[str, typer.Argument(help="The job's id.")],
-    api_url: ApiUrl = None,
-    as_json: JsonOut = False,
-) -> None:
-    """Cancel a job: a waiting one never runs, a running one is stopped."""
-    job = client(api_url).json("POST", f"/v1/jobs/{job_id}/cancel")
-    if as_json:
-        print_json(job)
-    else:
-        typer.echo(job_line(job))
-
-
-app.add_typer(dlq_app, name="dlq")
-
-
-@app.command()
+@app.command(rich_help_panel="Platform")
 def up(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
@@ -103,20 +66,21 @@ def up(
     workers: Annotated[int, typer.Option(min=1, help="Simulated workers per target.")] = 1,
 ) -> None:
     """Run the whole platform in this process: API, scheduler and simulated workers."""
-    from qgjob_cli.embedded import UpOptions
+    from qgjob_cli.embedded import UpOptions, check_port
     from qgjob_cli.embedded import up as run_up
+    from qgjob_core.lifecycle import run
     from qgjob_core.logging import configure
 
+    check_port(host, port)
     configure("up", level="warning")
-    asyncio.run(
-        run_up(UpOptions(host=host, port=port, redis_url=redis_url, workers_per_target=workers))
-    )
+    run(run_up(UpOptions(host=host, port=port, redis_url=redis_url, workers_per_target=workers)))
 
 
 from qgjob_cli import apps as _apps  # noqa: E402 (registers its commands on the app)
 
-app.add_typer(_apps.app, name="app")
-app.add_typer(admin.app)
+app.add_typer(_apps.app, name="app", rich_help_panel="Jobs")
+app.add_typer(admin.app, rich_help_panel="Operators")
+app.add_typer(config_cmd.app, rich_help_panel="Platform")
 
 
 def main() -> None:

@@ -72,6 +72,7 @@ class Chaos:
                 name = self.rng.choice(victims)
                 if action == "term":
                     name = self.rng.choice([v for v in victims if v.startswith("emulator")])
+                    self._wait_until_serving(name)
                 svc = self.platform.services[name]
                 if action == "kill":
                     svc.kill()
@@ -84,6 +85,18 @@ class Chaos:
                 svc.start()
         except BaseException as exc:
             self.errors.append(exc)
+
+    def _wait_until_serving(self, name: str) -> None:
+        """A SIGTERM drains a worker that is up; one still starting just exits. Wait until
+        the chosen worker has beaten its heart since it last started."""
+        svc = self.platform.services[name]
+        key = self.platform.keys.heartbeat(name)
+
+        def serving() -> bool:
+            beat = self.platform.redis.get(key)  # the server time of its last heartbeat
+            return beat is not None and float(beat) > svc.started_at
+
+        wait_until(serving, timeout=30, what=f"{name} to serve")
 
 
 def submit_all(platform: Platform, rng: random.Random) -> dict[str, str]:

@@ -48,7 +48,7 @@ def test_real_command_lines_pass(argv: list[str]) -> None:
         (["qgjob", "dlq", "purge"], "no such command 'purge'"),
         (["qgjob", "dlq"], "needs a command"),
         ([*SUBMIT, "--wiat"], "no such option --wiat"),
-        (["qgjob", "submit", "--org-id", "acme"], "missing --app-version-id"),
+        (["qgjob", "app", "upload", "--org-id", "acme", "b.apk"], "missing --app-version-id"),
         ([*SUBMIT, "--target"], "--target needs a value"),
         ([*SUBMIT, "--json=yes"], "takes no value"),
         (["qgjob", "status", "J1", "J2"], "unexpected extra arguments"),

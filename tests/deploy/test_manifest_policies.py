@@ -1,18 +1,25 @@
 """What the manifests promise an operator: hardened pods with probes and resources, a drain
 that fits in the grace period, disruption budgets and autoscalers that point at real
-workloads, KEDA reading the workers' real streams, Redis durable, TLS at the edge."""
+workloads, KEDA reading the workers' outstanding groups from the real API, Redis durable,
+TLS at the edge."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
+from urllib.parse import urlsplit
 
 import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import BaseModel
+from starlette.routing import Match
 
-from qgjob_redis.keys import WORKER_GROUP, Keys
-from qgjob_schemas import Target
+from qgjob_api.app import create_app
+from qgjob_schemas import Stats, Target
 from tests.support.commands import check_argv
+from tests.support.keda import desired_replicas, scaled_object, the_trigger, value_location_keys
 from tests.support.manifests import ROOT, Doc, Obj, Pod, argv_of, dockerfile_instructions, load
 from tests.support.programs import build_settings, readable
 
@@ -220,53 +227,116 @@ def test_grace_period_covers_the_workers_drain(target: str) -> None:
     )
 
 
-def _scaled_object(deployment: str) -> Obj:
-    found = [
-        d.obj
-        for d in MANIFESTS.of_kind("ScaledObject")
-        if d.obj["spec"]["scaleTargetRef"]["name"] == deployment
-    ]
-    assert len(found) == 1, f"one ScaledObject for {deployment}"
-    spec: Obj = found[0]["spec"]
-    return spec
+def _api_route(method: str, path: str) -> APIRoute:
+    """The route of the real app that serves ``method path``, as its router resolves it."""
+    scope = {"type": "http", "method": method, "path": path, "root_path": ""}
+    for context in iter_route_contexts(create_app().routes):
+        match, _ = context.matches(scope)
+        if match is Match.FULL and isinstance(context.original_route, APIRoute):
+            return context.original_route
+    pytest.fail(f"the API has no route for {method} {path}")
+
+
+def _field_at(model: type[BaseModel], keys: list[str]) -> tuple[Any, list[str]]:
+    """The type found by following ``keys`` through ``model``'s fields (a dict's values for
+    a key of a dict), and the dict keys that were used on the way."""
+    kind: Any = model
+    dict_keys: list[str] = []
+    for key in keys:
+        options = [a for a in get_args(kind) if a is not type(None)] if get_origin(kind) else []
+        if get_origin(kind) in (Union, UnionType) and len(options) == 1:
+            kind = options[0]  # Optional[X]: the value when there is one
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            assert key in kind.model_fields, f"{kind.__name__} has no field {key!r}"
+            kind = kind.model_fields[key].annotation
+        elif get_origin(kind) is dict:
+            dict_keys.append(key)
+            kind = get_args(kind)[1]
+        else:
+            pytest.fail(f"{key!r} goes into {kind!r}, which has no fields")
+    return kind, dict_keys
+
+
+def _service_url(url: str) -> tuple[Doc, Obj]:
+    """The Service an in-cluster URL names, and the Service port it uses."""
+    parts = urlsplit(url)
+    name, namespace, *domain = (parts.hostname or "").split(".")
+    assert (namespace, domain) == (NAMESPACE, ["svc", "cluster", "local"]), parts.hostname
+    service = MANIFESTS.get("Service", name)
+    default = {"http": 80, "https": 443}[parts.scheme]
+    number = parts.port or default
+    ports = [p for p in service.obj["spec"]["ports"] if p["port"] == number]
+    assert ports, f"Service {name} has no port {number}"
+    return service, ports[0]
 
 
 @pytest.mark.parametrize("target", sorted(WORKERS))
-def test_keda_reads_the_workers_own_stream_and_group(target: str) -> None:
-    pod, container = WORKERS[target]
-    spec = _scaled_object(pod.owner.name)
-    assert spec["scaleTargetRef"].get("kind", "Deployment") == pod.owner.kind
-    prefix = MANIFESTS.env(container).get("QGJOB_KEY_PREFIX", "qgjob")
-    stream = Keys(prefix).assign(target)
-    redis = MANIFESTS.get("Service", "qgjob-redis").obj["spec"]
-    address = f"qgjob-redis.{NAMESPACE}.svc.cluster.local:{redis['ports'][0]['port']}"
-    for trigger in spec["triggers"]:
-        assert trigger["type"] == "redis-streams"
-        meta = trigger["metadata"]
-        assert meta["stream"] == stream
-        assert meta["consumerGroup"] == WORKER_GROUP
-        assert meta["address"] == address
-        auth = MANIFESTS.get("TriggerAuthentication", trigger["authenticationRef"]["name"])
-        for ref in auth.obj["spec"]["secretTargetRef"]:
-            assert ref["key"] in MANIFESTS.secrets[ref["name"]]
-
-
-@pytest.mark.parametrize("target", sorted(WORKERS))
-def test_keda_scales_on_pending_entries_plus_lag(target: str) -> None:
-    """One worker per outstanding group: the groups being run (pending entries) plus the
-    groups no worker has read yet (lag). Pending entries alone never exceed the workers
-    running, so they could not scale up."""
+def test_keda_asks_the_api_for_the_targets_outstanding_groups(target: str) -> None:
+    """Groups go to a chosen worker's own inbox, so there is no per-target stream: KEDA reads
+    ``queues.<target>.depth`` of the API's stats through the API Service, on a route the app
+    really serves, in a field its answer really has."""
     pod, _ = WORKERS[target]
-    spec = _scaled_object(pod.owner.name)
-    triggers = {t["name"]: t["metadata"] for t in spec["triggers"]}
-    kinds = {name: {"pendingEntriesCount", "lagCount"} & set(m) for name, m in triggers.items()}
-    assert sorted(kinds.values(), key=str) == [{"lagCount"}, {"pendingEntriesCount"}]
-    modifiers = spec["advanced"]["scalingModifiers"]
-    assert set(re.findall(r"[A-Za-z_]\w*", modifiers["formula"])) == set(triggers)
-    assert "+" in modifiers["formula"]
-    assert modifiers["target"] == "1"
+    spec = scaled_object(MANIFESTS, pod.owner.name)
+    assert spec["scaleTargetRef"].get("kind", "Deployment") == pod.owner.kind
+    trigger = the_trigger(spec)
+    assert trigger["type"] == "metrics-api"
+    meta = trigger["metadata"]
+    service, port = _service_url(meta["url"])
+    (server,) = _pods_of({"matchLabels": service.obj["spec"]["selector"]})
+    assert [argv_of(c)[0] for c in server.containers()] == ["qgjob-api"]
+    assert [
+        p
+        for c in server.containers()
+        for p in c["ports"]
+        if _port_matches({"port": port["targetPort"]}, p)
+    ], f"Service port {port['port']} reaches no port of the API"
+    parts = urlsplit(meta["url"])
+    assert not parts.query and not parts.fragment
+    route = _api_route("GET", parts.path)
+    assert route.response_model is Stats
+    kind, dict_keys = _field_at(Stats, value_location_keys(meta["valueLocation"]))
+    assert dict_keys == [target], "the depth of this worker's target, not another's"
+    assert kind in (int, float), f"{meta['valueLocation']} is not a number: {kind!r}"
+    assert meta["valueLocation"].split(".")[0] == "queues"
+
+
+@pytest.mark.parametrize("target", sorted(WORKERS))
+def test_keda_authenticates_with_the_operator_token_the_api_takes(target: str) -> None:
+    """Only the operator sees the queues of every org: KEDA sends the Secret's key that the
+    API reads as its QGJOB_ADMIN_TOKEN, as a Bearer token."""
+    pod, _ = WORKERS[target]
+    trigger = the_trigger(scaled_object(MANIFESTS, pod.owner.name))
+    assert trigger["metadata"]["authMode"] == "bearer"
+    auth = MANIFESTS.get("TriggerAuthentication", trigger["authenticationRef"]["name"])
+    refs = {r["parameter"]: r for r in auth.obj["spec"]["secretTargetRef"]}
+    assert set(refs) == {"token"}
+    token = refs["token"]
+    assert token["key"] in MANIFESTS.secrets[token["name"]], "no such key in the Secret"
+    (api,) = [c for _, c in MANIFESTS.qgjob_containers() if argv_of(c)[0] == "qgjob-api"]
+    read_by_api = {
+        (v["valueFrom"]["secretKeyRef"]["name"], v["valueFrom"]["secretKeyRef"]["key"])
+        for v in api.get("env", [])
+        if v["name"] == "QGJOB_ADMIN_TOKEN" and "secretKeyRef" in v.get("valueFrom", {})
+    }
+    assert read_by_api == {(token["name"], token["key"])}
+    assert _settings_of(api).admin_token is not None
+
+
+@pytest.mark.parametrize("target", sorted(WORKERS))
+def test_keda_asks_for_one_worker_per_outstanding_group(target: str) -> None:
+    """With an AverageValue target of one group per lane of a worker (its QGJOB_CAPACITY),
+    KEDA asks for ceil(depth / capacity) workers, within the replica bounds, which it owns."""
+    pod, container = WORKERS[target]
+    spec = scaled_object(MANIFESTS, pod.owner.name)
+    trigger = the_trigger(spec)
+    assert trigger.get("metricType", "AverageValue") == "AverageValue"
+    assert float(trigger["metadata"]["targetValue"]) == _settings_of(container).capacity
     assert 1 <= spec["minReplicaCount"] <= spec["maxReplicaCount"]
     assert "replicas" not in pod.owner.obj["spec"], "KEDA owns the replica count"
+    assert [desired_replicas(spec, depth, 1) for depth in (0, 1, 2, 3)] == [
+        max(spec["minReplicaCount"], min(spec["maxReplicaCount"], n)) for n in (1, 1, 2, 3)
+    ]
+    assert desired_replicas(spec, spec["maxReplicaCount"] + 5, 1) == spec["maxReplicaCount"]
 
 
 # --- budgets and autoscalers point at real pods -------------------------------------------
@@ -414,7 +484,7 @@ def test_only_the_api_is_reachable_from_outside() -> None:
     assert reachable == {"qgjob-api"}
 
 
-def test_only_qgjob_services_and_keda_reach_redis() -> None:
+def test_only_qgjob_services_reach_redis() -> None:
     redis = MANIFESTS.get("StatefulSet", "qgjob-redis")
     pod = next(p for p in PODS if p.owner is redis)
     port = _ports(pod)[0]
@@ -428,9 +498,21 @@ def test_only_qgjob_services_and_keda_reach_redis() -> None:
         "qgjob-worker-device",
         "qgjob-worker-browserstack",
     }
-    assert allowed(pod, port, KEDA_OPERATOR)
+    assert not allowed(pod, port, KEDA_OPERATOR), "KEDA reads the API, not Redis"
     assert not allowed(pod, port, OUTSIDE)
     assert not allowed(pod, port, SUITE_JOB), "a suite-submitting job talks to the API only"
+
+
+@pytest.mark.parametrize("target", sorted(WORKERS))
+def test_keda_operator_reaches_the_api_port_its_url_names(target: str) -> None:
+    pod, _ = WORKERS[target]
+    url = the_trigger(scaled_object(MANIFESTS, pod.owner.name))["metadata"]["url"]
+    service, port = _service_url(url)
+    (server,) = _pods_of({"matchLabels": service.obj["spec"]["selector"]})
+    (container_port,) = [
+        p for p in _ports(server) if _port_matches({"port": port["targetPort"]}, p)
+    ]
+    assert allowed(server, container_port, KEDA_OPERATOR)
 
 
 def test_redis_makes_no_connections() -> None:

@@ -14,7 +14,12 @@ from tests.support.commands import check_argv, shell_commands
 from tests.support.manifests import ROOT
 from tests.support.programs import readable
 
-WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml")) + sorted(
+    (ROOT / "examples" / "github-actions").glob("*.y*ml")
+)
+"""The project's workflows and the copyable examples for an app's repository."""
+APPWRIGHT = [p for p in WORKFLOWS if p.name == "appwright-tests.yml"]
+EXAMPLE_SCRIPTS = sorted((ROOT / "examples" / "github-actions").glob("*.sh"))
 MAKE_TARGETS = set(re.findall(r"^([\w.-]+):", (ROOT / "Makefile").read_text(), re.M))
 SHELLS = {None, "bash", "sh"}
 
@@ -110,3 +115,50 @@ def test_ci_runs_what_make_test_runs_against_a_redis_service() -> None:
     assert service["image"].startswith("redis:")
     assert "redis" in job["env"]["REDIS_URL"]
     assert "job.services.redis.ports['6379']" in job["env"]["REDIS_URL"]
+
+
+def test_there_are_appwright_workflows_in_the_project_and_as_an_example() -> None:
+    assert {p.parent.name for p in APPWRIGHT} == {"workflows", "github-actions"}
+
+
+def _qgjob_argvs(workflow: dict[str, Any], job_id: str) -> list[list[str]]:
+    argvs = []
+    for step in workflow["jobs"][job_id]["steps"]:
+        argvs += shell_commands(step.get("run", ""))
+        script = step.get("with", {}).get("script", "")
+        if script.startswith("./.github/"):
+            example = ROOT / "examples" / "github-actions" / Path(script).name
+            argvs += shell_commands(example.read_text())
+    return argvs
+
+
+@pytest.mark.parametrize("path", APPWRIGHT, ids=[p.parent.name for p in APPWRIGHT])
+def test_appwright_workflow_submits_waits_with_junit_and_keeps_the_report(path: Path) -> None:
+    """Both ways to reach a server (a hosted one, a throwaway one on a Redis service), each
+    submitting for the commit, waiting with a JUnit report and uploading it even on failure."""
+    workflow = load(path)
+    assert "push" in workflow["on"]
+    jobs = workflow["jobs"]
+    assert set(jobs) == {"hosted", "throwaway"}
+    assert "secrets.QGJOB_TOKEN" in str(jobs["hosted"]["env"]["QGJOB_TOKEN"])
+    assert jobs["throwaway"]["services"]["redis"]["image"].startswith("redis:")
+    for job_id, job in jobs.items():
+        argvs = _qgjob_argvs(workflow, job_id)
+        submits = [a for a in argvs if a[:2] == ["qgjob", "submit"]]
+        assert submits and all("$GITHUB_SHA" in a for a in submits), job_id
+        waits = [a for a in argvs if a[:2] == ["qgjob", "wait"] or "--wait" in a]
+        assert any("--junit" in a for a in waits), job_id
+        upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload"))
+        assert upload["if"] == "always()"
+        assert "report.xml" in upload["with"]["path"]
+        if job_id == "throwaway":
+            starts = {a[0] for a in argvs}
+            assert {"qgjob-api", "qgjob-scheduler", "qgjob-worker"} <= starts
+
+
+@pytest.mark.parametrize("path", EXAMPLE_SCRIPTS, ids=[p.name for p in EXAMPLE_SCRIPTS])
+def test_example_scripts_call_only_real_qgjob_commands(path: Path) -> None:
+    argvs = shell_commands(path.read_text())
+    assert argvs
+    for argv in argvs:
+        assert check_argv(argv).problems == [], argv

@@ -86,7 +86,7 @@ def test_https_tokens_through_the_cli_logs_and_metrics(
         assert revoked.returncode == 0 and revoked.stdout.strip() == f"revoked {token_id}"
         refused = qgjob(url, "status", job_id, **as_acme)
         assert refused.returncode == 15
-        assert refused.stderr.strip() == "qgjob: error 401: invalid or revoked token"
+        assert refused.stderr.strip().startswith("qgjob: error 401: invalid or revoked token;")
 
         worker_metrics = wait_until(
             lambda: _metric_text(worker_port, 'qgjob_test_duration_seconds_count{outcome="passed"'),

@@ -6,13 +6,11 @@ screen, with screenshots under test-output/<test>/."""
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,6 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select
 
 from qgjob_redis import CancelOutcome, JobStore, Store
-from qgjob_schemas import Target, Worker, WorkerState
 from tests.support.browser import (
     NARROW,
     WIDE,
@@ -529,46 +526,65 @@ def test_open_mode_needs_no_token(page: Dashboard) -> None:
         assert up.stop() == 0, up.log_tail()
 
 
-def test_workers_view_reads_the_registry_when_the_api_serves_it(
-    page: Dashboard, site: Site
-) -> None:
-    """Where ``GET /v1/workers`` answers (the worker registry), the view shows its rows as
-    the ``Worker`` model has them. This API does not serve it yet, so the page is given the
-    answer in its place (the rest of the page talks to the real API)."""
-    now = datetime.now(UTC)
-    registry = [
-        Worker(id="emulator-7", target=Target.EMULATOR, state=WorkerState.BUSY, group_id="g42",
-               installed_versions=["build-42", "build-41"], last_heartbeat=now, capacity=2),
-        Worker(id="device-3", target=Target.DEVICE, state=WorkerState.UNHEALTHY,
-               last_heartbeat=now - timedelta(seconds=40)),
-    ]  # fmt: skip
-    answer = "[" + ",".join(w.model_dump_json() for w in registry) + "]"
+def test_workers_view_shows_the_registry_live(page: Dashboard, site: Site) -> None:
+    """The registry (``GET /v1/workers``): a worker busy with a group, then idle again once
+    its job is cancelled, without a reload; installed versions are for operators' eyes."""
+    site.ensure_worker("device")
+    hang = site.submit("tests/hang_checkout.spec.js", app_version_id="workers-1")
+    running = site.wait_status(hang, "running")
+    page.load("/workers")
+    page.sign_in(site.token)
+    row = "#workers-table tr[data-worker-id='emulator-1']"
+    page.wait().until(lambda d: "busy" in page.find(row).text)
+    busy = page.find(row).text
+    assert running["group_id"] in busy and "emulator" in busy and "shown to operators" in busy
+    assert "idle" in page.find("#workers-table tr[data-worker-id='device-1']").text
+    assert page.all("#workers-source") == []  # no note about a missing registry
+    page.mark_document()
+    page.check_accessible("workers")
+    page.screenshot("workers-busy-1280x800")
+
+    with site.client() as c:
+        assert c.post(f"/v1/jobs/{hang}/cancel").status_code == 200
+    page.wait(30).until(lambda d: "idle" in page.find(row).text)
+    assert page.same_document()
+    page.find("#signout-button").click()
+    page.sign_in(ADMIN_TOKEN)
+    page.nav("workers")
+    page.wait().until(lambda d: "workers-1" in page.find(row).text)  # installed versions
+    assert "idle" in page.find("ul.chips").text
+    page.screenshot("workers-operator-1280x800")
+
+
+def test_workers_view_without_the_registry(page: Dashboard, site: Site) -> None:
+    """An API without ``GET /v1/workers`` (it answers 404, as before the registry existed):
+    the view shows each worker as the groups and events tell, and says so. The page is
+    given that 404 in place of the registry's answer; the rest talks to the real API."""
     script = page.driver.execute_cdp_cmd(
         "Page.addScriptToEvaluateOnNewDocument",
         {
-            "source": f"const registry = {json.dumps(answer)};\n"
-            + """
+            "source": """
             const realFetch = window.fetch;
-            const headers = {"Content-Type": "application/json"};
+            const missing = JSON.stringify({error: {code: "not_found", message: "Not Found",
+                                                    details: []}, request_id: "r"});
             window.fetch = (url, init) => String(url) === "/v1/workers"
-              ? Promise.resolve(new Response(registry, {headers}))
+              ? Promise.resolve(new Response(missing, {status: 404,
+                  headers: {"Content-Type": "application/json"}}))
               : realFetch(url, init);
             """
         },
     )
     try:
+        site.wait_status(site.submit("tests/seen.spec.js", app_version_id="seen-1"), "passed")
         page.load("/workers")
         page.sign_in(site.token)
-        page.visible("#workers-table tr[data-worker-id='emulator-7']")
-        busy = page.find("#workers-table tr[data-worker-id='emulator-7']").text
-        assert "busy" in busy and "g42" in busy and "build-42, build-41" in busy and "2" in busy
-        sick = page.find("#workers-table tr[data-worker-id='device-3']").text
-        assert "unhealthy" in sick and "none" in sick and " s ago)" in sick
-        chips = page.find("ul.chips").text
-        assert "1 busy" in chips and "1 unhealthy" in chips and "0 idle" in chips
-        assert page.all("#workers-source") == []  # no note about a missing registry
-        page.check_accessible("workers from the registry")
-        page.screenshot("workers-registry-1280x800")
+        note = page.visible("#workers-source").text
+        assert "does not serve the worker registry" in note
+        seen = page.visible("#workers-table tr[data-worker-id='emulator-1']").text
+        assert "emulator" in seen and "seen-1" in seen
+        assert "shown to operators" in page.find("#workers-body").text
+        page.check_accessible("workers without the registry")
+        page.screenshot("workers-without-registry-1280x800")
     finally:
         page.driver.execute_cdp_cmd(
             "Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]}

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,11 +47,13 @@ def up(out_dir: Path) -> Iterator[str]:
         assert "qgjob stopped" in svc.log_tail()
 
 
-def qgjob(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+def qgjob(url: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """The real command, in its own process."""
     env = {**os.environ, "QGJOB_API_URL": url}
     argv = [sys.executable, "-m", "qgjob_cli", *args]
-    return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=30, check=False)
+    return subprocess.run(
+        argv, capture_output=True, text=True, env=env, timeout=60, check=False, cwd=cwd
+    )
 
 
 def qgjob_inline(url: str, *args: str) -> Result:
@@ -99,13 +102,28 @@ def test_up_then_submit_and_status_through_the_cli(up: str) -> None:
     assert shown.returncode == 0
     assert shown.stdout.startswith(f"{first}  passed")
 
+    listed = qgjob_inline(up, "workers")
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    assert [line.split()[:3] for line in lines] == [
+        ["browserstack-1", "browserstack", "idle"],
+        ["device-1", "device", "idle"],
+        ["emulator-1", "emulator", "idle"],
+    ]
+    assert "versions B,A" in lines[2] and "capacity 1" in lines[2]
+    as_json = json.loads(qgjob_inline(up, "workers", "--target=browserstack", "--json").stdout)
+    assert [(w["id"], w["installed_versions"]) for w in as_json] == [("browserstack-1", ["A"])]
+    wrong = qgjob_inline(up, "workers", "--state=asleep")
+    assert wrong.exit_code == 2
+    assert wrong.stderr.strip() == "qgjob: --state must be one of idle, busy, draining, lost"
+
 
 def test_cli_errors_are_one_line_with_a_non_zero_exit(up: str) -> None:
     missing = qgjob(up, "status", "NOSUCHJOB")
     assert missing.returncode == 15
-    assert missing.stderr.strip() == "qgjob: error 404: job NOSUCHJOB not found"
+    assert missing.stderr.strip() == "qgjob: error 404: no job or suite NOSUCHJOB"
     bad = qgjob_inline(up, "submit", "--org-id=qual gent", "--app-version-id=a", "--test=t.js")
-    assert bad.exit_code == 15
+    assert bad.exit_code == 2
     assert len(bad.stderr.strip().splitlines()) == 1
     assert "org_id" in bad.stderr
     refused = qgjob_inline(f"http://127.0.0.1:{free_port()}", "status", "X")
@@ -141,12 +159,37 @@ def test_cancel_and_dead_letters_through_the_cli(up: str) -> None:
     wait_until(lambda: status(broken) == "dead", timeout=30, what="the broken job to die")
     listed = qgjob_inline(up, "dlq", "list")
     assert listed.exit_code == 0
-    assert f"{broken}  attempts_exhausted  attempts 3: simulated device connection lost" in (
-        listed.stdout
-    )
+    row = next(line for line in listed.stdout.splitlines() if line.startswith(broken))
+    assert row.split()[1:3] == ["attempts_exhausted", "3"]
+    assert row.endswith("simulated device connection lost")
     requeued = qgjob_inline(up, "dlq", "requeue", broken)
     assert requeued.exit_code == 0
     assert requeued.stdout.strip().split()[1] in {"queued", "scheduled", "running", "error"}
     not_dead = qgjob_inline(up, "dlq", "requeue", hung)
     assert not_dead.exit_code == 15
     assert "not dead" in not_dead.stderr
+
+
+def test_readme_three_test_suite_with_one_failure_exits_10_with_a_junit_report(
+    up: str, tmp_path: Path
+) -> None:
+    """The README's first run, as a new user types it: three tests, one failing, --wait and
+    --junit; the exit code is 10 and the report names the failure."""
+    done = qgjob(
+        up,
+        "submit",
+        "--org-id=acme",
+        "--app-version-id=build-42",
+        "--test=tests/login.spec.js",
+        "--test=tests/checkout.spec.js",
+        "--test=tests/fail_search.spec.js",
+        "--wait",
+        "--junit=report.xml",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 10, done.stderr
+    assert "failed    tests/fail_search.spec.js  emulator" in done.stdout
+    root = ET.parse(tmp_path / "report.xml").getroot()
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("3", "1", "0")
+    failed = [c.get("name") for c in root.iter("testcase") if c.find("failure") is not None]
+    assert failed == ["tests/fail_search.spec.js"]

@@ -11,7 +11,7 @@ from qgjob_redis import (
     StreamReader,
     WorkerStore,
 )
-from qgjob_schemas import Job, JobPayload, JobResult, Outcome
+from qgjob_schemas import Assignment, Job, JobPayload, JobResult, Outcome, Plan
 
 
 async def submit(
@@ -48,18 +48,45 @@ async def group_all(store: Store, max_size: int = 50) -> list[str]:
     return touched
 
 
-async def dispatch_and_acquire(
-    store: Store, gid: str, worker: str = "w1", target: str = "emulator"
-) -> Lease:
-    assert await SchedulerStore(store).dispatch([gid]) == [gid]
+async def register(
+    store: Store,
+    worker: str = "w1",
+    target: str = "emulator",
+    *,
+    capacity: int = 1,
+    versions: tuple[str, ...] = (),
+    lease_ms: int = 30000,
+) -> WorkerStore:
+    """A worker's heartbeat, as a live worker writes it: the scheduler may now use it."""
+    ws = WorkerStore(store, worker, target)
+    await ws.heartbeat(
+        "idle", ttl_ms=60_000, capacity=capacity, versions=list(versions), lease_ms=lease_ms
+    )
+    return ws
+
+
+async def give(store: Store, gid: str, worker: str = "w1", take: int | None = None) -> list[str]:
+    """Carry out a plan of one assignment; returns the groups given."""
+    return await SchedulerStore(store).carry_out(Plan(assignments=(Assignment(gid, worker, take),)))
+
+
+async def read_and_acquire(store: Store, worker: str = "w1", target: str = "emulator") -> Lease:
     ws = WorkerStore(store, worker, target)
     reader = ws.reader(store, block_ms=50)
     await reader.start()
     entries = await reader.read(block=False)
-    assert entries, "no assignment on the stream"
+    assert entries, "no assignment in the inbox"
     lease = await ws.acquire(entries[0])
     assert lease is not None
     return lease
+
+
+async def dispatch_and_acquire(
+    store: Store, gid: str, worker: str = "w1", target: str = "emulator"
+) -> Lease:
+    await register(store, worker, target)
+    assert await give(store, gid, worker) == [gid]
+    return await read_and_acquire(store, worker, target)
 
 
 def passed() -> JobResult:

@@ -38,7 +38,7 @@ async def test_groups_list_filter_and_detail(sapi: httpx.AsyncClient, store: Sto
 
     lease = await dispatch_and_acquire(store, group["id"], worker="emulator-7")
     ws = WorkerStore(store, "emulator-7", "emulator")
-    await ws.record_install(lease, installed=False, seconds=0.0)
+    await ws.record_install(lease, installed=False, seconds=0.0, versions=["v1"])
     for jid in a:
         await ws.start(lease, jid)
         await ws.finish(lease, jid, passed())

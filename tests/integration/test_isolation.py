@@ -18,7 +18,7 @@ async def _dead_job_of(sapi: httpx.AsyncClient, store: Store, headers: dict[str,
     (gid,) = await group_all(store)
     lease = await dispatch_and_acquire(store, gid)
     ws = WorkerStore(store, "w1", "emulator")
-    await ws.record_install(lease, installed=True, seconds=0.1)
+    await ws.record_install(lease, installed=True, seconds=0.1, versions=["v1"])
     assert (await ws.start(lease, job_id)).ok
     await ws.append_log(job_id, "secret output of globex\n")
     err = JobResult(outcome=Outcome.ERROR, message="device lost")

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from qgjob_redis import JobStore, NewJob, SchedulerStore, Store, WorkerStore
 from qgjob_schemas import JobPayload, JobResult, JobStatus, Outcome
-from tests.integration.helpers import dispatch_and_acquire, group_all, passed, submit
+from tests.integration.helpers import (
+    dispatch_and_acquire,
+    give,
+    group_all,
+    passed,
+    read_and_acquire,
+    register,
+    submit,
+)
+from tests.support.waiting import async_wait_until
 
 
 async def status(store: Store, job_id: str) -> str:
@@ -113,7 +122,7 @@ async def test_full_run_of_a_group(store: Store) -> None:
     lease = await dispatch_and_acquire(store, gid)
     ws = WorkerStore(store, "w1", "emulator")
     assert [j.id for j in lease.jobs] == [j.id for j in jobs]
-    await ws.record_install(lease, installed=True, seconds=0.1)
+    await ws.record_install(lease, installed=True, seconds=0.1, versions=["A"])
     for j in jobs:
         started = await ws.start(lease, j.id)
         assert started.ok and started.attempt == 1
@@ -124,7 +133,7 @@ async def test_full_run_of_a_group(store: Store) -> None:
     assert group["state"] == "done"
     stats = await JobStore(store).stats()
     assert stats.jobs_by_status["passed"] == 3 and stats.installs_done == 1
-    assert await store.redis.xpending(store.keys.assign("emulator"), "workers") == {
+    assert await store.redis.xpending(store.keys.inbox("w1"), "workers") == {
         "pending": 0,
         "min": None,
         "max": None,
@@ -147,16 +156,17 @@ async def test_jobs_that_join_a_running_group_are_handed_over(store: Store) -> N
 async def test_fencing_refuses_a_stale_worker(store: Store) -> None:
     (job,) = await submit(store, 1)
     (gid,) = await group_all(store)
-    stale = await dispatch_and_acquire(store, gid, worker="w1")
-    w1 = WorkerStore(store, "w1", "emulator")
+    w1 = await register(store, "w1", lease_ms=1)
+    assert await give(store, gid, "w1") == [gid]
+    stale = await read_and_acquire(store, "w1")
     assert (await w1.start(stale, job.id)).ok
-    # w1 stops renewing; w2 takes the assignment over
-    w2 = WorkerStore(store, "w2", "emulator")
-    reader = w2.reader(store, block_ms=50)
-    await reader.start()
-    claimed = await reader.claim_stale(0)
-    fresh = await w2.acquire(claimed[0])
-    assert fresh is not None and fresh.epoch != stale.epoch
+    # w1 stops renewing its 1 ms lease: the scheduler takes the group back, gives it to w2
+    sched = SchedulerStore(store)
+    assert await async_wait_until(sched.recover, timeout=5, what="the lease to expire") == [gid]
+    w2 = await register(store, "w2")
+    assert await give(store, gid, "w2") == [gid]
+    fresh = await read_and_acquire(store, "w2")
+    assert fresh.epoch != stale.epoch
     # the stale worker wakes up: it can neither finish, start, renew nor close
     assert await w1.finish(stale, job.id, JobResult(outcome=Outcome.FAILED)) is None
     assert not (await w1.start(stale, job.id)).ok

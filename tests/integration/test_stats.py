@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import httpx
 
-from qgjob_redis import SchedulerStore, Store, WorkerStore
+from qgjob_redis import Store, WorkerStore
 from qgjob_schemas import JobResult, Outcome
-from tests.integration.helpers import dispatch_and_acquire, group_all, passed, scheduler_reader
+from tests.integration.helpers import (
+    dispatch_and_acquire,
+    give,
+    group_all,
+    passed,
+    scheduler_reader,
+)
 from tests.support.api import ADMIN, job_body, org_token
 
 
@@ -19,7 +25,7 @@ async def test_stats_of_an_org_and_of_the_platform(sapi: httpx.AsyncClient, stor
     (acme_group, globex_group) = await group_all(store)
     lease = await dispatch_and_acquire(store, acme_group)
     ws = WorkerStore(store, "w1", "emulator")
-    await ws.record_install(lease, installed=True, seconds=0.2)
+    await ws.record_install(lease, installed=True, seconds=0.2, versions=["v1"])
     outcomes = [passed(), passed(), JobResult(outcome=Outcome.FAILED)]
     for job, result in zip(lease.jobs, outcomes, strict=False):
         assert (await ws.start(lease, job.id)).ok
@@ -66,25 +72,23 @@ async def test_stats_of_an_org_and_of_the_platform(sapi: httpx.AsyncClient, stor
         "lost": 1,
         "unhealthy": 0,
     }
-    # the device assignment was published but no worker took it: one unread entry
-    await dispatch_only(store, globex_group)
+    # globex's device group waits for a worker; acme's is held by w1 (read, not acked)
+    assert ops["queues"]["device"] == {"depth": 1, "lag": 0, "pending": 0, "waiting_groups": 1}
+    assert ops["queues"]["emulator"] == {"depth": 1, "lag": 0, "pending": 1, "waiting_groups": 0}
+    assert ops["queues"]["jobs"] == {"depth": 0, "lag": 0, "pending": 0, "waiting_groups": 0}
+    # given to the device worker's inbox, not read yet: one unread entry
+    assert await give(store, globex_group, "w2") == [globex_group]
     ops = (await sapi.get("/v1/stats", headers=ADMIN)).json()
-    assert ops["queues"]["device"] == {"depth": 1, "lag": 1, "pending": 0}
-    assert ops["queues"]["emulator"] == {"depth": 1, "lag": 0, "pending": 1}  # held by w1
-    assert ops["queues"]["jobs"] == {"depth": 0, "lag": 0, "pending": 0}
+    assert ops["queues"]["device"] == {"depth": 1, "lag": 1, "pending": 0, "waiting_groups": 0}
     await sapi.post("/v1/jobs", json=job_body(), headers=acme)
     ops = (await sapi.get("/v1/stats", headers=ADMIN)).json()
-    assert ops["queues"]["jobs"] == {"depth": 1, "lag": 1, "pending": 0}
+    assert ops["queues"]["jobs"] == {"depth": 1, "lag": 1, "pending": 0, "waiting_groups": 0}
     await scheduler_reader(store).read(block=False)  # read, not grouped
     ops = (await sapi.get("/v1/stats", headers=ADMIN)).json()
-    assert ops["queues"]["jobs"] == {"depth": 1, "lag": 0, "pending": 1}
+    assert ops["queues"]["jobs"] == {"depth": 1, "lag": 0, "pending": 1, "waiting_groups": 0}
     only_globex = (await sapi.get("/v1/stats?org_id=globex", headers=ADMIN)).json()
     assert only_globex["jobs_by_status"]["scheduled"] == 1
     assert sum(only_globex["jobs_by_status"].values()) == 1
-
-
-async def dispatch_only(store: Store, group_id: str) -> None:
-    assert await SchedulerStore(store).dispatch([group_id]) == [group_id]
 
 
 async def test_metrics_in_prometheus_text(sapi: httpx.AsyncClient, store: Store) -> None:

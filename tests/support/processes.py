@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 
@@ -16,9 +17,11 @@ class Service:
         self.log_path = log_dir / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
+        self.started_at = 0.0
 
     def start(self) -> Service:
         self.starts += 1
+        self.started_at = time.time()
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from qgjob_schemas import Outcome, RunJob
 from qgjob_worker.drivers import InfrastructureError, LocalBuild, SimulatedDriver
+from qgjob_worker.drivers.simulated import path_duration
 
 
 def job(path: str, jid: str = "j1", attempt: int = 1) -> RunJob:
@@ -64,3 +67,18 @@ async def test_injected_error_rate_is_deterministic() -> None:
     first = await outcomes(1)
     assert first == await outcomes(1)
     assert 30 < first.count("error") < 90
+
+
+def test_a_path_can_name_its_duration_and_a_scale_shrinks_it() -> None:
+    assert path_duration("tests/login@42.5s.spec.js") == 42.5
+    assert path_duration("tests/cart@800ms.spec.js") == 0.8
+    assert path_duration("tests/plain.spec.js") is None
+    assert path_duration("tests/mail@home.spec.js") is None
+
+
+async def test_scaled_runs_take_the_named_time() -> None:
+    d = SimulatedDriver(install_ms=1000, test_ms=0, time_scale=0.01)
+    started = time.monotonic()
+    assert (await d.run(job("tests/t@10s.spec.js"), _nolog)).outcome is Outcome.PASSED
+    assert await d.prepare(LocalBuild("o", "v1")) is True
+    assert 0.11 <= time.monotonic() - started < 1.0  # 10 s + 1 s at 1/100

@@ -6,7 +6,7 @@ from qgjob_redis.builds import BuildStore, RegisterOutcome
 from qgjob_redis.connection import StoreConfigError, connect, is_memory, require_shared_store
 from qgjob_redis.consumer import Entry, StreamReader, ensure_group
 from qgjob_redis.events import EventLog, parse_id, valid_stream_id
-from qgjob_redis.execution import Lease, Started, WorkerStore
+from qgjob_redis.execution import Finished, Lease, Started, WorkerStore
 from qgjob_redis.groups import GroupStore
 from qgjob_redis.idempotency import Claim, IdempotencyConflictError, IdempotencyStore
 from qgjob_redis.jobs import (
@@ -19,6 +19,7 @@ from qgjob_redis.jobs import (
 )
 from qgjob_redis.keys import SCHEDULER_GROUP, WORKER_GROUP, Keys
 from qgjob_redis.ratelimit import RateDecision, RateLimiter
+from qgjob_redis.registry import WorkerRegistry
 from qgjob_redis.scheduling import SchedulerStore
 from qgjob_redis.scripts import Retention, Scripts
 from qgjob_redis.stats import StatsStore
@@ -34,6 +35,7 @@ __all__ = [
     "Claim",
     "Entry",
     "EventLog",
+    "Finished",
     "GroupStore",
     "IdempotencyConflictError",
     "IdempotencyStore",
@@ -57,6 +59,7 @@ __all__ = [
     "SuiteRecord",
     "SuiteStore",
     "TokenStore",
+    "WorkerRegistry",
     "WorkerStore",
     "connect",
     "ensure_group",

@@ -1,9 +1,10 @@
 """Reading a stream through a consumer group, the same way in every service.
 
 The reader creates its group at start (ignoring only ``BUSYGROUP``), first re-reads its own
-pending entries (what it read before a crash and never acked), then reads new entries with
-``BLOCK`` and ``COUNT``. It never acks: the handler's Lua script acks in the same step as
-the state change, so an entry is acked only after its effect is stored.
+pending entries (what it read before a crash and never acked; once through, page by page),
+then reads new entries with ``BLOCK`` and ``COUNT``. It never acks: the handler's Lua
+script acks in the same step as the state change, so an entry is acked only after its
+effect is stored.
 """
 
 from __future__ import annotations
@@ -34,21 +35,26 @@ class StreamReader:
     count: int = 100
     block_ms: int = 2000
     _recovering: bool = field(default=True, init=False)
+    _pending_after: str = field(default="0", init=False)
 
     async def start(self) -> None:
         await ensure_group(self.redis, self.stream, self.group)
-        self._recovering = True
+        self.recover()
 
     def recover(self) -> None:
         """Re-read this consumer's unacked entries next (after a failed batch)."""
         self._recovering = True
+        self._pending_after = "0"
 
     async def read(self, *, block: bool = True) -> list[Entry]:
-        """The next batch: first this consumer's own unacked entries, then new ones."""
+        """The next batch: first this consumer's own unacked entries (each once), then new
+        ones."""
         if self._recovering:
-            entries = await self._xread("0", block=False)
+            entries = await self._xread(self._pending_after, block=False)
             if entries:
+                self._pending_after = entries[-1][0]
                 return entries
+            self.recover()
             self._recovering = False
         return await self._xread(">", block=block)
 

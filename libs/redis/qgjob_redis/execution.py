@@ -25,6 +25,8 @@ class Lease:
     seen: int = 0
     lost: bool = False
     cancel_requested: set[str] = field(default_factory=set)
+    yield_requested: bool = False
+    """The scheduler wants this worker's lane back after the running test."""
 
     def held(self) -> bool:
         """Whether this worker still holds the group (no other took it over)."""
@@ -38,17 +40,28 @@ class Started:
     status: str = ""
 
 
+@dataclass(frozen=True)
+class Finished:
+    status: str | None
+    """The job's new status; ``None`` when the write was fenced (the lease is lost)."""
+    next: Started | None = None
+    """How starting the next job went, when one was asked for."""
+
+
 class WorkerStore:
-    def __init__(self, store: Store, worker_id: str, target: str) -> None:
+    def __init__(
+        self, store: Store, worker_id: str, target: str, *, duration_alpha: float = 0.3
+    ) -> None:
         self._s = store
         self.worker_id = worker_id
         self.target = target
+        self.duration_alpha = duration_alpha
 
     def reader(self, store: Store, *, block_ms: int) -> StreamReader:
-        """A reader of this target's assignments on ``store`` (a client for blocking reads)."""
+        """A reader of this worker's inbox on ``store`` (a client for blocking reads)."""
         return StreamReader(
             store.redis,
-            self._s.keys.assign(self.target),
+            self._s.keys.inbox(self.worker_id),
             WORKER_GROUP,
             self.worker_id,
             count=1,
@@ -62,7 +75,7 @@ class WorkerStore:
     async def acquire(self, entry: Entry) -> Lease | None:
         entry_id, fields = entry
         group_id = fields.get("group", "")
-        reply = await self._run("acquire", group_id, self.worker_id, entry_id, self.target)
+        reply = await self._run("acquire", group_id, self.worker_id, entry_id)
         if int(reply[0]) == 0:
             return None
         _, epoch, app, org, count, jobs = reply
@@ -79,7 +92,7 @@ class WorkerStore:
     async def renew(self, lease: Lease) -> bool:
         """Renew the lease; ``False`` when another worker took the group over."""
         reply = await self._run(
-            "renew", lease.group_id, lease.epoch, self.worker_id, lease.entry_id, self.target
+            "renew", lease.group_id, lease.epoch, self.worker_id, lease.entry_id
         )
         if int(reply[0]) == 0:
             lease.lost = True
@@ -88,7 +101,12 @@ class WorkerStore:
         return True
 
     async def start(self, lease: Lease, job_id: str) -> Started:
-        reply = await self._run("start", lease.group_id, lease.epoch, job_id, self.worker_id)
+        return self._started(
+            lease, await self._run("start", lease.group_id, lease.epoch, job_id, self.worker_id)
+        )
+
+    @staticmethod
+    def _started(lease: Lease, reply: list[str]) -> Started:
         if reply[0] == "ok":
             return Started(ok=True, attempt=int(reply[1]), status="running")
         if reply[0] == "fenced":
@@ -96,14 +114,25 @@ class WorkerStore:
         return Started(ok=False, status=reply[1] if len(reply) > 1 else "fenced")
 
     async def finish(
+        self, lease: Lease, job_id: str, result: JobResult, *, backoff_s: float = 0.0
+    ) -> str | None:
+        """Store the result; returns the job's new status, or ``None`` when fenced."""
+        return (await self.step(lease, job_id, result, backoff_s=backoff_s)).status
+
+    async def step(
         self,
         lease: Lease,
         job_id: str,
         result: JobResult,
         *,
         backoff_s: float = 0.0,
-    ) -> str | None:
-        """Store the result; returns the job's new status, or ``None`` when fenced."""
+        log: str = "",
+        log_max_bytes: int = 1 << 20,
+        next_job: str | None = None,
+    ) -> Finished:
+        """Store the result, append ``log`` to the job's log and start ``next_job``, in one
+        round trip (the next job is not started when the scheduler wants the lane back:
+        then ``lease.yield_requested`` is set)."""
         reply = await self._run(
             "finish",
             lease.group_id,
@@ -111,15 +140,22 @@ class WorkerStore:
             job_id,
             self.worker_id,
             result.outcome.value,
-            orjson.dumps(result.model_dump(mode="json")).decode(),
+            result.model_dump_json(),
             result.message if result.outcome is Outcome.ERROR else "",
             backoff_s,
             result.log_tail,
             "0" if result.retryable else "1",
+            self.duration_alpha,
+            log,
+            log_max_bytes,
+            next_job or "",
         )
         if reply[0] != "ok":
-            return None
-        return str(reply[1])
+            lease.lost = True
+            return Finished(status=None)
+        lease.yield_requested = reply[2] == "1"
+        started = self._started(lease, reply[3]) if reply[3] else None
+        return Finished(status=str(reply[1]), next=started)
 
     async def close(self, lease: Lease) -> list[RunJob] | None:
         """Finish the group, or get the jobs that joined it since (``None`` once done)."""
@@ -129,32 +165,52 @@ class WorkerStore:
             lease.epoch,
             self.worker_id,
             lease.entry_id,
-            self.target,
             lease.seen,
         )
         if reply[0] == "more":
-            jobs = [RunJob.from_pairs(j) for j in reply[1]]
-            lease.seen += len(jobs)
-            return jobs
+            lease.seen = int(reply[1])
+            return [RunJob.from_pairs(j) for j in reply[2]]
         if reply[0] == "fenced":
             lease.lost = True
         return None
 
-    async def release(self, lease: Lease) -> bool:
-        """Hand the group back for another worker at once (used when draining)."""
+    async def release(self, lease: Lease, *, draining: bool = True) -> bool:
+        """Hand the rest of the group back at once: when draining, or when the scheduler
+        asked for the lane (``draining=False``)."""
         reply = await self._s.scripts.run(
-            "release", lease.group_id, lease.epoch, self.worker_id, lease.entry_id, self.target
+            "release",
+            lease.group_id,
+            lease.epoch,
+            self.worker_id,
+            lease.entry_id,
+            "drain" if draining else "yield",
         )
         lease.lost = True
         return bool(int(reply))
 
-    async def record_install(self, lease: Lease, *, installed: bool, seconds: float) -> None:
+    async def record_install(
+        self, lease: Lease, *, installed: bool, seconds: float, versions: list[str]
+    ) -> None:
+        """Count the install (done or saved), learn its time, note the worker's versions."""
         await self._s.scripts.run(
-            "installed", lease.group_id, lease.epoch, 1 if installed else 0, round(seconds, 3)
+            "installed",
+            lease.group_id,
+            lease.epoch,
+            1 if installed else 0,
+            round(seconds, 3),
+            self.duration_alpha,
+            self.worker_id,
+            orjson.dumps(versions).decode(),
         )
 
     async def heartbeat(
-        self, state: str, *, ttl_ms: int, capacity: int = 1, versions: list[str] | None = None
+        self,
+        state: str,
+        *,
+        ttl_ms: int,
+        capacity: int = 1,
+        versions: list[str] | None = None,
+        lease_ms: int = 30000,
     ) -> None:
         await self._s.scripts.run(
             "heartbeat",
@@ -164,17 +220,10 @@ class WorkerStore:
             ttl_ms,
             capacity,
             orjson.dumps(versions or []).decode(),
+            lease_ms,
         )
 
     async def append_log(self, job_id: str, text: str, *, max_bytes: int = 1 << 20) -> None:
-        """Append driver output to the job's log, keeping the last ``max_bytes``. The log is
-        cut back once it is half as long again, so that a huge output costs a trim per
-        ``max_bytes / 2`` appended, not one per append."""
-        key = self._s.keys.job_log(job_id)
-        async with self._s.redis.pipeline(transaction=False) as pipe:
-            pipe.append(key, text)
-            pipe.strlen(key)
-            _, size = await pipe.execute()
-        if size > max_bytes + max_bytes // 2:
-            tail = await self._s.redis.getrange(key, size - max_bytes, -1)
-            await self._s.redis.set(key, tail, keepttl=True)
+        """Append driver output to the job's log while it runs (the last output travels
+        with ``finish``), keeping the last ``max_bytes``."""
+        await self._run("log", job_id, text, max_bytes)

@@ -14,7 +14,7 @@ SCHEDULER_GROUP = "schedulers"
 """Consumer group of the scheduler replicas on the jobs stream."""
 
 WORKER_GROUP = "workers"
-"""Consumer group of the workers on each target's assignment stream."""
+"""Consumer group on each worker's inbox stream (the worker reads it under its own id)."""
 
 TEMPLATES: dict[str, str] = {
     # job records and indexes
@@ -26,7 +26,8 @@ TEMPLATES: dict[str, str] = {
     "jobs_stream": "stream:jobs",
     "events": "stream:events",
     "dead": "stream:dead",
-    "assign": "stream:assign:{}",
+    # a worker's assignments: the scheduler appends, the worker reads (one per worker id)
+    "inbox": "stream:inbox:{}",
     # retries waiting for their backoff to pass: zset job id -> due time
     "delayed": "delayed",
     # groups
@@ -40,7 +41,15 @@ TEMPLATES: dict[str, str] = {
     "worker": "worker:{}",
     "heartbeat": "worker:{}:hb",
     "workers": "workers",
-    "idle": "idle:{}",
+    "target_workers": "workers:{}",
+    "worker_groups": "worker:{}:groups",
+    # learned durations (moving averages): per target, and per (org, target, test path)
+    "dur_install": "durations:install",
+    "dur_target": "durations:target",
+    "dur_test": "durations:test",
+    # one dispatching scheduler at a time; dispatch plans already carried out (idempotency)
+    "dispatch_lock": "lock:dispatch",
+    "plan": "plan:{}",
     # counters
     "stats": "stats",
     # app builds registered per org and app version: hash
@@ -108,8 +117,8 @@ class Keys:
     def dead(self) -> str:
         return self._name("dead")
 
-    def assign(self, target: str) -> str:
-        return self._name("assign", target)
+    def inbox(self, worker_id: str) -> str:
+        return self._name("inbox", worker_id)
 
     def delayed(self) -> str:
         return self._name("delayed")
@@ -135,8 +144,23 @@ class Keys:
     def workers(self) -> str:
         return self._name("workers")
 
-    def idle(self, target: str) -> str:
-        return self._name("idle", target)
+    def target_workers(self, target: str) -> str:
+        return self._name("target_workers", target)
+
+    def worker_groups(self, worker_id: str) -> str:
+        return self._name("worker_groups", worker_id)
+
+    def dur_install(self) -> str:
+        return self._name("dur_install")
+
+    def dur_target(self) -> str:
+        return self._name("dur_target")
+
+    def dur_test(self) -> str:
+        return self._name("dur_test")
+
+    def dispatch_lock(self) -> str:
+        return self._name("dispatch_lock")
 
     def stats(self) -> str:
         return self._name("stats")

@@ -3,7 +3,8 @@
 Streams are trimmed with ``MINID`` at the oldest entry a consumer group still needs (the
 oldest pending one, or the first not yet delivered), never by plain length: ``MAXLEN`` would
 delete unacked jobs. Job indexes drop ids older than the retention (ids sort by time; the
-records themselves expire by TTL when they finish).
+records themselves expire by TTL when they finish). Workers gone longer than a retention and
+holding nothing leave the registry, with their inbox.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from redis.exceptions import ResponseError
 from qgjob_redis.ids import id_floor
 from qgjob_redis.keys import SCHEDULER_GROUP, WORKER_GROUP
 from qgjob_redis.store import Store
-from qgjob_schemas import Target
 
 
 def _after(entry_id: str) -> str:
@@ -48,11 +48,16 @@ async def trim_indexes(store: Store, retention_s: float, *, now: float | None = 
     return removed
 
 
-async def housekeeping(store: Store, retention_s: float) -> dict[str, int]:
+async def housekeeping(
+    store: Store, retention_s: float, *, forget_workers_s: float = 86400.0
+) -> dict[str, int]:
     """One pass over every stream and index; returns what was removed where."""
     out = {"jobs": await trim_consumed(store, store.keys.jobs_stream(), SCHEDULER_GROUP)}
-    for target in Target:
-        stream = store.keys.assign(target.value)
-        out[f"assign:{target.value}"] = await trim_consumed(store, stream, WORKER_GROUP)
+    out["workers"] = int(await store.scripts.run("forget", forget_workers_s))
+    inboxes = 0
+    members: set[str] = await store.redis.smembers(store.keys.workers())  # type: ignore[assignment]
+    for worker_id in members:
+        inboxes += await trim_consumed(store, store.keys.inbox(worker_id), WORKER_GROUP)
+    out["inboxes"] = inboxes
     out["indexes"] = await trim_indexes(store, retention_s)
     return out

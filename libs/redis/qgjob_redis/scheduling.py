@@ -1,56 +1,111 @@
-"""The scheduler's state changes: join groups, read a snapshot, dispatch, promote retries."""
+"""The scheduler's state changes: join groups, read a snapshot, carry out a plan, recover
+groups from workers that are gone, promote retries."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
+
+import orjson
 
 from qgjob_redis.consumer import Entry
 from qgjob_redis.store import Store
-from qgjob_schemas import OpenGroup, Priority, Snapshot, TargetLoad
+from qgjob_schemas import GroupState, GroupView, Plan, Priority, Snapshot, WorkerView
+
+
+def _float(value: str) -> float | None:
+    return float(value) if value else None
+
+
+def _group(row: list[str]) -> GroupView:
+    (gid, target, org, app, prio, state, size, left, work, waiting, dispatched, worker) = row[:12]
+    yielding, run_started, run_est = row[12:15]
+    started = _float(run_started)
+    return GroupView(
+        id=gid,
+        target=target,
+        org_id=org,
+        app_version_id=app,
+        priority=Priority(prio or "normal"),
+        state=GroupState(state),
+        size=int(size or 0),
+        left=max(0, int(left or 0)),
+        work_s=max(0.0, float(work or 0)),
+        waiting_since=float(waiting or 0),
+        dispatched_at=_float(dispatched),
+        worker_id=worker or None,
+        yielding=yielding == "1",
+        current_ends_at=None if started is None else started + float(run_est or 0),
+    )
+
+
+def _worker(row: list[object]) -> WorkerView:
+    wid, target, capacity, versions, groups = row
+    return WorkerView(
+        id=str(wid),
+        target=str(target),
+        capacity=int(str(capacity) or 1),
+        versions=tuple(orjson.loads(str(versions) or "[]")),
+        groups=tuple(str(g) for g in groups),  # type: ignore[attr-defined]
+    )
 
 
 class SchedulerStore:
     def __init__(self, store: Store) -> None:
         self._s = store
 
-    async def join(self, entries: Sequence[Entry], max_group_size: int) -> list[str]:
+    async def join(
+        self, entries: Sequence[Entry], max_group_size: int, default_test_s: float = 60.0
+    ) -> list[str]:
         """Group the submissions and ack them; returns the ids of the groups they joined.
         Entries without a job id are dead-lettered as poison by the script."""
         if not entries:
             return []
-        args: list[str | int] = [max_group_size]
+        args: list[str | int | float] = [max_group_size, default_test_s]
         for entry_id, fields in entries:
             args += [entry_id, fields.get("job", "")]
         touched: list[str] = await self._s.scripts.run("join", *args)
         return touched
 
-    async def snapshot(self, targets: Iterable[str], heartbeat_ttl_s: float) -> Snapshot:
-        now, loads, groups = await self._s.scripts.run("snapshot", heartbeat_ttl_s, *targets)
+    async def snapshot(self, targets: Iterable[str], default_install_s: float = 60.0) -> Snapshot:
+        now, workers, groups, installs = await self._s.scripts.run("snapshot", *targets)
         return Snapshot(
             now=float(now),
-            targets={
-                t: TargetLoad(target=t, idle_workers=int(i), waiting_groups=int(w))
-                for t, i, w in loads
-            },
-            groups=[
-                OpenGroup(
-                    id=gid,
-                    target=target,
-                    size=int(size),
-                    created_at=float(created),
-                    priority=Priority(prio),
-                    org_id=org,
-                    app_version_id=app,
-                )
-                for gid, target, size, created, prio, org, app in groups
-            ],
+            workers=tuple(_worker(w) for w in workers),
+            groups=tuple(_group(g) for g in groups),
+            install_s={t: float(s) for t, s in installs if s},
+            default_install_s=default_install_s,
         )
 
-    async def dispatch(self, group_ids: Sequence[str]) -> list[str]:
-        if not group_ids:
-            return []
-        done: list[str] = await self._s.scripts.run("dispatch", *group_ids)
-        return done
+    async def carry_out(self, plan: Plan) -> list[str]:
+        """Dispatch and split as planned, then ask the chosen groups to yield; returns the
+        ids of the groups given to workers."""
+        given: list[str] = []
+        if plan.assignments:
+            args: list[str | int] = [uuid.uuid4().hex]
+            for a in plan.assignments:
+                args += [a.group_id, a.worker_id, "" if a.take is None else a.take]
+            given = await self._s.scripts.run("dispatch", *args)
+        if plan.preempt:
+            await self._s.scripts.run("preempt", *plan.preempt)
+        return given
+
+    async def recover(self, default_lease_ms: int = 30000) -> list[str]:
+        """Take groups back from workers that are gone or whose lease expired."""
+        taken: list[str] = await self._s.scripts.run("recover", default_lease_ms)
+        return taken
+
+    async def lead(self, holder: str, ttl_ms: int) -> bool:
+        """Whether ``holder`` is the one scheduler that plans dispatches now (a lock that
+        expires when its holder stops renewing it)."""
+        key = self._s.keys.dispatch_lock()
+        redis = self._s.redis
+        if await redis.set(key, holder, nx=True, px=ttl_ms):
+            return True
+        if await redis.get(key) == holder:
+            await redis.pexpire(key, ttl_ms)
+            return True
+        return False
 
     async def promote_due(self, limit: int = 500) -> int:
         """Move retries whose backoff passed back into the jobs stream."""

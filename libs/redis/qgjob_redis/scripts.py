@@ -25,6 +25,7 @@ SCRIPT_NAMES = (
     "renew",
     "start",
     "finish",
+    "log",
     "close",
     "release",
     "installed",
@@ -35,6 +36,9 @@ SCRIPT_NAMES = (
     "slot",
     "build",
     "ratelimit",
+    "preempt",
+    "recover",
+    "forget",
 )
 
 

@@ -12,6 +12,7 @@ from redis.exceptions import ResponseError
 from qgjob_redis.keys import SCHEDULER_GROUP, WORKER_GROUP
 from qgjob_redis.store import Store
 from qgjob_schemas import (
+    DurationStats,
     JobStatus,
     QueueStats,
     Stats,
@@ -68,6 +69,22 @@ class StatsStore:
             queue_wait_p95_s=percentile(waits, 0.95),
             queues=await self.queues() if operator else None,
             workers_by_state=await self.workers_by_state() if operator else None,
+            groups_split=int(counters.get("groups_split", 0)),
+            preemptions=int(counters.get("preemptions", 0)),
+            durations=await self.durations(),
+        )
+
+    async def durations(self) -> DurationStats:
+        """The learned install times and test durations (moving averages)."""
+        async with self._r.pipeline(transaction=False) as pipe:
+            pipe.hgetall(self._k.dur_install())
+            pipe.hgetall(self._k.dur_target())
+            pipe.hlen(self._k.dur_test())
+            installs, tests, known = await pipe.execute()
+        return DurationStats(
+            install_s={t: round(float(v), 3) for t, v in installs.items()},
+            test_s={t: round(float(v), 3) for t, v in tests.items()},
+            tests_known=int(known),
         )
 
     async def _counters(self, org_id: str | None) -> dict[str, str]:
@@ -120,10 +137,33 @@ class StatsStore:
         return sorted(float(v) for v in raw)
 
     async def queues(self) -> dict[str, QueueStats]:
-        """The jobs stream (schedulers) and each target's assignments (workers)."""
+        """The jobs stream (schedulers), and per target: the groups waiting for a free worker
+        plus the inboxes of its workers (groups given to a worker, read or not)."""
         out = {"jobs": await self.queue(self._k.jobs_stream(), SCHEDULER_GROUP)}
+        waiting = await self.waiting_groups()
         for target in Target:
-            out[target.value] = await self.queue(self._k.assign(target.value), WORKER_GROUP)
+            workers: set[str] = await self._r.smembers(self._k.target_workers(target.value))  # type: ignore[assignment]
+            lag = pending = 0
+            for wid in sorted(workers):
+                inbox = await self.queue(self._k.inbox(wid), WORKER_GROUP)
+                lag, pending = lag + inbox.lag, pending + inbox.pending
+            held = waiting.get(target.value, 0)
+            out[target.value] = QueueStats(
+                depth=held + lag + pending, lag=lag, pending=pending, waiting_groups=held
+            )
+        return out
+
+    async def waiting_groups(self) -> dict[str, int]:
+        """Groups not yet given to a worker, per target."""
+        gids: list[str] = await self._r.zrange(self._k.pending_groups(), 0, LAG_COUNT_LIMIT - 1)  # type: ignore[assignment]
+        async with self._r.pipeline(transaction=False) as pipe:
+            for gid in gids:
+                pipe.hget(self._k.group(gid), "target")
+            targets: list[str | None] = await pipe.execute()
+        out: dict[str, int] = {}
+        for target in targets:
+            if target:
+                out[target] = out.get(target, 0) + 1
         return out
 
     async def queue(self, stream: str, group: str) -> QueueStats:

@@ -18,9 +18,10 @@ from qgjob_schemas.execution import RunJob
 from qgjob_schemas.fields import ID_PATTERN, Identifier, TestPath
 from qgjob_schemas.groups import GroupDetail, GroupJob, GroupPage, JobGroup
 from qgjob_schemas.jobs import Job, JobPage, JobPayload, JobResult, TestCounts
-from qgjob_schemas.scheduling import OpenGroup, Snapshot, TargetLoad
+from qgjob_schemas.scheduling import Assignment, GroupView, Plan, Snapshot, WorkerView
 from qgjob_schemas.stats import (
     TIMELINE_MAX_MINUTES,
+    DurationStats,
     QueueStats,
     Stats,
     StatsTimeline,
@@ -37,7 +38,9 @@ __all__ = [
     "TIMELINE_MAX_MINUTES",
     "AppBuild",
     "Artifact",
+    "Assignment",
     "DeadLetter",
+    "DurationStats",
     "Error",
     "ErrorBody",
     "ErrorDetail",
@@ -45,6 +48,7 @@ __all__ = [
     "GroupJob",
     "GroupPage",
     "GroupState",
+    "GroupView",
     "Identifier",
     "Job",
     "JobEvent",
@@ -53,8 +57,8 @@ __all__ = [
     "JobPayload",
     "JobResult",
     "JobStatus",
-    "OpenGroup",
     "Outcome",
+    "Plan",
     "Priority",
     "QueueStats",
     "RunJob",
@@ -64,7 +68,6 @@ __all__ = [
     "Suite",
     "SuitePayload",
     "Target",
-    "TargetLoad",
     "TestCounts",
     "TestPath",
     "TimelinePoint",
@@ -73,4 +76,5 @@ __all__ = [
     "TokenInfo",
     "Worker",
     "WorkerState",
+    "WorkerView",
 ]

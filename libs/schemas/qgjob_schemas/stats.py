@@ -10,9 +10,28 @@ from pydantic import BaseModel, ConfigDict, Field
 class QueueStats(BaseModel):
     """One stream read by a consumer group."""
 
-    depth: int = Field(description="Entries not yet acked: lag + pending.")
+    depth: int = Field(
+        description="Entries not yet acked: lag + pending (+ waiting groups, per target)."
+    )
     lag: int = Field(description="Entries no consumer has read yet.")
     pending: int = Field(description="Entries read but not yet acked.")
+    waiting_groups: int = Field(
+        default=0, description="Per target: groups waiting for a free worker (in `depth`)."
+    )
+
+
+class DurationStats(BaseModel):
+    """What the scheduler has learned about durations (moving averages of results)."""
+
+    install_s: dict[str, float] = Field(
+        default_factory=dict, description="Expected install time per target, in seconds."
+    )
+    test_s: dict[str, float] = Field(
+        default_factory=dict, description="Average test duration per target, in seconds."
+    )
+    tests_known: int = Field(
+        default=0, description="(org, test path, target) whose duration has been learned."
+    )
 
 
 class Stats(BaseModel):
@@ -61,6 +80,11 @@ class Stats(BaseModel):
         default=None,
         description="Registered workers by state (`lost`: no heartbeat); operators only.",
     )
+    groups_split: int = 0
+    """Groups split across workers (a part given to another worker)."""
+    preemptions: int = 0
+    """Groups that handed their worker back at a test boundary for more urgent or fairer work."""
+    durations: DurationStats = Field(default_factory=DurationStats)
 
 
 TIMELINE_MAX_MINUTES = 60

@@ -25,6 +25,7 @@ from qgjob_api.routes import (
     stats,
     suites,
     system,
+    workers,
 )
 from qgjob_api.settings import ApiSettings
 from qgjob_redis import (
@@ -111,5 +112,6 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
     app.include_router(system.router)
     app.include_router(apps.router)
     app.include_router(artifacts.router)
+    app.include_router(workers.router)
     install_dashboard(app)
     return app

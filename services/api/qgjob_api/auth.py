@@ -105,7 +105,7 @@ async def authenticate(
     return Principal(org_id=info.org_id, token_id=info.id)
 
 
-def require_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+async def require_admin(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
     if not principal.admin:
         raise ApiError(403, "forbidden", "an operator (admin) token is needed for this")
     return principal

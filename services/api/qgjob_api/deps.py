@@ -21,52 +21,52 @@ from qgjob_redis import (
 )
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> ApiSettings:
+async def get_settings(request: Request) -> ApiSettings:
     settings: ApiSettings = request.app.state.settings
     return settings
 
 
-def get_jobs(request: Request) -> JobStore:
+async def get_jobs(request: Request) -> JobStore:
     jobs: JobStore = request.app.state.jobs
     return jobs
 
 
-def get_builds(request: Request) -> BuildStore:
-    return BuildStore(get_store(request))
+async def get_builds(request: Request) -> BuildStore:
+    return BuildStore(request.app.state.store)
 
 
-def get_suites(request: Request) -> SuiteStore:
-    return SuiteStore(get_store(request))
+async def get_suites(request: Request) -> SuiteStore:
+    return SuiteStore(request.app.state.store)
 
 
-def get_groups(request: Request) -> GroupStore:
-    return GroupStore(get_store(request))
+async def get_groups(request: Request) -> GroupStore:
+    return GroupStore(request.app.state.store)
 
 
-def get_stats(request: Request) -> StatsStore:
-    return StatsStore(get_store(request))
+async def get_stats(request: Request) -> StatsStore:
+    return StatsStore(request.app.state.store)
 
 
-def get_tokens(request: Request) -> TokenStore:
+async def get_tokens(request: Request) -> TokenStore:
     tokens: TokenStore = request.app.state.tokens
     return tokens
 
 
-def get_event_log(request: Request) -> EventLog:
-    return EventLog(get_store(request))
+async def get_event_log(request: Request) -> EventLog:
+    return EventLog(request.app.state.store)
 
 
-def get_hub(request: Request) -> EventHub:
+async def get_hub(request: Request) -> EventHub:
     hub: EventHub = request.app.state.hub
     return hub
 
 
-def get_metrics(request: Request) -> ApiMetrics:
+async def get_metrics(request: Request) -> ApiMetrics:
     metrics: ApiMetrics = request.app.state.metrics
     return metrics
 

@@ -11,7 +11,7 @@ import structlog
 from qgjob_api.app import create_app
 from qgjob_api.server import make_server, serve_until
 from qgjob_api.settings import ApiSettings
-from qgjob_core.lifecycle import install_stop_handlers
+from qgjob_core.lifecycle import install_stop_handlers, run
 from qgjob_core.logging import configure
 from qgjob_redis import StoreConfigError, require_shared_store
 
@@ -45,7 +45,7 @@ def main() -> None:
     except (StoreConfigError, UnsafeSettingsError) as exc:
         structlog.get_logger().error("refusing to start", reason=str(exc))
         sys.exit(2)
-    asyncio.run(serve(settings))
+    run(serve(settings))
 
 
 async def serve(settings: ApiSettings) -> None:

@@ -11,7 +11,7 @@ import structlog
 from prometheus_client import CollectorRegistry
 
 from qgjob_core import alive
-from qgjob_core.lifecycle import install_stop_handlers
+from qgjob_core.lifecycle import install_stop_handlers, run
 from qgjob_core.logging import configure
 from qgjob_core.metrics import StoreCollector, refresh_until, serve_metrics
 from qgjob_redis import StatsStore, Store, StoreConfigError, require_shared_store
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     except StoreConfigError as exc:
         structlog.get_logger().error("refusing to start", reason=str(exc))
         sys.exit(2)
-    asyncio.run(serve(settings))
+    run(serve(settings))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The scheduler loop: read submissions, group them, dispatch ready groups, promote retries."""
+"""The scheduler loops: read submissions and group them; plan and carry out dispatches
+(one replica at a time); take groups back from workers that are gone; promote retries."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ import structlog
 
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
-from qgjob_redis import SCHEDULER_GROUP, SchedulerStore, Store, StreamReader
+from qgjob_redis import SCHEDULER_GROUP, Entry, SchedulerStore, Store, StreamReader
 from qgjob_redis.maintenance import housekeeping
-from qgjob_scheduler.policy import DispatchRules, ready_groups
+from qgjob_scheduler.policy import plan
 from qgjob_scheduler.settings import SchedulerSettings
 from qgjob_schemas import Target
 
 log = structlog.get_logger("qgjob.scheduler")
 TARGETS = [t.value for t in Target]
+LEAD_TICKS = 20
+"""The dispatch lock outlives this many ticks of its holder."""
 
 
 class Scheduler:
@@ -34,25 +37,38 @@ class Scheduler:
             count=settings.read_count,
             block_ms=settings.block_ms,
         )
-        self.rules = DispatchRules(
-            max_size=settings.group_max_size,
-            linger_s=settings.group_linger_ms / 1000,
-            dispatch_on_idle=settings.dispatch_on_idle,
-        )
+        self.rules = settings.rules()
         self._dispatch_lock = asyncio.Lock()
+        self._lead_ms = max(1000, settings.tick_ms * LEAD_TICKS)
         self.grouped = 0
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("scheduler starting", consumer=self.consumer)
         await until_ok(stop, self.reader.start)
-        loops = [self._consume(stop), self._tick(stop), self._reclaim(stop), self._janitor(stop)]
+        loops = [
+            self._consume(stop),
+            self._tick(stop),
+            self._reclaim(stop),
+            self._recover(stop),
+            self._janitor(stop),
+        ]
         await asyncio.gather(*loops)
         log.info("scheduler stopped", grouped=self.grouped)
 
     async def dispatch_pass(self) -> list[str]:
+        """Plan from a fresh snapshot and carry the plan out, if this replica leads;
+        returns the ids of the groups given to workers."""
         async with self._dispatch_lock:
-            snapshot = await self.store.snapshot(TARGETS, self.settings.heartbeat_ttl_s)
-            return await self.store.dispatch(ready_groups(snapshot, self.rules))
+            if not await self.store.lead(self.consumer, self._lead_ms):
+                return []
+            snapshot = await self.store.snapshot(TARGETS, self.settings.default_install_s)
+            decided = plan(snapshot, self.rules)
+            if not decided:
+                return []
+            given = await self.store.carry_out(decided)
+            if decided.preempt:
+                log.info("preempting", groups=list(decided.preempt))
+            return given
 
     async def _consume(self, stop: asyncio.Event) -> None:
         backoff = Backoff()
@@ -60,7 +76,7 @@ class Scheduler:
             try:
                 entries = await self.reader.read()
                 if entries:
-                    await self.store.join(entries, self.settings.group_max_size)
+                    await self._join(entries)
                     self.grouped += len(entries)
                     await self.dispatch_pass()
                 backoff.reset()
@@ -95,15 +111,35 @@ class Scheduler:
                 entries = await self.reader.claim_stale(idle_ms)
                 if entries:
                     log.info("reclaimed submissions", count=len(entries))
-                    await self.store.join(entries, self.settings.group_max_size)
+                    await self._join(entries)
             except Exception as exc:
                 log.warning("reclaim failed", error=str(exc) or type(exc).__name__)
 
+    async def _join(self, entries: list[Entry]) -> None:
+        await self.store.join(entries, self.settings.group_max_size, self.settings.default_test_s)
+
+    async def _recover(self, stop: asyncio.Event) -> None:
+        """Take groups back from workers that are gone or stopped renewing their lease, so
+        the next dispatch pass gives them to live workers (safe on every replica)."""
+        while not await wait_or_stop(stop, self.settings.recover_interval_ms / 1000):
+            try:
+                taken = await self.store.recover(self.settings.default_lease_ms)
+                if taken:
+                    log.warning("took groups back from lost workers", groups=taken)
+                    await self.dispatch_pass()
+            except Exception as exc:
+                if not isinstance(exc, STORE_ERRORS):
+                    log.exception("recovery failed")
+
     async def _janitor(self, stop: asyncio.Event) -> None:
-        """Keep streams and indexes bounded (safe to run on every replica)."""
+        """Keep streams, indexes and the registry bounded (safe to run on every replica)."""
         while not await wait_or_stop(stop, self.settings.housekeeping_interval_s):
             try:
-                removed = await housekeeping(self.raw, self.settings.job_retention_s)
+                removed = await housekeeping(
+                    self.raw,
+                    self.settings.job_retention_s,
+                    forget_workers_s=self.settings.forget_workers_s,
+                )
                 if any(removed.values()):
                     log.info("housekeeping", **removed)
             except Exception as exc:

@@ -42,8 +42,12 @@ class LogBuffer:
 
     async def flush(self) -> None:
         if self._pending:
-            text, self._pending, self._size = "".join(self._pending), [], 0
-            await self._flush(text)
+            await self._flush(self.take())
+
+    def take(self) -> str:
+        """The output not flushed yet (it then travels with the job's result)."""
+        text, self._pending, self._size = "".join(self._pending), [], 0
+        return text
 
 
 class JobRunner:

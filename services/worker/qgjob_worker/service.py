@@ -1,15 +1,18 @@
-"""The worker loop: take a group, install its app once, run its jobs, keep the lease."""
+"""The worker loop: take groups from its inbox, install each app once, run the jobs, keep
+the lease. A worker runs up to ``capacity`` groups at once (one per lane: a device has one,
+an emulator host may have several)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 
 import structlog
 
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
-from qgjob_redis import BuildStore, Entry, Lease, Store, WorkerStore
+from qgjob_redis import BuildStore, Entry, Lease, Started, Store, WorkerStore
 from qgjob_schemas import JobResult, Outcome, RunJob, WorkerState
 from qgjob_worker.backoff import retry_delay
 from qgjob_worker.builds import BuildFetcher
@@ -34,27 +37,40 @@ class Worker:
         self.settings = settings
         self.driver = driver
         self.id = worker_id
-        self.jobs = WorkerStore(store, worker_id, settings.target.value)
+        self.jobs = WorkerStore(
+            store, worker_id, settings.target.value, duration_alpha=settings.duration_alpha
+        )
         self.reader = self.jobs.reader(reader_store, block_ms=settings.block_ms)
-        self.runner = JobRunner(driver, run_timeout_s=settings.run_timeout_s)
+        self.lanes: dict[str, asyncio.Task[None]] = {}
+        """Groups being run, by inbox entry id."""
+        self.runners: set[JobRunner] = set()
         self.builds = BuildFetcher(BuildStore(store), settings.build_cache_dir)
+        self.draining = False
         self.device_lost = False
-        self.state = WorkerState.IDLE
-        self._last_claim = 0.0
         self.groups_run = 0
+
+    @property
+    def state(self) -> WorkerState:
+        if self.draining:
+            return WorkerState.DRAINING
+        if self.device_lost:
+            return WorkerState.UNHEALTHY
+        return WorkerState.BUSY if self.lanes else WorkerState.IDLE
 
     # --- main loop -------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Work until ``stop`` is set, then drain: finish the running test (within the grace
-        period), hand the rest of the group back, and return."""
+        """Work until ``stop`` is set, then drain: finish the running tests (within the grace
+        period), hand the rest of each group back, and return."""
         log.info(
             "worker starting",
             worker_id=self.id,
             target=self.settings.target.value,
             driver=self.driver.name,
+            capacity=self.settings.capacity,
         )
         await until_ok(stop, self.reader.start)
+        await self._beat(self.state)
         beats_done = asyncio.Event()
         beats = asyncio.create_task(self._heartbeats(beats_done))
         grace = asyncio.create_task(self._grace_timer(stop))
@@ -62,15 +78,21 @@ class Worker:
         try:
             while not stop.is_set():
                 try:
-                    entry = await self._next_assignment(stop)
+                    if len(self.lanes) >= self.settings.capacity:
+                        await self._lane_freed(stop)
+                        continue
+                    if not await self._wait_until_healthy(stop):
+                        continue
+                    entry = await self._next_assignment()
                     if entry is not None:
-                        await self._run_group(entry, stop)
+                        self._start_lane(entry, stop)
                     backoff.reset()
                 except Exception as exc:
                     if not isinstance(exc, STORE_ERRORS):
                         log.exception("worker loop error")
                     self.reader.recover()
                     await backoff.wait(stop, exc)
+            await asyncio.gather(*self.lanes.values(), return_exceptions=True)
         finally:
             grace.cancel()
             beats_done.set()
@@ -80,40 +102,36 @@ class Worker:
 
     async def _grace_timer(self, stop: asyncio.Event) -> None:
         await stop.wait()
-        self.state = WorkerState.DRAINING
-        if self.runner.current_job:
+        self.draining = True
+        running = [r.current_job for r in self.runners if r.current_job]
+        if running:
             log.info(
-                "draining: letting the running test finish",
-                job_id=self.runner.current_job,
+                "draining: letting the running tests finish",
+                job_ids=running,
                 grace_s=self.settings.drain_grace_s,
             )
         await asyncio.sleep(self.settings.drain_grace_s)
-        if self.runner.stop_current(StopReason.SHUTDOWN):
-            log.warning("drain grace period over: stopping the running test")
+        if any([r.stop_current(StopReason.SHUTDOWN) for r in self.runners]):
+            log.warning("drain grace period over: stopping the running tests")
 
-    async def _next_assignment(self, stop: asyncio.Event) -> Entry | None:
-        if not await self._wait_until_healthy(stop):
-            return None
-        now = time.monotonic()
-        if now - self._last_claim >= self.settings.lease_ms / 4000:
-            self._last_claim = now
-            claimed = await self.reader.claim_stale(self.settings.lease_ms, count=1)
-            if claimed:
-                log.warning(
-                    "taking over a group whose lease expired", group_id=claimed[0][1].get("group")
-                )
-                return claimed[0]
-        self.state = WorkerState.IDLE
-        await self._beat(WorkerState.IDLE)
-        entries = await self.reader.read()
-        return entries[0] if entries else None
+    async def _lane_freed(self, stop: asyncio.Event) -> None:
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait({stopper, *self.lanes.values()}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+
+    async def _next_assignment(self) -> Entry | None:
+        """The next group from the inbox (its own unacked entries first, after a restart),
+        skipping entries a lane already runs."""
+        for entry in await self.reader.read():
+            if entry[0] not in self.lanes:
+                return entry
+        return None
 
     async def _wait_until_healthy(self, stop: asyncio.Event) -> bool:
         """``True`` when the device is ready; otherwise wait a while, taking no work."""
         if await self._device_ok():
             return True
-        self.state = WorkerState.UNHEALTHY
-        await self._beat(WorkerState.UNHEALTHY)
+        await self._beat(self.state)
         await wait_or_stop(stop, self.settings.health_interval_s)
         return False
 
@@ -129,44 +147,93 @@ class Worker:
         self.device_lost = not ok
         return ok
 
+    def _start_lane(self, entry: Entry, stop: asyncio.Event) -> None:
+        self.lanes[entry[0]] = asyncio.create_task(self._lane(entry, stop))
+
+    async def _lane(self, entry: Entry, stop: asyncio.Event) -> None:
+        """Run one assignment. When the store fails midway, the entry stays pending in the
+        inbox: the reader reads it again and a lane takes the group up where it was."""
+        failed = False
+        try:
+            await self._run_group(entry, stop)
+        except Exception as exc:
+            failed = True
+            if isinstance(exc, STORE_ERRORS):
+                log.warning("store unavailable while running a group", error=str(exc))
+            else:
+                log.exception("lane error")
+        finally:
+            self.lanes.pop(entry[0], None)
+        if failed:
+            await wait_or_stop(stop, 0.5)
+            self.reader.recover()
+
     # --- one group -------------------------------------------------------------------
 
     async def _run_group(self, entry: Entry, stop: asyncio.Event) -> None:
-        self.state = WorkerState.BUSY
         lease = await self.jobs.acquire(entry)
         if lease is None:
             return
         self.groups_run += 1
         structlog.contextvars.bind_contextvars(group_id=lease.group_id, worker_id=self.id)
-        keeper = asyncio.create_task(self._keep_lease(lease))
+        runner = JobRunner(self.driver, run_timeout_s=self.settings.run_timeout_s)
+        self.runners.add(runner)
+        keeper = asyncio.create_task(self._keep_lease(lease, runner))
         try:
-            await self._work_group(lease, stop)
+            await self._work_group(lease, runner, stop)
         finally:
             keeper.cancel()
-            structlog.contextvars.unbind_contextvars("group_id", "worker_id")
+            self.runners.discard(runner)
 
-    async def _work_group(self, lease: Lease, stop: asyncio.Event) -> None:
+    async def _work_group(self, lease: Lease, runner: JobRunner, stop: asyncio.Event) -> None:
         pending = _runnable(lease.jobs)
         installed = False
         while lease.held():
             if pending and not installed:
                 installed = await self._install(lease, pending)
-            for job in pending if installed else []:
-                if stop.is_set() or not lease.held() or self.device_lost:
-                    break
-                await self._run_job(lease, job)
+            if installed:
+                await self._run_jobs(lease, pending, runner, stop)
             if not lease.held():
                 log.warning("lease lost; another worker has the group")
                 return
-            if stop.is_set() or self.device_lost:
-                await self.jobs.release(lease)
-                why = "draining" if stop.is_set() else "device lost"
-                log.info("released the rest of the group", reason=why)
+            if stop.is_set() or lease.yield_requested or self.device_lost:
+                await self.jobs.release(lease, draining=stop.is_set())
+                log.info("released the rest of the group", reason=self._release_reason(stop))
                 return
             more = await self.jobs.close(lease)
             if more is None:
                 return
             pending = _runnable(more)
+
+    def _must_stop(self, lease: Lease, stop: asyncio.Event) -> bool:
+        return stop.is_set() or not lease.held() or lease.yield_requested or self.device_lost
+
+    async def _run_jobs(
+        self, lease: Lease, jobs: list[RunJob], runner: JobRunner, stop: asyncio.Event
+    ) -> None:
+        """Run ``jobs`` in order. Finishing a job starts the next in the same round trip."""
+        started: Started | None = None
+        for i, job in enumerate(jobs):
+            if started is None:
+                if self._must_stop(lease, stop):
+                    return
+                started = await self.jobs.start(lease, job.id)
+            elif not lease.held():
+                return  # started with the last result, but the group is another's now
+            # a job already started with the last result runs even when draining began
+            # since: it is the running test the drain waits for
+            if not started.ok:
+                started = None  # cancelled or finished meanwhile: skip it
+                continue
+            following = jobs[i + 1].id if i + 1 < len(jobs) else None
+            started = await self._run_job(lease, job, started.attempt, runner, following, stop)
+
+    def _release_reason(self, stop: asyncio.Event) -> str:
+        if stop.is_set():
+            return "draining"
+        if self.device_lost:
+            return "device lost"
+        return "yield: the scheduler wants the lane"
 
     async def _install(self, lease: Lease, pending: list[RunJob]) -> bool:
         started = time.monotonic()
@@ -182,7 +249,9 @@ class Worker:
                 await self._fail(lease, job, message, retryable=retryable)
             return False
         seconds = time.monotonic() - started
-        await self.jobs.record_install(lease, installed=installed, seconds=seconds)
+        await self.jobs.record_install(
+            lease, installed=installed, seconds=seconds, versions=self.driver.installed_versions()
+        )
         log.info(
             "app ready",
             app_version_id=lease.app_version_id,
@@ -210,38 +279,55 @@ class Worker:
             result = JobResult(outcome=Outcome.ERROR, message=message, retryable=retryable)
             await self.jobs.finish(lease, job.id, result, backoff_s=self._backoff(started.attempt))
 
-    async def _run_job(self, lease: Lease, job: RunJob) -> None:
-        started = await self.jobs.start(lease, job.id)
-        if not started.ok:
-            return
-        job_log = structlog.get_logger("qgjob.worker").bind(job_id=job.id)
+    async def _run_job(
+        self,
+        lease: Lease,
+        job: RunJob,
+        attempt: int,
+        runner: JobRunner,
+        following: str | None,
+        stop: asyncio.Event,
+    ) -> Started | None:
+        """Run a started job and store its result, starting ``following`` in the same step
+        when nothing says to stop; returns how starting it went (``None``: not asked)."""
         logbuf = LogBuffer(
             lambda text: self.jobs.append_log(job.id, text, max_bytes=self.settings.log_max_bytes)
         )
-        run_job = RunJob(**{**job.__dict__, "attempts": started.attempt})
-        result = await self.runner.run(run_job, logbuf)
-        await logbuf.flush()
+        result = await runner.run(replace(job, attempts=attempt), logbuf)
         if result is None:
-            job_log.warning("run abandoned: lease lost")
-            return
-        backoff = self._backoff(started.attempt) if result.outcome is Outcome.ERROR else 0.0
-        if result.outcome is Outcome.ERROR:
+            log.warning("run abandoned: lease lost", job_id=job.id)
+            return None
+        failed = result.outcome is Outcome.ERROR
+        # after an infrastructure error the device is checked before anything else starts
+        go_on = following if not failed and not self._must_stop(lease, stop) else None
+        done = await self.jobs.step(
+            lease,
+            job.id,
+            result,
+            backoff_s=self._backoff(attempt) if failed else 0.0,
+            log=logbuf.take(),
+            log_max_bytes=self.settings.log_max_bytes,
+            next_job=go_on,
+        )
+        if failed:
             await self._device_ok()
-        status = await self.jobs.finish(lease, job.id, result, backoff_s=backoff)
-        job_log.info(
+        level = log.debug if result.outcome is Outcome.PASSED else log.info
+        level(
             "job finished",
+            job_id=job.id,
             outcome=result.outcome.value,
-            status=status,
-            attempt=started.attempt,
+            status=done.status,
+            attempt=attempt,
             flaky=result.flaky,
         )
+        return done.next
 
     def _backoff(self, attempt: int) -> float:
         return retry_delay(attempt, base=self.settings.retry_base_s, cap=self.settings.retry_cap_s)
 
     # --- lease and heartbeat ---------------------------------------------------------
 
-    async def _keep_lease(self, lease: Lease) -> None:
+    async def _keep_lease(self, lease: Lease, runner: JobRunner) -> None:
         """Renew the lease while the group runs; stop the test if the lease is lost or the
         running job's cancel was requested."""
         while True:
@@ -252,12 +338,12 @@ class Worker:
                 log.warning("lease renewal failed", error=str(exc))
                 continue
             if not held:
-                self.runner.stop_current(StopReason.LEASE_LOST)
+                runner.stop_current(StopReason.LEASE_LOST)
                 return
-            current = self.runner.current_job
+            current = runner.current_job
             if current and current in lease.cancel_requested:
                 log.info("cancel requested: stopping the test", job_id=current)
-                self.runner.stop_current(StopReason.CANCEL)
+                runner.stop_current(StopReason.CANCEL)
 
     async def _heartbeats(self, done: asyncio.Event) -> None:
         while not await wait_or_stop(done, self.settings.heartbeat_interval_s):
@@ -270,6 +356,7 @@ class Worker:
                 ttl_ms=int(self.settings.heartbeat_ttl_s * 1000),
                 capacity=self.settings.capacity,
                 versions=self.driver.installed_versions(),
+                lease_ms=self.settings.lease_ms,
             )
         except STORE_ERRORS as exc:
             log.warning("heartbeat failed", error=str(exc))

@@ -35,8 +35,12 @@ class WorkerSettings(StoreSettings):
     """First retry waits about this long; each further one doubles, with jitter."""
     retry_cap_s: float = Field(default=60.0, ge=0)
     capacity: int = Field(default=1, ge=1)
+    """Groups the worker runs at once: 1 for a device, N for an emulator host with N
+    emulators."""
     app_cache_size: int = Field(default=4, ge=1)
     """App versions a device keeps installed; the least recently used is uninstalled."""
+    duration_alpha: float = Field(default=0.3, gt=0, le=1)
+    """Weight of the newest result in the learned test durations and install times."""
     log_max_bytes: int = Field(default=1 << 20, ge=1024)
     """Per-job log kept in the store; older output is dropped first."""
     # simulated driver
@@ -88,6 +92,8 @@ class WorkerSettings(StoreSettings):
     """How long a test waits for a free parallel session before it is retried later."""
     metrics_port: int = Field(default=0, ge=0, le=65535)
     """Serve Prometheus metrics on this port (0: off)."""
+    sim_time_scale: float = Field(default=1.0, gt=0)
+    """Factor on every simulated duration (0.01 runs a 60 s install in 0.6 s)."""
 
     def resolved_id(self, host: str) -> str:
         return self.worker_id or f"{self.target.value}-{host}"

@@ -19,5 +19,12 @@ if st == 'running' then
   return { 'requested', st }
 end
 redis.call('ZREM', K.delayed, jid)
+if st == 'scheduled' and j[4] and j[4] ~= '' then
+  local gk = K.group(j[4])
+  if (tonumber(redis.call('HGET', gk, 'left')) or 0) > 0 then
+    redis.call('HINCRBY', gk, 'left', -1)
+    redis.call('HINCRBYFLOAT', gk, 'work', -(tonumber(redis.call('HGET', jkey, 'est_s')) or 0))
+  end
+end
 transition(jkey, jid, j[2], j[3], st, 'cancelled', ts, { 'finished_at', ts })
 return { 'cancelled', st }

@@ -1,17 +1,85 @@
--- Publish open groups to their target's assignment stream.
--- ARGV[2..]: group ids. Returns the ids that were dispatched.
+-- Carry out a dispatch plan: give groups to workers, whole or split. Each step checks again
+-- what the plan assumed (the worker is live, serves the group's target and has a free
+-- lane; the group is still waiting, or still has jobs to split off), so a stale plan or a
+-- second scheduler cannot over-assign. A plan runs once: a retried call returns what the
+-- first one did.
+-- ARGV[2]: plan id; ARGV[3..]: group id, worker id, take ('' for the whole group) triples.
+-- Returns the ids of the groups given to workers.
+local plan = ARGV[2]
+local before = redis.call('GET', K.plan(plan))
+if before then
+  return cjson.decode(before)
+end
 local ts = fmt(now())
-local out = {}
-for i = 2, #ARGV do
-  local gid = ARGV[i]
+
+local function lane_free(wid, target)
+  if redis.call('EXISTS', K.heartbeat(wid)) == 0 then return false end
+  local w = redis.call('HMGET', K.worker(wid), 'target', 'state', 'capacity')
+  return w[1] == target and w[2] ~= 'draining'
+    and redis.call('SCARD', K.worker_groups(wid)) < (tonumber(w[3]) or 1)
+end
+
+local function give(gid, wid)
   local gk = K.group(gid)
-  local g = redis.call('HMGET', gk, 'state', 'target', 'priority')
-  if g[1] == 'open' then
-    redis.call('HSET', gk, 'state', 'dispatched', 'dispatched_at', ts)
-    redis.call('ZREM', K.pending_groups, gid)
-    redis.call('XADD', K.assign(g[2]), '*', 'group', gid, 'priority', g[3])
-    redis.call('HINCRBY', K.stats, 'waiting:' .. g[2], 1)
-    out[#out + 1] = gid
+  recount(gid)
+  local eid = redis.call('XADD', K.inbox(wid), '*', 'group', gid)
+  redis.call('HSET', gk, 'state', 'dispatched', 'worker_id', wid, 'entry', eid,
+    'dispatched_at', ts, 'yield', '')
+  redis.call('ZREM', K.pending_groups, gid)
+  redis.call('SADD', K.worker_groups(wid), gid)
+end
+
+-- Move up to `take` not-started jobs from the tail of group gid into a new group; the
+-- source keeps at least one. Returns the new group's id, or nil.
+local function split(gid, take)
+  local gk = K.group(gid)
+  local g = redis.call('HMGET', gk, 'state', 'org_id', 'app_version_id', 'target', 'priority')
+  if g[1] ~= 'open' and not GROUP_HELD[g[1]] then return nil end
+  local waiting = {}
+  for _, jid in ipairs(redis.call('LRANGE', K.group_jobs(gid), 0, -1)) do
+    local j = redis.call('HMGET', K.job(jid), 'status', 'group_id')
+    if j[1] == 'scheduled' and j[2] == gid then waiting[#waiting + 1] = jid end
+  end
+  local n = math.min(take, #waiting - 1)
+  if n < 1 then return nil end
+  local ng = 'g' .. redis.call('INCR', K.group_seq)
+  redis.call('HSET', K.group(ng), 'id', ng, 'org_id', g[2], 'app_version_id', g[3],
+    'target', g[4], 'state', 'open', 'size', n, 'priority', g[5], 'created_at', ts,
+    'waiting_since', ts,
+    'epoch', 0, 'parent', gid)
+  local moved = 0
+  for k = #waiting - n + 1, #waiting do
+    local jid = waiting[k]
+    redis.call('RPUSH', K.group_jobs(ng), jid)
+    redis.call('HSET', K.job(jid), 'group_id', ng)
+    moved = moved + (tonumber(redis.call('HGET', K.job(jid), 'est_s')) or 0)
+  end
+  if g[1] == 'running' then
+    redis.call('HINCRBY', gk, 'left', -n)
+    redis.call('HINCRBYFLOAT', gk, 'work', -moved)
+  else
+    recount(gid)
+  end
+  redis.call('HINCRBY', K.stats, 'groups_split', 1)
+  return ng
+end
+
+local out = {}
+for i = 3, #ARGV, 3 do
+  local gid, wid, take = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  local g = redis.call('HMGET', K.group(gid), 'target', 'state')
+  if g[1] and lane_free(wid, g[1]) then
+    local chosen = nil
+    if take then
+      chosen = split(gid, take)
+    elseif g[2] == 'open' then
+      chosen = gid
+    end
+    if chosen then
+      give(chosen, wid)
+      out[#out + 1] = chosen
+    end
   end
 end
+redis.call('SET', K.plan(plan), cjson.encode(out), 'EX', 60)
 return out

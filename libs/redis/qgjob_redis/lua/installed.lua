@@ -1,5 +1,8 @@
--- Record whether a group's app was installed or found already there (an install saved).
--- ARGV[2]: group id, [3]: epoch, [4]: 1 installed / 0 reused, [5]: seconds it took.
+-- Record whether a group's app was installed or found already there (an install saved),
+-- learn the target's install time, and note the versions now on the worker.
+-- ARGV[2]: group id, [3]: epoch, [4]: 1 installed / 0 reused, [5]: seconds it took,
+-- [6]: weight of this install in the learned install time (0..1), [7]: worker id,
+-- [8]: app versions on the worker now (JSON list, most recently used first).
 local gid, epoch, installed = ARGV[2], ARGV[3], ARGV[4]
 local gk = K.group(gid)
 if redis.call('HGET', gk, 'epoch') ~= epoch then
@@ -9,4 +12,8 @@ redis.call('HSET', gk, 'installed', installed, 'install_s', ARGV[5])
 local field = installed == '1' and 'installs_done' or 'installs_saved'
 redis.call('HINCRBY', K.stats, field, 1)
 redis.call('HINCRBY', K.stats_org(redis.call('HGET', gk, 'org_id')), field, 1)
+if installed == '1' then
+  ewma(K.dur_install, redis.call('HGET', gk, 'target'), tonumber(ARGV[5]), tonumber(ARGV[6]))
+end
+redis.call('HSET', K.worker(ARGV[7]), 'versions', ARGV[8])
 return 1

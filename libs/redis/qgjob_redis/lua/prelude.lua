@@ -129,3 +129,176 @@ local function to_dead(jkey, jid, org, target, old, ts, reason, attempts, last_e
   redis.call('HINCRBY', K.stats, 'dead_letters', 1)
   redis.call('HINCRBY', K.stats_org(org), 'dead_letters', 1)
 end
+
+-- Learned durations: a moving average per field; the first sample is taken as it is.
+local function ewma(hash, field, x, alpha)
+  local old = tonumber(redis.call('HGET', hash, field))
+  local new = x
+  if old then
+    new = alpha * x + (1 - alpha) * old
+  end
+  redis.call('HSET', hash, field, fmt(new))
+  return new
+end
+
+-- Expected duration of a test: learned for (org, target, path), else the fallback the
+-- caller gives (the configured default). The target's average is not used: early on it
+-- holds only the tests that finished first, the short ones.
+local function estimate(org, target, path, fallback)
+  local v = redis.call('HGET', K.dur_test, org .. '|' .. target .. '|' .. path)
+  return tonumber(v) or fallback
+end
+
+local GROUP_HELD = { dispatched = true, running = true }
+
+-- Count a group's jobs still to run (scheduled, or running with no live owner) and refresh
+-- their expected durations: the group's 'left' and 'work' fields. Returns the count.
+local function recount(gid)
+  local left, work = 0, 0
+  for _, jid in ipairs(redis.call('LRANGE', K.group_jobs(gid), 0, -1)) do
+    local jkey = K.job(jid)
+    local j = redis.call('HMGET', jkey, 'status', 'group_id', 'org_id', 'target', 'test_path',
+      'est_s')
+    if j[2] == gid and (j[1] == 'scheduled' or j[1] == 'running') then
+      local est = estimate(j[3], j[4], j[5], tonumber(j[6]) or 0)
+      redis.call('HSET', jkey, 'est_s', fmt(est))
+      left = left + 1
+      work = work + est
+    end
+  end
+  redis.call('HSET', K.group(gid), 'left', left, 'work', fmt(work))
+  return left
+end
+
+-- A group has run everything it holds: it takes no more jobs and expires later.
+local function end_group(gid)
+  local gk = K.group(gid)
+  local g = redis.call('HMGET', gk, 'org_id', 'app_version_id', 'target', 'priority')
+  local okey = g[1] .. '|' .. g[2] .. '|' .. g[3] .. '|' .. g[4]
+  if redis.call('HGET', K.open_groups, okey) == gid then
+    redis.call('HDEL', K.open_groups, okey)
+  end
+  redis.call('HSET', gk, 'state', 'done', 'finished_at', fmt(now()), 'yield', '', 'left', 0,
+    'work', 0)
+  redis.call('ZREM', K.pending_groups, gid)
+  redis.call('EXPIRE', gk, GROUP_TTL)
+  redis.call('EXPIRE', K.group_jobs(gid), GROUP_TTL)
+  redis.call('DEL', K.group_cancel(gid))
+end
+
+-- Take a group from the worker holding it: fence that worker (epoch), ack its assignment,
+-- and put the group back to wait for the scheduler (or end it when nothing is left). Its
+-- waiting clock starts again: the time it ran is not time it waited.
+-- Returns 'open' or 'done'.
+local function unassign(gid, wid, eid)
+  local gk = K.group(gid)
+  redis.call('HINCRBY', gk, 'epoch', 1)
+  if eid and eid ~= '' then
+    redis.call('XACK', K.inbox(wid), WORKER_GROUP, eid)
+  end
+  redis.call('SREM', K.worker_groups(wid), gid)
+  if recount(gid) == 0 then
+    end_group(gid)
+    return 'done'
+  end
+  local ts = fmt(now())
+  redis.call('HSET', gk, 'state', 'open', 'worker_id', '', 'entry', '', 'yield', '',
+    'run_started', '', 'run_est', '', 'waiting_since', ts)
+  redis.call('ZADD', K.pending_groups, ts, gid)
+  return 'open'
+end
+
+-- Mark a job running, fenced by the group epoch. A job found 'running' belonged to an
+-- owner that lost its lease: that run counts as an infrastructure failure.
+-- Returns {'ok', attempt}, {'skip', status} or {'fenced'}.
+local function start_job(gid, epoch, jid, wid)
+  if redis.call('HGET', K.group(gid), 'epoch') ~= epoch then
+    return { 'fenced' }
+  end
+  local jkey = K.job(jid)
+  local j = redis.call('HMGET', jkey, 'status', 'group_id', 'attempts', 'max_attempts', 'org_id',
+    'target', 'cancel_requested', 'error')
+  local st = j[1]
+  if j[2] ~= gid or (st ~= 'scheduled' and st ~= 'running') then
+    return { 'skip', st or 'missing' }
+  end
+  local attempts, maxa, org, target = tonumber(j[3]), tonumber(j[4]), j[5], j[6]
+  local ts = fmt(now())
+  if j[7] == '1' then
+    transition(jkey, jid, org, target, st, 'cancelled', ts, { 'finished_at', ts }, { 'group', gid })
+    return { 'skip', 'cancelled' }
+  end
+  if st == 'running' then
+    if attempts >= maxa then
+      to_dead(jkey, jid, org, target, st, ts, 'lease_lost', attempts,
+        'worker lost its lease while running the test', '')
+      return { 'skip', 'dead' }
+    end
+    redis.call('HINCRBY', K.stats, 'retries', 1)
+  end
+  attempts = attempts + 1
+  local est = tonumber(redis.call('HGET', jkey, 'est_s')) or 0
+  local gk = K.group(gid)
+  if (tonumber(redis.call('HGET', gk, 'left')) or 0) > 0 then
+    redis.call('HINCRBY', gk, 'left', -1)
+    redis.call('HINCRBYFLOAT', gk, 'work', -est)
+  end
+  redis.call('HSET', gk, 'run_started', ts, 'run_est', fmt(est))
+  transition(jkey, jid, org, target, st, 'running', ts,
+    { 'attempts', attempts, 'started_at', ts, 'worker_id', wid, 'lease', epoch },
+    { 'group', gid, 'worker', wid, 'attempt', attempts })
+  return { 'ok', attempts }
+end
+
+-- Record the outcome of a run, fenced by the group epoch (see finish.lua).
+-- Returns {'ok', new status} or {'fenced', status}.
+local function finish_job(gid, epoch, jid, wid, outcome, result, err, backoff, tail, final,
+                          alpha)
+  local jkey = K.job(jid)
+  local j = redis.call('HMGET', jkey, 'status', 'group_id', 'lease', 'attempts', 'max_attempts',
+    'org_id', 'target', 'started_at', 'test_path')
+  if redis.call('HGET', K.group(gid), 'epoch') ~= epoch or j[1] ~= 'running'
+      or j[2] ~= gid or j[3] ~= epoch then
+    return { 'fenced', j[1] or 'missing' }
+  end
+  local attempts, maxa, org, target = tonumber(j[4]), tonumber(j[5]), j[6], j[7]
+  local t = now()
+  local ts = fmt(t)
+  local extra = { 'group', gid, 'worker', wid, 'attempt', attempts }
+  local new = outcome
+  redis.call('SREM', K.group_cancel(gid), jid)
+  if outcome == 'error' then
+    if attempts < maxa and not final then
+      extra[#extra + 1] = 'message'
+      extra[#extra + 1] = err
+      transition(jkey, jid, org, target, 'running', 'error', ts,
+        { 'error', err, 'result', result, 'group_id', '', 'retry_at', fmt(t + backoff) }, extra)
+      redis.call('ZADD', K.delayed, t + backoff, jid)
+      redis.call('HINCRBY', K.stats, 'retries', 1)
+    else
+      redis.call('HSET', jkey, 'result', result)
+      local reason = final and 'not_retryable' or 'attempts_exhausted'
+      to_dead(jkey, jid, org, target, 'running', ts, reason, attempts, err, tail)
+      new = 'dead'
+    end
+  else
+    transition(jkey, jid, org, target, 'running', outcome, ts,
+      { 'finished_at', ts, 'result', result, 'cancel_requested', '' }, extra)
+    local started = tonumber(j[8])
+    if started and (outcome == 'passed' or outcome == 'failed') then
+      ewma(K.dur_test, org .. '|' .. target .. '|' .. j[9], t - started, alpha)
+      ewma(K.dur_target, target, t - started, alpha)
+    end
+  end
+  return { 'ok', new }
+end
+
+-- Append output to a job's log, cut back to its last max_bytes once half as long again
+-- (a huge output costs a trim per max_bytes / 2 appended, not one per append).
+local function append_log(jid, text, max_bytes)
+  local key = K.job_log(jid)
+  local size = redis.call('APPEND', key, text)
+  if size > max_bytes + math.floor(max_bytes / 2) then
+    redis.call('SET', key, redis.call('GETRANGE', key, size - max_bytes, -1), 'KEEPTTL')
+  end
+end

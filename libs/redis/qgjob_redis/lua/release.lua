@@ -1,16 +1,17 @@
--- Give a group back at once (a draining worker): fence the caller, publish the group
--- again for another worker of the target and ack the old assignment.
--- ARGV[2]: group id, [3]: epoch, [4]: worker id, [5]: entry id, [6]: target.
-local gid, epoch, wid, eid, target = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local gk = K.group(gid)
-if redis.call('HGET', gk, 'epoch') ~= epoch then
+-- A worker gives its group back at a test boundary: when it drains (shutting down) or when
+-- the scheduler asked for the lane (more urgent or fairer work is waiting). The worker is
+-- fenced, its assignment acked, and the rest of the group waits for the scheduler again
+-- (or ends, when nothing is left).
+-- ARGV[2]: group id, [3]: epoch, [4]: worker id, [5]: entry id, [6]: 'drain' or 'yield'.
+-- Returns 1, or 0 when the caller no longer held the group.
+local gid, epoch, wid, eid, why = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+if redis.call('HGET', K.group(gid), 'epoch') ~= epoch then
   return 0
 end
-redis.call('HINCRBY', gk, 'epoch', 1)
-redis.call('HSET', gk, 'state', 'dispatched', 'worker_id', '')
-redis.call('XACK', K.assign(target), WORKER_GROUP, eid)
-redis.call('XADD', K.assign(target), '*', 'group', gid,
-  'priority', redis.call('HGET', gk, 'priority'))
-redis.call('HINCRBY', K.stats, 'waiting:' .. target, 1)
-redis.call('HSET', K.worker(wid), 'state', 'draining', 'group_id', '')
+unassign(gid, wid, eid)
+if why == 'drain' then
+  redis.call('HSET', K.worker(wid), 'state', 'draining')
+else
+  redis.call('HINCRBY', K.stats, 'preemptions', 1)
+end
 return 1

@@ -1,24 +1,59 @@
--- What the dispatch policy needs: every open (undispatched) group and, per target,
--- the live idle workers and the dispatched groups no worker took yet.
--- ARGV[2]: heartbeat TTL in seconds; ARGV[3..]: targets.
--- Returns {now, {target, idle, waiting}..., groups = {gid, target, size, created_at, priority}...}
-local ttl = tonumber(ARGV[2])
+-- What the scheduling policy needs, per target: the live workers that take work (capacity,
+-- installed versions, groups they hold), the groups they hold and the groups waiting,
+-- and the learned install time. Drops stale index entries on the way. Waiting groups: the
+-- oldest PENDING_PER_TARGET of each target (looking at PENDING_SCAN at most).
+-- ARGV[2..]: targets.
+-- Returns {now, {worker rows}, {group rows}, {target, install s}...}.
 local t = now()
-local targets = {}
-for i = 3, #ARGV do
-  local target = ARGV[i]
-  local idle = redis.call('ZCOUNT', K.idle(target), t - ttl, '+inf')
-  local waiting = tonumber(redis.call('HGET', K.stats, 'waiting:' .. target) or '0')
-  targets[#targets + 1] = { target, idle, waiting }
+local workers, groups, installs = {}, {}, {}
+local GROUP_FIELDS = { 'target', 'org_id', 'app_version_id', 'priority', 'state', 'size', 'left',
+  'work', 'waiting_since', 'dispatched_at', 'worker_id', 'yield', 'run_started', 'run_est' }
+
+local function group_row(gid)
+  local v = redis.call('HMGET', K.group(gid), unpack(GROUP_FIELDS))
+  local row = { gid }
+  for i = 1, #GROUP_FIELDS do row[#row + 1] = v[i] or '' end
+  return row, v[5], v[11]
 end
-local groups = {}
-for _, gid in ipairs(redis.call('ZRANGE', K.pending_groups, 0, 999)) do
-  local g = redis.call('HMGET', K.group(gid), 'target', 'size', 'created_at', 'priority', 'org_id',
-    'app_version_id', 'state')
-  if g[7] == 'open' then
-    groups[#groups + 1] = { gid, g[1], g[2], g[3], g[4], g[5], g[6] }
-  else
-    redis.call('ZREM', K.pending_groups, gid)
+
+for i = 2, #ARGV do
+  local target = ARGV[i]
+  installs[#installs + 1] = { target, redis.call('HGET', K.dur_install, target) or '' }
+  for _, wid in ipairs(redis.call('SMEMBERS', K.target_workers(target))) do
+    local held = {}
+    for _, gid in ipairs(redis.call('SMEMBERS', K.worker_groups(wid))) do
+      local row, state, owner = group_row(gid)
+      if GROUP_HELD[state] and owner == wid then
+        held[#held + 1] = gid
+        groups[#groups + 1] = row
+      else
+        redis.call('SREM', K.worker_groups(wid), gid)
+      end
+    end
+    local w = redis.call('HMGET', K.worker(wid), 'state', 'capacity', 'versions')
+    if redis.call('EXISTS', K.heartbeat(wid)) == 1 and w[1] ~= 'draining' then
+      workers[#workers + 1] = { wid, target, w[2] or '1', w[3] or '[]', held }
+    end
   end
 end
-return { fmt(t), targets, groups }
+local PENDING_PER_TARGET, PENDING_SCAN, CHUNK = 1000, 20000, 500
+local taken = {}
+local scanned = 0
+local offset = 0
+while scanned < PENDING_SCAN do
+  local ids = redis.call('ZRANGE', K.pending_groups, offset, offset + CHUNK - 1)
+  offset = offset + #ids
+  for _, gid in ipairs(ids) do
+    local row, state = group_row(gid)
+    if state ~= 'open' then
+      redis.call('ZREM', K.pending_groups, gid)
+      offset = offset - 1
+    elseif (taken[row[2]] or 0) < PENDING_PER_TARGET then
+      taken[row[2]] = (taken[row[2]] or 0) + 1
+      groups[#groups + 1] = row
+    end
+  end
+  if #ids < CHUNK then break end
+  scanned = scanned + #ids
+end
+return { fmt(t), workers, groups, installs }

@@ -9,20 +9,34 @@ Outcome rules, by the test path:
 * anything else passes, except for an injected infrastructure error on a share
   ``sim_error_rate`` of runs, picked by a hash of seed, job id and attempt.
 
-Installs take ``sim_install_ms``, tests ``sim_test_ms``. The device keeps
-``app_cache_size`` versions (LRU): installing a version already there is skipped.
+Installs take ``sim_install_ms``, tests ``sim_test_ms``, or the duration the path names
+(``login@42.5s.spec.js``, ``cart@800ms.spec.js``); ``sim_time_scale`` multiplies both. The
+device keeps ``app_cache_size`` versions (LRU): installing a version already there is
+skipped, and the least recently used is uninstalled when a new one does not fit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import time
 from collections import OrderedDict
 
 from qgjob_schemas import JobResult, Outcome, RunJob
 from qgjob_worker.drivers.base import InfrastructureError, LocalBuild, LogSink
 from qgjob_worker.drivers.registry import DriverContext
+
+_DURATION = re.compile(r"@(\d+(?:\.\d+)?)(ms|s)(?![A-Za-z])")
+
+
+def path_duration(path: str) -> float | None:
+    """The test duration a path names (``@42.5s``, ``@800ms``), in seconds."""
+    match = _DURATION.search(path)
+    if match is None:
+        return None
+    value = float(match.group(1))
+    return value / 1000 if match.group(2) == "ms" else value
 
 
 def _draw(*parts: object) -> float:
@@ -43,8 +57,10 @@ class SimulatedDriver:
         install_error_rate: float = 0.0,
         seed: int = 0,
         cache_size: int = 4,
+        time_scale: float = 1.0,
     ) -> None:
-        self.install_s = install_ms / 1000
+        self.time_scale = time_scale
+        self.install_s = install_ms / 1000 * time_scale
         self.test_s = test_ms / 1000
         self.error_rate = error_rate
         self.install_error_rate = install_error_rate
@@ -77,8 +93,10 @@ class SimulatedDriver:
         path = job.test_path
         if "hang" in path:
             await asyncio.Event().wait()
-        if self.test_s:
-            await asyncio.sleep(self.test_s)
+        named = path_duration(path)
+        seconds = (self.test_s if named is None else named) * self.time_scale
+        if seconds:
+            await asyncio.sleep(seconds)
         if "infra" in path or _draw(self.seed, job.id, job.attempts, runs) < self.error_rate:
             await log("device connection lost\n")
             raise InfrastructureError("simulated device connection lost")
@@ -115,4 +133,5 @@ def create(ctx: DriverContext) -> SimulatedDriver:
         install_error_rate=s.sim_install_error_rate,
         seed=s.sim_seed,
         cache_size=s.app_cache_size,
+        time_scale=s.sim_time_scale,
     )

@@ -1,7 +1,7 @@
 // Workers: from the worker registry (GET /v1/workers, the `Worker` model: id, target, state,
-// group_id, installed_versions, last_heartbeat, capacity) when the API serves it. Where it
-// answers 404 the view shows what the API does give: workers by state from /v1/stats
-// (operators) and each worker seen in the groups and live events, with its current group.
+// group_id and group_ids, installed_versions, last_heartbeat, capacity). An API without the
+// registry (404) gets what it does give: workers by state from /v1/stats (operators) and each
+// worker seen in the groups and live events, with its current group.
 
 import {
   TARGETS, ago, empty, errorBox, h, labelCells, replace, tableWrap, throttle, time,
@@ -30,18 +30,26 @@ function groupLink(id) {
     : h("span", { class: "muted" }, "—");
 }
 
-// The registry's own rows.
-function registryTable(workers) {
+// The registry's own rows. An org's token sees only its own groups on a worker, and no
+// installed versions (they would tell about other orgs' builds).
+function registryTable(workers, org) {
+  const groups = (w) => {
+    const ids = w.group_ids && w.group_ids.length ? w.group_ids : [w.group_id].filter(Boolean);
+    return ids.length ? ids.map((id, i) => [i ? ", " : "", groupLink(id)]) : groupLink(null);
+  };
+  const versions = (w) => (w.installed_versions || []).join(", ")
+    || h("span", { class: "muted" }, org ? "shown to operators" : "none");
   const rows = workers.map((w) => h("tr", { "data-worker-id": w.id },
     h("th", { scope: "row", class: "mono" }, w.id),
     h("td", {}, w.target),
     h("td", {}, h("span", { class: `badge badge-w-${w.state}` }, w.state)),
-    h("td", {}, groupLink(w.group_id)),
-    h("td", {}, (w.installed_versions || []).join(", ") || h("span", { class: "muted" }, "none")),
+    h("td", {}, groups(w)),
+    h("td", {}, versions(w)),
     h("td", {}, w.last_heartbeat ? [time(w.last_heartbeat), h("span", { class: "muted" }, ` (${ago(w.last_heartbeat)})`)] : "never"),
     h("td", { class: "num" }, String(w.capacity ?? 1))));
   return workersTable("Registered workers",
-    ["Worker", "Target", "State", "Current group", "Installed versions", "Last heartbeat", "Capacity"], rows);
+    ["Worker", "Target", "State", "Current groups", "Installed versions", "Last heartbeat", "Capacity"],
+    rows);
 }
 
 // What groups and events tell about workers, where the registry is not served.
@@ -110,7 +118,8 @@ export const workersView = {
           const byState = {};
           for (const w of registry) byState[w.state] = (byState[w.state] || 0) + 1;
           replace(body, stateCounts(byState),
-            registry.length ? registryTable(registry) : empty("No worker has registered."));
+            registry.length ? registryTable(registry, ctx.identity.kind === "org")
+              : empty("No worker has registered."));
           return;
         }
         const [stats, groups] = await Promise.all([ctx.api.stats(), ctx.api.groups({ limit: 200 })]);

@@ -1,0 +1,12 @@
+-- Ask running groups to give their worker back after the test running now (the worker
+-- sees it when it records that test's result, and releases the rest of the group).
+-- ARGV[2..]: group ids. Returns how many were asked.
+local n = 0
+for i = 2, #ARGV do
+  local gk = K.group(ARGV[i])
+  if redis.call('HGET', gk, 'state') == 'running' then
+    redis.call('HSET', gk, 'yield', '1')
+    n = n + 1
+  end
+end
+return n

@@ -1,0 +1,45 @@
+-- Take groups back from workers that can no longer run them, so nothing stays stranded:
+-- a group dispatched to a worker that is gone (no heartbeat), and a running group whose
+-- lease expired (its inbox entry idle longer than the worker's lease: the holder stopped
+-- renewing). The holder is fenced; the group waits for the scheduler again.
+-- ARGV[2]: lease in ms for workers that did not report one.
+-- Returns the ids of the groups taken back.
+local default_lease = tonumber(ARGV[2])
+local out = {}
+
+local function pending(wid, eid, idle)
+  local args = { 'XPENDING', K.inbox(wid), WORKER_GROUP }
+  if idle then
+    args[#args + 1] = 'IDLE'
+    args[#args + 1] = idle
+  end
+  args[#args + 1] = eid
+  args[#args + 1] = eid
+  args[#args + 1] = 1
+  local r = redis.pcall(unpack(args))
+  return type(r) == 'table' and #r > 0
+end
+
+for _, wid in ipairs(redis.call('SMEMBERS', K.workers)) do
+  local alive = redis.call('EXISTS', K.heartbeat(wid)) == 1
+  local lease = tonumber(redis.call('HGET', K.worker(wid), 'lease_ms')) or default_lease
+  for _, gid in ipairs(redis.call('SMEMBERS', K.worker_groups(wid))) do
+    local g = redis.call('HMGET', K.group(gid), 'state', 'worker_id', 'entry')
+    if not GROUP_HELD[g[1]] or g[2] ~= wid then
+      redis.call('SREM', K.worker_groups(wid), gid)
+    else
+      local lost
+      if g[1] == 'running' then
+        lost = pending(wid, g[3], lease) or (not alive and not pending(wid, g[3], nil))
+      else
+        lost = not alive
+      end
+      if lost then
+        unassign(gid, wid, g[3])
+        redis.call('HINCRBY', K.stats, 'takeovers', 1)
+        out[#out + 1] = gid
+      end
+    end
+  end
+end
+return out

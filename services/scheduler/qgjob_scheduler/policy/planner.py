@@ -1,0 +1,389 @@
+"""Which work each free lane takes, and which running groups give their lane back.
+
+Per target, free lanes are filled one at a time with the best candidate:
+
+1. the org furthest below its fair share of the target's lanes first;
+2. then the higher priority band (priority with aging), then the higher priority;
+3. a waiting group before a split of a group already running (no extra install when there
+   is other work);
+4. a worker that already has the version installed (affinity: the install is skipped);
+5. the app version with the most work per worker serving it (spreads versions so that
+   each worker installs few), else the split that gains most;
+6. the oldest (FIFO).
+
+A waiting group goes whole to a worker that has its version when one is free, else to the
+free worker whose installed versions the other waiting groups need least. A split hands the
+tail of a running group to a free worker when :func:`~.splitting.best_split` says it pays.
+
+When waiting work finds no free lane, running groups are asked to yield at their next test
+boundary: for a waiting group of a higher priority than theirs (aging does not count
+here: it orders the waiting, it does not preempt), or for an org below its fair share at
+the expense of one above it. A lane already on its way back (a group yielding, a group on
+its last test) serves a want instead when it frees no later than a victim's would. A
+group always runs at least one test per lane it gets, so preemption cannot starve it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from qgjob_scheduler.policy.fairness import fair_shares
+from qgjob_scheduler.policy.priority import waiting_band
+from qgjob_scheduler.policy.rules import Rules, eligible
+from qgjob_scheduler.policy.splitting import Split, best_split
+from qgjob_schemas import Assignment, GroupState, GroupView, Plan, Snapshot, WorkerView
+
+
+@dataclass
+class _Unit:
+    """A group occupying a lane: held by a worker, or given one in this pass."""
+
+    group: GroupView
+    worker: str
+    left: int
+    work: float
+    overhead: float
+    """Seconds until the holder can start on the jobs left."""
+    boundary: float = 0.0
+    """Seconds until the lane reaches a test boundary (where it can be handed back)."""
+    live: bool = True
+    """On a live worker that takes work (counts for the org's usage, may be preempted)."""
+    splittable: bool = True
+    """Its group exists in the store (not one split off in this pass)."""
+
+    @property
+    def org(self) -> str:
+        return self.group.org_id
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.group.org_id, self.group.app_version_id)
+
+
+@dataclass
+class _Part:
+    """Jobs one worker would run, for counting the splits an org could use."""
+
+    left: int
+    work: float
+    overhead: float
+    app: str
+
+
+@dataclass
+class _Candidate:
+    """Work a free lane could take: a waiting group, or a split of ``unit``."""
+
+    key: tuple[float | int | bool, ...]
+    """Higher is better (see the module docstring for the order)."""
+    group: GroupView
+    unit: _Unit | None = None
+    split: Split | None = None
+
+
+class _Want(NamedTuple):
+    """A lane an org wants and does not have."""
+
+    order: tuple[int, int, float]
+    """Within the org, lower first: (-band, -priority, waiting since)."""
+    priority: int
+    """The priority rank it wants the lane at; -1 when it is owed the lane only by fairness."""
+    app: str
+
+
+FAIRNESS_ONLY = (0, 1, float("inf"))
+"""Order of a want that comes only from fairness: after the org's waiting groups."""
+
+
+@dataclass
+class _TargetPass:
+    snapshot: Snapshot
+    target: str
+    rules: Rules
+    assignments: list[Assignment] = field(default_factory=list)
+    preempt: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        snap = self.snapshot
+        self.now = snap.now
+        self.install = snap.install_s.get(self.target, snap.default_install_s)
+        workers = sorted((w for w in snap.workers if w.target == self.target), key=_by_id)
+        self.versions = {w.id: frozenset(w.versions) for w in workers}
+        self.lanes = [w.id for w in workers for _ in range(w.free)]
+        mine = [g for g in snap.groups if g.target == self.target]
+        self.units = [self._held(g) for g in mine if g.state is not GroupState.OPEN and g.worker_id]
+        self.yielding = [u for u in self.units if u.group.yielding and u.live]
+        self.units = [u for u in self.units if not u.group.yielding]
+        self.waiting = sorted(
+            (g for g in mine if g.state is GroupState.OPEN and g.left > 0),
+            key=lambda g: (g.waiting_since, len(g.id), g.id),
+        )
+        self.waiting = [g for g in self.waiting if eligible(g, self.now, self.rules)]
+        self.fifo = {g.id: i for i, g in enumerate(self.waiting)}
+        self.usage: Counter[str] = Counter(u.org for u in self.units if u.live)
+        self.shares = self._shares(sum(w.capacity for w in workers))
+
+    # --- setup -------------------------------------------------------------------------
+
+    def _held(self, group: GroupView) -> _Unit:
+        """A held group: when its holder can start on the jobs left (``overhead``), and when
+        its lane reaches a test boundary (a lane is handed back only after a test)."""
+        worker = group.worker_id or ""
+        per_job = group.work_s / group.left if group.left else 0.0
+        if group.current_ends_at is not None:
+            overhead = max(0.0, group.current_ends_at - self.now)
+            boundary = overhead
+        else:  # dispatched, or installing: the first test runs before any hand-back
+            installed = group.app_version_id in self.versions.get(worker, frozenset())
+            since = group.dispatched_at if group.dispatched_at is not None else self.now
+            overhead = 0.0 if installed else max(0.0, since + self.install - self.now)
+            boundary = overhead + per_job
+        return _Unit(
+            group=group,
+            worker=worker,
+            left=group.left,
+            work=group.work_s,
+            overhead=overhead,
+            boundary=boundary,
+            live=worker in self.versions,
+        )
+
+    def _shares(self, lanes: int) -> dict[str, float]:
+        if not self.rules.fair_share:
+            return {}
+        demand: Counter[str] = Counter()
+        for u in self.units:
+            if u.live:
+                demand[u.org] += 1 + u.left
+        for g in self.waiting:
+            demand[g.org_id] += g.left
+        return fair_shares(lanes, {o: min(d, lanes) for o, d in demand.items()})
+
+    def _ratio(self, org: str) -> float:
+        """How much of its fair share an org uses (lower goes first)."""
+        if not self.rules.fair_share:
+            return 0.0
+        share = self.shares.get(org, 0.0)
+        return self.usage[org] / share if share > 0 else float("inf")
+
+    # --- filling free lanes --------------------------------------------------------------
+
+    def fill(self) -> None:
+        while self.lanes:
+            best = self._best()
+            if best is None:
+                return
+            if best.split is not None and best.unit is not None:
+                self._give_split(best.unit, best.split)
+            else:
+                self._give_whole(best.group)
+
+    def _best(self) -> _Candidate | None:
+        free_versions = frozenset().union(*(self.versions[w] for w in set(self.lanes)))
+        pressure = self._pressure()
+        best: _Candidate | None = None
+        for g in self.waiting:
+            key = (
+                -self._ratio(g.org_id),
+                waiting_band(g, self.now, self.rules.aging_s),
+                g.priority.rank,
+                1,
+                g.app_version_id in free_versions,
+                pressure[(g.org_id, g.app_version_id)],
+                -self.fifo[g.id],
+            )
+            if best is None or key > best.key:
+                best = _Candidate(key, g)
+        if self.rules.split:
+            for u in self.units:
+                cand = self._split_candidate(u, free_versions)
+                if cand is not None and (best is None or cand.key > best.key):
+                    best = cand
+        return best
+
+    def _pressure(self) -> dict[tuple[str, str], float]:
+        """Work per worker of each (org, app version), if one more worker joined it."""
+        work: dict[tuple[str, str], float] = {}
+        servers: Counter[tuple[str, str]] = Counter()
+        for u in self.units:
+            work[u.key] = work.get(u.key, 0.0) + u.work
+            servers[u.key] += 1
+        for g in self.waiting:
+            key = (g.org_id, g.app_version_id)
+            work[key] = work.get(key, 0.0) + g.work_s
+        return {k: w / (1 + servers[k]) for k, w in work.items()}
+
+    def _split_candidate(self, u: _Unit, free_versions: frozenset[str]) -> _Candidate | None:
+        if not u.splittable or u.left < 2:
+            return None
+        cached = u.group.app_version_id in free_versions
+        split = best_split(u.left, u.work, u.overhead, 0.0 if cached else self.install)
+        if split is None:
+            return None
+        g = u.group
+        key = (-self._ratio(u.org), g.priority.rank, g.priority.rank, 0, cached, split.gain, 0)
+        return _Candidate(key, g, unit=u, split=split)
+
+    def _lane_for(self, app: str) -> str:
+        """A free lane that has ``app`` installed, else the one whose installed versions
+        the other waiting groups need least."""
+        cached = [w for w in self.lanes if app in self.versions[w]]
+        if cached:
+            return cached[0]
+        wanted = Counter(g.app_version_id for g in self.waiting)
+        return min(self.lanes, key=lambda w: (sum(wanted[v] for v in self.versions[w]), w))
+
+    def _take_lane(self, app: str) -> tuple[str, float]:
+        lane = self._lane_for(app)
+        self.lanes.remove(lane)
+        return lane, 0.0 if app in self.versions[lane] else self.install
+
+    def _give_whole(self, g: GroupView) -> None:
+        lane, install = self._take_lane(g.app_version_id)
+        self.waiting.remove(g)
+        self.assignments.append(Assignment(g.id, lane))
+        self.units.append(_Unit(g, lane, g.left, g.work_s, install))
+        self.usage[g.org_id] += 1
+
+    def _give_split(self, u: _Unit, split: Split) -> None:
+        lane, install = self._take_lane(u.group.app_version_id)
+        self.assignments.append(Assignment(u.group.id, lane, split.take))
+        u.left -= split.take
+        u.work -= split.work
+        part = _Unit(u.group, lane, split.take, split.work, install, splittable=False)
+        self.units.append(part)
+        self.usage[u.org] += 1
+
+    # --- preemption --------------------------------------------------------------------
+
+    def take_back(self) -> None:
+        """Ask running groups to yield for waiting work that found no free lane."""
+        if not self.rules.preempt:
+            return
+        # lanes on their way back: groups yielding, and groups on their last test
+        incoming = [u for u in self.yielding]
+        incoming += [u for u in self.units if u.live and u.left == 0 and _running(u)]
+        victims = [u for u in self.units if u.live and u.left > 0 and _running(u)]
+        wants = self._wants()
+        while wants:
+            org = min(wants, key=lambda o: (self._ratio(o), wants[o][0].order))
+            _, rank, app = wants[org].pop(0)
+            if not wants[org]:
+                del wants[org]
+            if not incoming and not self._may_preempt_for(org, rank, victims):
+                continue
+            soonest = min(incoming, key=lambda u: self._free_in(u, app), default=None)
+            victim = self._victim(org, rank, app, victims)
+            if soonest is not None and (
+                victim is None or self._free_in(soonest, app) <= self._free_in(victim, app)
+            ):
+                incoming.remove(soonest)
+                self.usage[soonest.org] -= 0 if soonest.group.yielding else 1
+            elif victim is not None:
+                victims.remove(victim)
+                self.preempt.append(victim.group.id)
+                self.usage[victim.org] -= 1
+            else:
+                continue
+            self.usage[org] += 1
+
+    def _free_in(self, u: _Unit, app: str) -> float:
+        """Seconds until ``u``'s lane could start a test of ``app``: its next test boundary,
+        then the install unless the version is there."""
+        return u.boundary + (0.0 if app in self.versions[u.worker] else self.install)
+
+    def _wants(self) -> dict[str, list[_Want]]:
+        """Per org, the lanes it wants, most urgent first: its waiting groups, then (below
+        its fair share) lanes it could use by splitting its groups."""
+        wants: dict[str, list[_Want]] = {}
+        for g in self.waiting:
+            band = waiting_band(g, self.now, self.rules.aging_s)
+            order = (-band, -g.priority.rank, g.waiting_since)
+            wants.setdefault(g.org_id, []).append(_Want(order, g.priority.rank, g.app_version_id))
+        for queue in wants.values():
+            queue.sort()
+        if not (self.rules.fair_share and self.rules.split):
+            return wants
+        for org, share in self.shares.items():
+            gap = int(share) - self.usage[org] - len(wants.get(org, []))
+            if gap > 0:
+                wants.setdefault(org, []).extend(self._split_wants(org, gap))
+            if not wants.get(org):
+                wants.pop(org, None)
+        return wants
+
+    def _split_wants(self, org: str, most: int) -> list[_Want]:
+        """Fairness wants of ``org``: lanes it could use by splitting its groups (running,
+        or waiting for a lane of their own) onto workers without the version, as the fill
+        would judge each split; ``most`` at most."""
+        parts = [_Part(u.left, u.work, u.overhead, u.group.app_version_id) for u in self.units]
+        parts = [p for p, u in zip(parts, self.units, strict=True) if u.org == org]
+        parts += [
+            _Part(g.left, g.work_s, self.install, g.app_version_id)
+            for g in self.waiting
+            if g.org_id == org
+        ]
+        out: list[_Want] = []
+        while parts and len(out) < most:
+            part = max(parts, key=lambda p: p.work + p.overhead)
+            split = best_split(part.left, part.work, part.overhead, self.install)
+            if split is None:
+                break
+            part.left, part.work = part.left - split.take, part.work - split.work
+            parts.append(_Part(split.take, split.work, self.install, part.app))
+            out.append(_Want(FAIRNESS_ONLY, -1, part.app))
+        return out
+
+    def _may_preempt_for(self, org: str, rank: int, victims: list[_Unit]) -> bool:
+        """Quick check: some victim has a lower priority, or the org is owed lanes."""
+        owed = self.rules.fair_share and self.usage[org] < self.shares.get(org, 0) - 0.5
+        return owed or any(rank > v.group.priority.rank for v in victims)
+
+    def _victim(self, org: str, rank: int, app: str, victims: list[_Unit]) -> _Unit | None:
+        """The running group to preempt for a lane wanted by ``org`` at priority ``rank``
+        (-1: only for fairness), or None when none may be."""
+        allowed = [
+            ((v.group.priority.rank, -self._ratio(v.org), self._free_in(v, app), v.group.id), v)
+            for v in victims
+            if (rank > v.group.priority.rank and (v.org == org or self._below_share(org)))
+            or self._unfair(org, v.org)
+        ]
+        return min(allowed, key=lambda a: a[0])[1] if allowed else None
+
+    def _below_share(self, org: str) -> bool:
+        return not self.rules.fair_share or self.usage[org] + 1 <= self.shares.get(org, 0) + 0.5
+
+    def _unfair(self, org: str, other: str) -> bool:
+        """Whether ``other`` holds lanes ``org`` is owed: org is below its share, other above
+        its own, and moving one lane leaves other with no fewer than org."""
+        if not self.rules.fair_share or org == other:
+            return False
+        return (
+            self.usage[org] < self.shares.get(org, 0) - 0.5
+            and self.usage[other] > self.shares.get(other, 0)
+            and self.usage[other] - self.usage[org] >= 2
+        )
+
+
+def _by_id(w: WorkerView) -> str:
+    return w.id
+
+
+def _running(u: _Unit) -> bool:
+    return u.group.state is GroupState.RUNNING
+
+
+def plan(snapshot: Snapshot, rules: Rules) -> Plan:
+    """What to dispatch, split and preempt now, for every target in the snapshot."""
+    targets = sorted({w.target for w in snapshot.workers} | {g.target for g in snapshot.groups})
+    assignments: list[Assignment] = []
+    preempt: list[str] = []
+    for target in targets:
+        p = _TargetPass(snapshot, target, rules)
+        p.fill()
+        p.take_back()
+        assignments += p.assignments
+        preempt += p.preempt
+    return Plan(assignments=tuple(assignments), preempt=tuple(preempt))
