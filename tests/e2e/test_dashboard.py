@@ -219,12 +219,20 @@ class Dashboard:
               if (status && seen[seen.length - 1] !== status) seen.push(status);
             };
             new MutationObserver((records) => {
+              // a status change gives the status before it; a row added and not changed
+              // since shows its first status now
+              const added = new Set();
+              const changed = new Set();
               for (const r of records) {
-                if (r.type === 'attributes') note(r.target.dataset.jobId, r.oldValue);
                 for (const n of r.addedNodes || []) {
-                  if (n.dataset && n.dataset.jobId) note(n.dataset.jobId, n.dataset.status);
+                  if (n.dataset && n.dataset.jobId) added.add(n);
+                }
+                if (r.type === 'attributes') {
+                  changed.add(r.target);
+                  note(r.target.dataset.jobId, r.oldValue);
                 }
               }
+              for (const n of added) if (!changed.has(n)) note(n.dataset.jobId, n.dataset.status);
             }).observe(document.body, {subtree: true, childList: true, attributes: true,
                                         attributeFilter: ['data-status'], attributeOldValue: true});
             """
