@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 PORT   ?= 8080
 
-.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi
+.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi ensure-chromium
 
 install: $(VENV)/.installed ## Create .venv with qgjob and its runtime dependencies
 
@@ -28,6 +28,14 @@ ensure-redis: ## Integration tests start their own redis-server
 	  echo "installing redis-server (integration tests start their own)"; \
 	  (apt-get install -y -q redis-server || sudo apt-get install -y -q redis-server) >/dev/null; }
 
+CHROMIUM_PKGS := chromium chromium-driver
+ensure-chromium: ## Browser tests drive Debian's headless Chromium through chromedriver
+	@{ test -x "$${CHROMIUM:-/usr/bin/chromium}" && test -x "$${CHROMEDRIVER:-/usr/bin/chromedriver}"; } || { \
+	  echo "installing $(CHROMIUM_PKGS) (the dashboard's browser tests use them)"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get install -y -q $(CHROMIUM_PKGS) >/dev/null 2>&1 || { \
+	    $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q $(CHROMIUM_PKGS) >/dev/null; }; }
+
 lint: dev ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -40,7 +48,7 @@ typecheck: dev ## mypy (strict) on every package
 	$(BIN)/mypy libs services cli
 	$(BIN)/mypy bench/scheduling bench/throughput bench/compare.py
 
-pytest: dev ensure-redis ensure-wrk
+pytest: dev ensure-redis ensure-wrk ensure-chromium
 	$(BIN)/pytest
 
 test: lint typecheck pytest ## Lint, types and the whole test suite

@@ -100,6 +100,14 @@ async def run_platform(
         await store.close()
 
 
+def dashboard_url(host: str, port: int) -> str:
+    """Where a browser on this machine finds the dashboard (a wildcard address is not one)."""
+    browse = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+    if ":" in browse:
+        browse = f"[{browse}]"
+    return f"http://{browse}:{port}/ui/"
+
+
 async def up(opts: UpOptions) -> None:
     stop = asyncio.Event()
     install_stop_handlers(stop)
@@ -117,6 +125,7 @@ async def up(opts: UpOptions) -> None:
             f"workers: {opts.workers_per_target} per target; Ctrl-C to stop)",
             flush=True,
         )
+        print(f"  dashboard: {dashboard_url(opts.host, opts.port)}", flush=True)
         print(f"  export QGJOB_API_URL={url}", flush=True)
         if not os.environ.get("QGJOB_ADMIN_TOKEN"):
             print(OPEN_WARNING, flush=True)

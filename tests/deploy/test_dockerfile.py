@@ -165,7 +165,8 @@ def test_package_built_from_the_context_has_every_module_script_and_program(
         str(path.relative_to(ROOT / base))
         for base in where
         for path in (ROOT / base).rglob("*")
-        if path.suffix in (".py", ".lua", ".typed") and "__pycache__" not in path.parts
+        if path.suffix in (".py", ".lua", ".typed", ".html", ".css", ".js", ".svg")
+        and "__pycache__" not in path.parts
     }
     assert expected, "no sources found"
     assert sorted(expected - names) == []

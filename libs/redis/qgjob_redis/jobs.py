@@ -176,10 +176,19 @@ class JobStore:
         org_id: str | None = None,
         status: JobStatus | None = None,
         app_version_id: str | None = None,
+        target: str | None = None,
+        suite_id: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
     ) -> JobPage:
         """Jobs newest first. The index holds ids, which sort by creation time."""
+        wanted = {
+            "status": status.value if status else None,
+            "app_version_id": app_version_id,
+            "target": target,
+            "suite_id": suite_id,
+        }
+        filters = {field: value for field, value in wanted.items() if value is not None}
         index = self._k.idx_org(org_id) if org_id else self._k.idx_all()
         upper = f"({cursor}" if cursor else "+"
         items: list[Job] = []
@@ -202,9 +211,7 @@ class JobStore:
             for jid, h in zip(ids, hashes, strict=True):
                 scanned += 1
                 last = jid
-                if not h or (status and h["status"] != status.value):
-                    continue
-                if app_version_id and h["app_version_id"] != app_version_id:
+                if not h or any(h.get(f) != v for f, v in filters.items()):
                     continue
                 items.append(job_from_hash(h))
                 if len(items) == limit:

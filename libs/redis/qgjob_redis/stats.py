@@ -5,16 +5,27 @@ from __future__ import annotations
 
 import math
 import time
+from datetime import UTC, datetime
 
 from redis.exceptions import ResponseError
 
 from qgjob_redis.keys import SCHEDULER_GROUP, WORKER_GROUP
 from qgjob_redis.store import Store
-from qgjob_schemas import DurationStats, JobStatus, QueueStats, Stats, Target, WorkerState
+from qgjob_schemas import (
+    DurationStats,
+    JobStatus,
+    QueueStats,
+    Stats,
+    StatsTimeline,
+    Target,
+    TimelinePoint,
+    WorkerState,
+)
 
 LAG_COUNT_LIMIT = 10_000
 """Unread entries counted per stream at most (the figure saturates there)."""
 THROUGHPUT_WINDOW_MIN = 5
+TIMELINE_STATUSES = ("passed", "failed", "dead", "cancelled")
 
 
 def percentile(sorted_values: list[float], q: float) -> float | None:
@@ -89,6 +100,35 @@ class StatsStore:
                 pipe.hget(self._k.throughput(m), field)
             counts: list[str | None] = await pipe.execute()
         return round(sum(int(c or 0) for c in counts) / THROUGHPUT_WINDOW_MIN, 2)
+
+    async def timeline(self, org_id: str | None = None, minutes: int = 30) -> StatsTimeline:
+        """Jobs that reached a terminal status per minute, by status, for the last
+        ``minutes`` minutes (the current one last). The buckets live an hour."""
+        minute = int(time.time() // 60)
+        first = minute - minutes + 1
+        fields = (
+            [f"o:{org_id}", *(f"os:{s}:{org_id}" for s in TIMELINE_STATUSES)]
+            if org_id
+            else ["all", *(f"s:{s}" for s in TIMELINE_STATUSES)]
+        )
+        async with self._r.pipeline(transaction=False) as pipe:
+            for m in range(first, minute + 1):
+                pipe.hmget(self._k.throughput(m), fields)
+            rows: list[list[str | None]] = await pipe.execute()
+        points = []
+        for m, row in zip(range(first, minute + 1), rows, strict=True):
+            finished, passed, failed, dead, cancelled = (int(v or 0) for v in row)
+            points.append(
+                TimelinePoint(
+                    at=datetime.fromtimestamp(m * 60, tz=UTC),
+                    finished=finished,
+                    passed=passed,
+                    failed=failed,
+                    dead=dead,
+                    cancelled=cancelled,
+                )
+            )
+        return StatsTimeline(org_id=org_id, points=points)
 
     async def queue_waits(self, org_id: str | None = None) -> list[float]:
         """The latest queue waits (submit → first run) in seconds, sorted."""

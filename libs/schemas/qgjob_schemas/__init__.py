@@ -19,7 +19,14 @@ from qgjob_schemas.fields import ID_PATTERN, Identifier, TestPath
 from qgjob_schemas.groups import GroupDetail, GroupJob, GroupPage, JobGroup
 from qgjob_schemas.jobs import Job, JobPage, JobPayload, JobResult, TestCounts
 from qgjob_schemas.scheduling import Assignment, GroupView, Plan, Snapshot, WorkerView
-from qgjob_schemas.stats import DurationStats, QueueStats, Stats
+from qgjob_schemas.stats import (
+    TIMELINE_MAX_MINUTES,
+    DurationStats,
+    QueueStats,
+    Stats,
+    StatsTimeline,
+    TimelinePoint,
+)
 from qgjob_schemas.suites import SUITE_MAX_JOBS, Suite, SuitePayload
 from qgjob_schemas.workers import Worker
 
@@ -28,6 +35,7 @@ __all__ = [
     "ID_PATTERN",
     "SUITE_MAX_JOBS",
     "TERMINAL_STATUSES",
+    "TIMELINE_MAX_MINUTES",
     "AppBuild",
     "Artifact",
     "Assignment",
@@ -56,11 +64,13 @@ __all__ = [
     "RunJob",
     "Snapshot",
     "Stats",
+    "StatsTimeline",
     "Suite",
     "SuitePayload",
     "Target",
     "TestCounts",
     "TestPath",
+    "TimelinePoint",
     "TokenCreate",
     "TokenCreated",
     "TokenInfo",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -83,3 +85,53 @@ class Stats(BaseModel):
     preemptions: int = 0
     """Groups that handed their worker back at a test boundary for more urgent or fairer work."""
     durations: DurationStats = Field(default_factory=DurationStats)
+
+
+TIMELINE_MAX_MINUTES = 60
+"""Minutes of history the timeline keeps (the per-minute buckets expire after an hour)."""
+
+
+class TimelinePoint(BaseModel):
+    """Jobs that reached a terminal status during one minute."""
+
+    at: datetime = Field(description="Start of the minute (UTC).")
+    finished: int = Field(description="Jobs that reached a terminal status in this minute.")
+    passed: int = 0
+    failed: int = 0
+    dead: int = 0
+    cancelled: int = 0
+
+
+class StatsTimeline(BaseModel):
+    """Finished jobs per minute, oldest minute first, ending with the current minute."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "org_id": "qualgent",
+                    "points": [
+                        {
+                            "at": "2026-11-28T12:00:00Z",
+                            "finished": 12,
+                            "passed": 10,
+                            "failed": 1,
+                            "dead": 1,
+                            "cancelled": 0,
+                        },
+                        {
+                            "at": "2026-11-28T12:01:00Z",
+                            "finished": 9,
+                            "passed": 9,
+                            "failed": 0,
+                            "dead": 0,
+                            "cancelled": 0,
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
+    org_id: str | None = Field(default=None, description="The organisation; null: every one.")
+    points: list[TimelinePoint]

@@ -9,6 +9,7 @@ from typing import Any
 import structlog
 from fastapi import FastAPI
 
+from qgjob_api.dashboard import install_dashboard
 from qgjob_api.errors import install_error_handlers, json_errors_only
 from qgjob_api.events_hub import EventHub
 from qgjob_api.metrics import ApiMetrics
@@ -112,4 +113,5 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
     app.include_router(apps.router)
     app.include_router(artifacts.router)
     app.include_router(workers.router)
+    install_dashboard(app)
     return app

@@ -41,6 +41,8 @@ class EventHub:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
+        self.closing = False
+        """Set when the server shuts down: every client stream ends (and resumes elsewhere)."""
 
     # --- lifecycle -------------------------------------------------------------------
 
@@ -53,6 +55,13 @@ class EventHub:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+
+    def close_streams(self) -> None:
+        """End every client's stream now (the server is shutting down): clients reconnect
+        with ``Last-Event-ID`` and lose nothing, and the server need not wait for them."""
+        self.closing = True
+        self._wake.set()
+        self._wake = asyncio.Event()
 
     @asynccontextmanager
     async def listening(self) -> AsyncIterator[None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import Iterator
 
 import uvicorn
@@ -16,6 +17,14 @@ class ApiServer(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """End the live-event streams first: a browser or ``qgjob`` following events would
+        otherwise hold the shutdown for the whole grace period. They resume elsewhere."""
+        hub = getattr(getattr(self.config.app, "state", None), "hub", None)
+        if hub is not None:
+            hub.close_streams()
+        await super().shutdown(sockets)
 
 
 def make_server(

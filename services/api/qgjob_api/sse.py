@@ -64,7 +64,7 @@ class EventStream:
             yield "retry: 2000\n\n"
             if first:
                 yield first
-            while not self._over():
+            while not self._over() and not self.hub.closing:
                 wake = self.hub.wake_event()
                 batch = await self._batch()
                 if batch:

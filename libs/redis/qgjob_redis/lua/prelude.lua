@@ -43,6 +43,8 @@ local function count(org, target, old, new, suite, t)
       local bucket = K.throughput(string.format('%d', math.floor(t / 60)))
       redis.call('HINCRBY', bucket, 'all', 1)
       redis.call('HINCRBY', bucket, 'o:' .. org, 1)
+      redis.call('HINCRBY', bucket, 's:' .. new, 1)
+      redis.call('HINCRBY', bucket, 'os:' .. new .. ':' .. org, 1)
       redis.call('EXPIRE', bucket, THROUGHPUT_TTL)
     end
   end

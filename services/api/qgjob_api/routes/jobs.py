@@ -22,7 +22,7 @@ from qgjob_api.errors import (
 from qgjob_api.idempotent import IdempotencyKey, Ids, create_once
 from qgjob_api.quota import quota_error
 from qgjob_redis import CancelOutcome, JobStore, QuotaExceededError
-from qgjob_schemas import ID_PATTERN, Job, JobPage, JobPayload, JobStatus
+from qgjob_schemas import ID_PATTERN, Job, JobPage, JobPayload, JobStatus, Target
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
 JobId = Annotated[str, Path(pattern=ID_PATTERN, description="The job's id.")]
@@ -102,6 +102,8 @@ async def list_jobs(
     org_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     status: JobStatus | None = None,
     app_version_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    target: Target | None = None,
+    suite_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
 ) -> JobPage:
@@ -112,6 +114,8 @@ async def list_jobs(
         org_id=principal.scope(org_id),
         status=status,
         app_version_id=app_version_id,
+        target=target.value if target else None,
+        suite_id=suite_id,
         limit=min(limit, settings.list_limit_max),
         cursor=cursor,
     )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from qgjob_api.auth import PrincipalDep
 from qgjob_api.deps import StatsDep
 from qgjob_api.errors import ERROR_RESPONSES, FORBIDDEN
-from qgjob_schemas import ID_PATTERN, Stats
+from qgjob_schemas import ID_PATTERN, TIMELINE_MAX_MINUTES, Stats, StatsTimeline
 
 router = APIRouter(tags=["stats"])
 
@@ -29,3 +29,23 @@ async def stats(
     letters, jobs per minute and queue waits — of the token's org. An operator gets every
     org's figures (or ``org_id``'s) and also the streams (queue depth, lag) and workers."""
     return await stats.stats(principal.scope(org_id), operator=principal.admin)
+
+
+@router.get(
+    "/v1/stats/timeline",
+    operation_id="getStatsTimeline",
+    summary="Finished jobs per minute",
+    responses={**FORBIDDEN, **ERROR_RESPONSES},
+)
+async def stats_timeline(
+    principal: PrincipalDep,
+    stats: StatsDep,
+    org_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    minutes: Annotated[
+        int, Query(ge=1, le=TIMELINE_MAX_MINUTES, description="Minutes back, this one included.")
+    ] = 30,
+) -> StatsTimeline:
+    """Jobs that reached a terminal status in each of the last ``minutes`` minutes, by
+    status (passed, failed, dead, cancelled), oldest first — throughput and success rate over
+    time, of the token's org (an operator: every org's, or ``org_id``'s)."""
+    return await stats.timeline(principal.scope(org_id), minutes)
