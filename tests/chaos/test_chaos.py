@@ -198,7 +198,10 @@ def test_chaos(
             f"dead={len(dead)}, kills={chaos.kills}, redis_restarts={chaos.redis_restarts}, "
             f"installs={stats['installs_done']}"
         )
-        print(f"\n{line}  (seed {seed}, sigterm={chaos.terms}, {time.monotonic() - started:.1f}s)")
+        line += f"  (seed {seed}, sigterm={chaos.terms}, {time.monotonic() - started:.1f}s)"
+        (out_dir / "chaos.txt").write_text(line + "\n")
+        with capsys.disabled():  # the figures a reader of the test run wants to see
+            print(f"\n{line}")
         assert len(accepted) >= 1000
         assert lost == []
         assert duplicated == []
