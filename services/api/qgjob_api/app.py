@@ -83,6 +83,9 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
         summary="Mobile end-to-end test orchestration: jobs grouped by app version.",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # qgjob exports its own metrics (/metrics) and logs; FastAPI's OpenTelemetry hooks
+        # would otherwise look up the global providers on every request
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         openapi_tags=[
             {"name": "jobs", "description": "Submit, read, list and cancel test jobs."},
             {"name": "suites", "description": "Many tests of one app version at once."},
