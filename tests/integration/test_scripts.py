@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgjob_redis import JobStore, NewJob, SchedulerStore, Store, WorkerStore
+from qgjob_redis import JobStore, NewJob, SchedulerStore, StatsStore, Store, WorkerStore
 from qgjob_schemas import JobPayload, JobResult, JobStatus, Outcome
 from tests.integration.helpers import (
     dispatch_and_acquire,
@@ -42,6 +42,16 @@ async def test_submit_is_idempotent_by_job_id(store: Store) -> None:
     again = await JobStore(store).submit([NewJob(job.id, payload, 3)])
     assert again == [job]
     assert await store.redis.xlen(store.keys.jobs_stream()) == 1
+
+
+async def test_one_submit_call_may_carry_thousands_of_jobs(store: Store) -> None:
+    jobs = await submit(store, 2500, org="big")
+    assert len({j.id for j in jobs}) == 2500
+    assert await store.redis.xlen(store.keys.jobs_stream()) == 2500
+    stats = await StatsStore(store).stats("big")
+    assert stats.jobs_by_status[JobStatus.QUEUED] == 2500
+    page = await JobStore(store).page(org_id="big", limit=500)
+    assert len(page.items) == 500
 
 
 async def test_join_groups_by_org_app_and_target(store: Store) -> None:

@@ -124,29 +124,16 @@ class JobStore:
     ) -> list[Job]:
         """Store the jobs (all of one org) and append them to the jobs stream in one script
         call. With ``max_unfinished`` > 0, refuse (:class:`QuotaExceededError`) when the org's
-        unfinished jobs plus ``reserve`` (default: the new jobs) would pass it."""
+        unfinished jobs plus ``reserve`` (default: the new jobs) would pass it. Returns the
+        jobs as stored (a job id stored before answers with that earlier job)."""
         if not jobs:
             return []
-        body = [
-            {
-                "id": j.id,
-                "org_id": j.org_id,
-                "target": j.payload.target.value,
-                "suite_id": j.suite_id or "",
-                "fields": j.fields(),
-            }
-            for j in jobs
-        ]
-        suite_arg = orjson.dumps({"id": suite.id, "fields": suite.fields}).decode() if suite else ""
-        reply = await self._s.scripts.run(
-            "submit", orjson.dumps(body).decode(), max_unfinished, reserve, suite_arg
+        now, created = await self.store(
+            jobs, max_unfinished=max_unfinished, reserve=reserve, suite=suite
         )
-        if reply[0] == "quota":
-            raise QuotaExceededError(int(reply[1]), max_unfinished)
-        now = _required(ts(reply[1]))
         out: list[Job] = []
-        for job, created in zip(jobs, reply[2:], strict=True):
-            if int(created):
+        for job, new in zip(jobs, created, strict=True):
+            if new:
                 p = job.payload
                 out.append(
                     Job(
@@ -165,6 +152,35 @@ class JobStore:
                 if existing is not None:
                     out.append(existing)
         return out
+
+    async def store(
+        self,
+        jobs: Sequence[NewJob],
+        *,
+        max_unfinished: int = 0,
+        reserve: int = 0,
+        suite: SuiteRecord | None = None,
+    ) -> tuple[datetime, list[bool]]:
+        """:meth:`submit` without building the stored jobs back: the store's time and, per
+        job, whether it was created (False: its id was stored before)."""
+        body = [
+            {
+                "id": j.id,
+                "org_id": j.org_id,
+                "target": j.payload.target.value,
+                "suite_id": j.suite_id or "",
+                "fields": j.fields(),
+            }
+            for j in jobs
+        ]
+        suite_arg = orjson.dumps({"id": suite.id, "fields": suite.fields}).decode() if suite else ""
+        reply = await self._s.scripts.run(
+            "submit", orjson.dumps(body).decode(), max_unfinished, reserve, suite_arg
+        )
+        if reply[0] == "quota":
+            raise QuotaExceededError(int(reply[1]), max_unfinished)
+        now = _required(ts(reply[1]))
+        return now, [bool(int(c)) for c in reply[2:]]
 
     async def get(self, job_id: str) -> Job | None:
         h: dict[str, str] = await self._r.hgetall(self._k.job(job_id))  # type: ignore[assignment]

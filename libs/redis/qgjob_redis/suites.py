@@ -23,8 +23,9 @@ SUBMIT_BATCH = 1000
 
 
 def _payloads(org_id: str, suite: SuitePayload) -> list[JobPayload]:
+    # each field was validated as part of the suite: the payloads are put together as is
     return [
-        JobPayload(
+        JobPayload.model_construct(
             org_id=org_id,
             app_version_id=suite.app_version_id,
             test_path=test,
@@ -98,7 +99,7 @@ class SuiteStore:
         )
         for start in range(0, len(new), SUBMIT_BATCH):
             first = start == 0
-            await self.jobs.submit(
+            await self.jobs.store(
                 new[start : start + SUBMIT_BATCH],
                 max_unfinished=max_unfinished if first else 0,
                 reserve=len(new) if first else 0,

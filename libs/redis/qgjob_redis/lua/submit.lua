@@ -39,26 +39,62 @@ if ARGV[5] and ARGV[5] ~= '' then
     redis.call('EXPIRE', skey, JOB_TTL)
   end
 end
+-- Per job: its record, its stream entry and its event; the indexes, the suite's job list and
+-- the counters are written once per call (all jobs are of one org).
 local out = { 'ok', ts }
+local ids = {}
+local by_target, by_suite = {}, {}
 for i, j in ipairs(jobs) do
   if not fresh[i] then
     out[#out + 1] = 0
   else
-    local jkey = K.job(j.id)
-    local args = { 'HSET', jkey, 'id', j.id, 'status', 'queued', 'attempts', 0,
+    local args = { 'HSET', K.job(j.id), 'id', j.id, 'status', 'queued', 'attempts', 0,
                    'created_at', ts, 'updated_at', ts }
     for k = 1, #j.fields do args[#args + 1] = j.fields[k] end
     redis.call(unpack(args))
-    redis.call('ZADD', K.idx_all, 0, j.id)
-    redis.call('ZADD', K.idx_org(j.org_id), 0, j.id)
     redis.call('XADD', K.jobs_stream, '*', 'job', j.id)
     local suite = j.suite_id or ''
-    if suite ~= '' then
-      redis.call('RPUSH', K.suite_jobs(suite), j.id)
-    end
-    count(j.org_id, j.target, nil, 'queued', suite, tonumber(ts))
     emit(j.id, j.org_id, 'queued', ts, nil, suite)
+    ids[#ids + 1] = j.id
+    by_target[j.target] = (by_target[j.target] or 0) + 1
+    if suite ~= '' then
+      by_suite[suite] = by_suite[suite] or {}
+      table.insert(by_suite[suite], j.id)
+    end
     out[#out + 1] = 1
   end
+end
+if #ids == 0 then
+  return out
+end
+-- Lua's unpack takes a few thousand values at most: long lists go in slices of 1,000 ids.
+local function in_slices(list, fn)
+  for first = 1, #list, 1000 do
+    fn(unpack(list, first, math.min(#list, first + 999)))
+  end
+end
+local org = jobs[1].org_id
+in_slices(ids, function(...)
+  local scored = {}
+  for _, id in ipairs({ ... }) do
+    scored[#scored + 1] = 0
+    scored[#scored + 1] = id
+  end
+  redis.call('ZADD', K.idx_all, unpack(scored))
+  redis.call('ZADD', K.idx_org(org), unpack(scored))
+end)
+for target, n in pairs(by_target) do
+  local field = 't:' .. target .. ':queued'
+  redis.call('HINCRBY', K.stats, field, n)
+  redis.call('HINCRBY', K.stats_org(org), field, n)
+end
+for suite, members in pairs(by_suite) do
+  in_slices(members, function(...) redis.call('RPUSH', K.suite_jobs(suite), ...) end)
+  local skey = K.suite_counts(suite)
+  redis.call('HINCRBY', skey, 'queued', #members)
+  -- a suite lives as long as its jobs: from its first job, and again as each one ends
+  redis.call('EXPIRE', skey, JOB_TTL)
+  redis.call('EXPIRE', K.suite(suite), JOB_TTL)
+  redis.call('EXPIRE', K.suite_jobs(suite), JOB_TTL)
 end
 return out
