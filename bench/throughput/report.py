@@ -149,7 +149,7 @@ PHASES = {
     "end_to_end": "job",
     "single_submit": "request",
     "single_submit_api_alone": "request",
-    "suite_submit": "job",
+    "suite_submit": "request of 500 jobs",
     "pickup": "job",
     "status_read": "request",
 }
