@@ -161,7 +161,10 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     config = parse(argv)
+    # Ctrl-C and SIGTERM stop the bench wherever it is. asyncio.run's own SIGINT handling
+    # would only cancel its task, which a phase waiting on a cancellable step may absorb.
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         result = run(config)
     except KeyboardInterrupt:
