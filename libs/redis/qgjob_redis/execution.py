@@ -58,7 +58,8 @@ class WorkerStore:
         self.target = target
         self.duration_alpha = duration_alpha
         self._line = None if store.embedded else ScriptLine(store)
-        """The per-job scripts (start, finish) go over a connection of their own."""
+        """The scripts of running a group (acquire, install, start, finish) go over a
+        connection of their own."""
 
     def reader(self, store: Store, *, block_ms: int) -> StreamReader:
         """A reader of this worker's inbox on ``store`` (a client for blocking reads)."""
@@ -88,7 +89,7 @@ class WorkerStore:
     async def acquire(self, entry: Entry) -> Lease | None:
         entry_id, fields = entry
         group_id = fields.get("group", "")
-        reply = await self._run("acquire", group_id, self.worker_id, entry_id)
+        reply = await self._run_hot("acquire", group_id, self.worker_id, entry_id)
         if int(reply[0]) == 0:
             return None
         _, epoch, app, org, count, jobs = reply
@@ -115,7 +116,8 @@ class WorkerStore:
 
     async def start(self, lease: Lease, job_id: str) -> Started:
         return self._started(
-            lease, await self._run("start", lease.group_id, lease.epoch, job_id, self.worker_id)
+            lease,
+            await self._run_hot("start", lease.group_id, lease.epoch, job_id, self.worker_id),
         )
 
     @staticmethod
@@ -205,7 +207,7 @@ class WorkerStore:
         self, lease: Lease, *, installed: bool, seconds: float, versions: list[str]
     ) -> None:
         """Count the install (done or saved), learn its time, note the worker's versions."""
-        await self._s.scripts.run(
+        await self._run_hot(
             "installed",
             lease.group_id,
             lease.epoch,

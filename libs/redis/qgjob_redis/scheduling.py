@@ -98,14 +98,7 @@ class SchedulerStore:
     async def lead(self, holder: str, ttl_ms: int) -> bool:
         """Whether ``holder`` is the one scheduler that plans dispatches now (a lock that
         expires when its holder stops renewing it)."""
-        key = self._s.keys.dispatch_lock()
-        redis = self._s.redis
-        if await redis.set(key, holder, nx=True, px=ttl_ms):
-            return True
-        if await redis.get(key) == holder:
-            await redis.pexpire(key, ttl_ms)
-            return True
-        return False
+        return bool(int(await self._s.scripts.run("lead", holder, ttl_ms)))
 
     async def promote_due(self, limit: int = 500) -> int:
         """Move retries whose backoff passed back into the jobs stream."""

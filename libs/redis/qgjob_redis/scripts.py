@@ -20,6 +20,7 @@ SCRIPT_NAMES = (
     "submit",
     "join",
     "snapshot",
+    "lead",
     "dispatch",
     "acquire",
     "renew",
