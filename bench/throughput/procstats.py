@@ -24,6 +24,24 @@ def cpu_seconds(pid: int) -> float:
     return (utime + stime) / CLOCK_TICKS
 
 
+def descendants(pid: int) -> list[int]:
+    """The processes ``pid`` started, and theirs (an API serving with several processes)."""
+    out: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
+                kids = [int(k) for k in f.read().split()]
+        except OSError:
+            continue
+        for kid in kids:
+            out += [kid, *descendants(kid)]
+    return out
+
+
 def peak_rss_mib(pid: int) -> float:
     """The process's peak resident set size (``VmHWM``) in MiB, 0 once it is gone."""
     try:

@@ -65,9 +65,15 @@ def _read(m: Figures) -> str:
 
 def _rss(m: Figures) -> str:
     rss = m["peak_rss_mib"]
-    workers = [v for k, v in rss.items() if k not in ("api", "scheduler")]
+    workers = [v for k, v in rss.items() if k != "scheduler" and not k.startswith("api")]
+    api = f"api {rss.get('api', 0):.0f} MiB"
+    if "api supervisor" in rss:
+        api = (
+            f"api ≤ {rss['api']:.0f} MiB (×{rss['api processes']:.0f}; "
+            f"their parent {rss['api supervisor']:.0f} MiB)"
+        )
     return (
-        f"api {rss.get('api', 0):.0f} MiB, scheduler {rss.get('scheduler', 0):.0f} MiB, "
+        f"{api}, scheduler {rss.get('scheduler', 0):.0f} MiB, "
         f"worker ≤ {max(workers, default=0):.0f} MiB (×{len(workers)})"
     )
 

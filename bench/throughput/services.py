@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import redis
 
-from bench.throughput.procstats import peak_rss_mib
+from bench.throughput.procstats import descendants, peak_rss_mib
 from qgjob_redis.keys import Keys
 from qgjob_schemas import Target
 from tests.support.processes import Service
@@ -40,6 +40,20 @@ PIPELINE_ENV = {
     "QGJOB_MAX_UNFINISHED_PER_ORG": "0",
 }
 """What the bench sets for every service; every other setting keeps its default."""
+
+
+API_PROCESSES = 2
+"""The API serves with two processes (``QGJOB_API_PROCESSES``), one per core of the bench's
+machine, as each peer's worker uses both cores."""
+
+
+def _serves(pid: int) -> bool:
+    """Whether ``pid`` is an API process (not multiprocessing's resource tracker)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return b"spawn_main" in f.read()
+    except OSError:
+        return False
 
 
 def console_script(name: str) -> str:
@@ -80,7 +94,8 @@ class BenchPlatform:
         """The API, the scheduler and the workers; ``urls`` gives a role (``api``,
         ``scheduler``, ``workers``) another Redis URL than the server's (a proxy)."""
         urls = urls or {}
-        self._add("api", [console_script("qgjob-api")], {"QGJOB_PORT": str(self.port)}, urls)
+        api_env = {"QGJOB_PORT": str(self.port), "QGJOB_API_PROCESSES": str(API_PROCESSES)}
+        self._add("api", [console_script("qgjob-api")], api_env, urls)
         self._add("scheduler", [console_script("qgjob-scheduler")], {}, urls)
         for target in TARGETS:
             for n in range(1, WORKERS_PER_TARGET + 1):
@@ -139,6 +154,8 @@ class BenchPlatform:
             if svc.proc is not None:
                 role = name if name in ("api", "scheduler") else "workers"
                 out[role].append(svc.proc.pid)
+                if role == "api":  # its serving processes
+                    out[role] += descendants(svc.proc.pid)
         if self.redis_server.proc is not None:
             out["redis"].append(self.redis_server.proc.pid)
         return out
@@ -147,12 +164,20 @@ class BenchPlatform:
         return " ".join(str(p) for pids in self.pids().values() for p in pids)
 
     def peak_rss(self) -> dict[str, float]:
-        """Peak RSS in MiB of each service process, by name."""
-        return {
-            name: round(peak_rss_mib(svc.proc.pid), 1)
-            for name, svc in self.services.items()
-            if svc.proc is not None
-        }
+        """Peak RSS in MiB of each service process, by name; for the API, of the largest of
+        its serving processes (``api``, ``api processes``: how many) and of their parent
+        (``api supervisor``)."""
+        out: dict[str, float] = {}
+        for name, svc in self.services.items():
+            if svc.proc is None:
+                continue
+            out[name] = round(peak_rss_mib(svc.proc.pid), 1)
+            kids = descendants(svc.proc.pid) if name == "api" else []
+            serving = [peak_rss_mib(k) for k in kids if _serves(k)]
+            if serving:
+                out["api supervisor"], out["api"] = out["api"], round(max(serving), 1)
+                out["api processes"] = len(serving)
+        return out
 
     def pipeline_services(self) -> list[Service]:
         return [svc for name, svc in self.services.items() if name != "api"]

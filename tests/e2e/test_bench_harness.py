@@ -77,7 +77,9 @@ def test_tiny_run_prints_every_row_with_figures(out_dir: Path) -> None:
         for group in pids.values()
         for pid in group
     ]
-    assert len(started_pids) == 2 * 9
+    # per platform: redis, the scheduler, six workers, the API (its parent, two serving
+    # processes and multiprocessing's resource tracker)
+    assert len(started_pids) == 2 * (8 + 4)
     assert [p for p in started_pids if _alive(p)] == []
     print(f"\nbench harness, tiny run: {time.monotonic() - started:.1f}s")
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import structlog
 
 from qgjob_api.app import create_app
+from qgjob_api.processes import serve_processes
 from qgjob_api.server import make_server, serve_until
 from qgjob_api.settings import ApiSettings
 from qgjob_core.lifecycle import install_stop_handlers, run
@@ -45,10 +48,32 @@ def main() -> None:
     except (StoreConfigError, UnsafeSettingsError) as exc:
         structlog.get_logger().error("refusing to start", reason=str(exc))
         sys.exit(2)
-    run(serve(settings))
+    if settings.api_processes > 1:
+        sys.exit(serve_processes(settings))
+    serve_or_exit(settings)
 
 
-async def serve(settings: ApiSettings) -> None:
+def serve_or_exit(
+    settings: ApiSettings,
+    sock: socket.socket | None = None,
+    started: Callable[[], None] | None = None,
+) -> None:
+    """Serve; a server that cannot start (an unreadable certificate, ...) is one error line
+    and exit 1."""
+    try:
+        run(serve(settings, sock, started))
+    except OSError as exc:  # ssl.SSLError is one
+        structlog.get_logger().error("cannot serve", reason=f"{type(exc).__name__}: {exc}")
+        sys.exit(1)
+
+
+async def serve(
+    settings: ApiSettings,
+    sock: socket.socket | None = None,
+    started: Callable[[], None] | None = None,
+) -> None:
+    """One API process, on ``sock`` when a parent bound it for several processes (which
+    learns through ``started`` that it serves)."""
     stop = asyncio.Event()
     install_stop_handlers(stop)
     server = make_server(
@@ -58,7 +83,7 @@ async def serve(settings: ApiSettings) -> None:
         tls_cert_file=settings.tls_cert_file,
         tls_key_file=settings.tls_key_file,
     )
-    await serve_until(server, stop)
+    await serve_until(server, stop, [sock] if sock is not None else None, started)
 
 
 if __name__ == "__main__":

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import uvicorn
 from fastapi import FastAPI
+
+SHUTDOWN_GRACE_S = 10
+"""How long a stopping API waits for the requests in flight."""
 
 
 class ApiServer(uvicorn.Server):
@@ -42,7 +45,7 @@ def make_server(
         port=port,
         log_level="warning",
         access_log=False,
-        timeout_graceful_shutdown=10,
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
         ssl_certfile=tls_cert_file,
         ssl_keyfile=tls_key_file,
     )
@@ -58,9 +61,18 @@ async def wait_started(server: ApiServer, task: asyncio.Task[None]) -> None:
         raise RuntimeError("the API server stopped before it started listening")
 
 
-async def serve_until(server: ApiServer, stop: asyncio.Event) -> None:
-    """Serve until ``stop`` is set, then shut down gracefully."""
-    task = asyncio.create_task(server.serve())
+async def serve_until(
+    server: ApiServer,
+    stop: asyncio.Event,
+    sockets: list[socket.socket] | None = None,
+    started: Callable[[], None] | None = None,
+) -> None:
+    """Serve (on ``sockets`` when given, else on the configured address) until ``stop`` is
+    set, then shut down gracefully; ``started`` is called once the server listens."""
+    task = asyncio.create_task(server.serve(sockets))
+    if started is not None:
+        await wait_started(server, task)
+        started()
     stopper = asyncio.create_task(stop.wait())
     await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
     server.should_exit = True

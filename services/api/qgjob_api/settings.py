@@ -13,6 +13,8 @@ class ApiSettings(StoreSettings):
     host: str = "127.0.0.1"
     """Address the API listens on (``0.0.0.0`` in a container)."""
     port: int = Field(default=8080, ge=0, le=65535)
+    api_processes: int = Field(default=1, ge=1, le=64)
+    """API processes serving the one port (``qgjob-api`` only): one per core the API may use."""
     max_attempts: int = Field(default=3, ge=1, le=20)
     """Attempts a job gets for infrastructure errors when it does not ask for a number."""
     list_limit_max: int = Field(default=500, ge=1)

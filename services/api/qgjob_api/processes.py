@@ -1,0 +1,163 @@
+"""``QGJOB_API_PROCESSES`` > 1: one listening socket served by several API processes.
+
+The parent binds the socket, starts the processes (``spawn``: each imports the app afresh)
+and hands them the socket; the kernel spreads connections over them. The parent keeps the
+count: a process that dies is replaced, unless it died before it served (the next one
+would too: then everything stops with exit 1). SIGTERM or SIGINT to the parent stops every
+process gracefully, each as a single-process API stops; what outlives the grace period is
+killed. The request-latency histograms of ``/metrics`` are summed over the processes
+(prometheus-client's multiprocess mode, in a folder the parent makes and removes).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import signal
+import socket
+import tempfile
+import threading
+import time
+from multiprocessing.process import BaseProcess
+from multiprocessing.synchronize import Event as EventType
+from types import FrameType
+
+import structlog
+
+from qgjob_api.server import SHUTDOWN_GRACE_S
+from qgjob_api.settings import ApiSettings
+
+log = structlog.get_logger("qgjob.api")
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+RESTART_PAUSE_S = 1.0
+"""The least time between two starts of one process, so a crash loop does not spin."""
+BACKLOG = 2048
+"""Connections the kernel queues for the processes to accept (uvicorn's default)."""
+STOP_MARGIN_S = 5.0
+"""How long past the graceful shutdown's own timeout the parent waits before killing."""
+
+
+def bind(settings: ApiSettings) -> socket.socket:
+    """The listening socket every process serves."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((settings.host, settings.port))
+    sock.listen(BACKLOG)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _child(sock: socket.socket, index: int, ready: EventType) -> None:
+    """One API process: the single-process server, on the parent's socket."""
+    from qgjob_core.lifecycle import exit_cleanly_until_ready
+
+    exit_cleanly_until_ready()  # a stop while it starts is a clean stop too
+    from qgjob_api.main import serve_or_exit
+    from qgjob_core.logging import configure
+
+    settings = ApiSettings()
+    configure("api", level=settings.log_level, fmt=settings.log_format)
+    structlog.contextvars.bind_contextvars(process=index)
+    serve_or_exit(settings, sock, ready.set)
+
+
+class Supervisor:
+    def __init__(self, settings: ApiSettings, sock: socket.socket) -> None:
+        self.settings = settings
+        self.sock = sock
+        self.context = multiprocessing.get_context("spawn")
+        self.procs: list[BaseProcess] = []
+        self.ready: list[EventType] = []
+        self.started: list[float] = []
+        self.stop = threading.Event()
+
+    def _start(self, index: int) -> None:
+        ready = self.context.Event()
+        proc = self.context.Process(
+            target=_child, args=(self.sock, index, ready), name=f"qgjob-api-{index}"
+        )
+        proc.start()
+        if index < len(self.procs):
+            self.procs[index], self.ready[index] = proc, ready
+            self.started[index] = time.monotonic()
+        else:
+            self.procs.append(proc)
+            self.ready.append(ready)
+            self.started.append(time.monotonic())
+
+    def run(self) -> int:
+        for index in range(self.settings.api_processes):
+            self._start(index)
+        log.info(
+            "serving with several processes",
+            processes=self.settings.api_processes,
+            pids=[p.pid for p in self.procs],
+        )
+        failed = False
+        while not self.stop.wait(0.2):
+            for index, proc in enumerate(self.procs):
+                if proc.is_alive():
+                    continue
+                if not self.ready[index].is_set():
+                    log.error("an API process failed to start", pid=proc.pid, code=proc.exitcode)
+                    failed = True
+                    self.stop.set()
+                    break
+                if time.monotonic() - self.started[index] < RESTART_PAUSE_S:
+                    continue
+                log.warning(
+                    "an API process ended; starting another", pid=proc.pid, code=proc.exitcode
+                )
+                self._start(index)
+        return self._stop_all() or int(failed)
+
+    def _stop_all(self) -> int:
+        log.info("stopping the API processes", pids=[p.pid for p in self.procs if p.is_alive()])
+        for proc in self.procs:
+            if proc.is_alive() and proc.pid is not None:
+                os.kill(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + SHUTDOWN_GRACE_S + STOP_MARGIN_S
+        code = 0
+        for proc in self.procs:
+            proc.join(max(0.0, deadline - time.monotonic()))
+            if proc.is_alive():
+                log.warning("an API process outlived the grace period; killing it", pid=proc.pid)
+                proc.kill()
+                proc.join()
+            # killed by the SIGTERM itself: it had not yet set up its handlers (still starting)
+            if proc.exitcode not in (0, -signal.SIGTERM):
+                log.warning(
+                    "an API process stopped with an error", pid=proc.pid, code=proc.exitcode
+                )
+                code = 1
+        return code
+
+    def request_stop(self, _sig: int, _frame: FrameType | None) -> None:
+        self.stop.set()
+
+
+def serve_processes(settings: ApiSettings) -> int:
+    """Serve with ``settings.api_processes`` processes until SIGTERM or SIGINT; the exit code."""
+    own_dir = MULTIPROC_ENV not in os.environ
+    metrics_dir = os.environ.get(MULTIPROC_ENV) or tempfile.mkdtemp(prefix="qgjob-api-metrics-")
+    for stale in os.listdir(metrics_dir):  # figures of an earlier run are not this run's
+        if stale.endswith(".db"):
+            os.remove(os.path.join(metrics_dir, stale))
+    os.environ[MULTIPROC_ENV] = metrics_dir
+    try:
+        sock = bind(settings)
+    except OSError as exc:
+        log.error("cannot listen", host=settings.host, port=settings.port, error=str(exc))
+        return 1
+    supervisor = Supervisor(settings, sock)
+    signal.signal(signal.SIGTERM, supervisor.request_stop)
+    signal.signal(signal.SIGINT, supervisor.request_stop)
+    try:
+        return supervisor.run()
+    finally:
+        sock.close()
+        if own_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
