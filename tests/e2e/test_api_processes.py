@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import socket
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -133,3 +134,22 @@ def test_a_process_that_cannot_start_stops_them_all_with_a_clear_error(
     assert "an API process failed to start" in log
     assert "cannot serve" in log and "SSLError" in log
     assert "Traceback" not in log
+
+
+def test_a_port_in_use_is_one_error_before_any_process_starts(
+    redis_url: str, prefix: str, out_dir: Path
+) -> None:
+    platform = Platform(redis_url, prefix, out_dir, {"QGJOB_LOG_FORMAT": "json"})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", platform.port))
+        taken.listen()
+        api = platform.add(
+            "api",
+            python_module("qgjob_api"),
+            {"QGJOB_PORT": str(platform.port), "QGJOB_API_PROCESSES": "2"},
+        )
+        assert api.proc is not None
+        assert api.proc.wait(60) == 1
+    log = api.log_path.read_text()
+    assert "cannot listen" in log and "Traceback" not in log
+    assert "serving with several processes" not in log

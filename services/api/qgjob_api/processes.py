@@ -1,7 +1,10 @@
 """``QGJOB_API_PROCESSES`` > 1: one listening socket served by several API processes.
 
-The parent binds the socket, starts the processes (``spawn``: each imports the app afresh)
-and hands them the socket; the kernel spreads connections over them. The parent keeps the
+Each process (started with ``spawn``: it imports the app afresh) listens on the port with
+``SO_REUSEPORT``, so the kernel spreads new connections evenly over them (one shared
+listening socket would let whichever process wakes first accept a whole burst). The parent
+binds the port first without listening: a port in use is one clear error before anything
+starts, and port 0 becomes one port for all. The parent keeps the
 count: a process that dies is replaced, unless it died before it served (the next one
 would too: then everything stops with exit 1). SIGTERM or SIGINT to the parent stops every
 process gracefully, each as a single-process API stops; what outlives the grace period is
@@ -39,19 +42,25 @@ STOP_MARGIN_S = 5.0
 """How long past the graceful shutdown's own timeout the parent waits before killing."""
 
 
-def bind(settings: ApiSettings) -> socket.socket:
-    """The listening socket every process serves."""
-    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+def bind(host: str, port: int, *, listen: bool) -> socket.socket:
+    """A socket on ``host:port`` that other processes of this user may bind too; listening
+    when ``listen`` (a socket only bound receives no connections)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((settings.host, settings.port))
-    sock.listen(BACKLOG)
-    sock.set_inheritable(True)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind((host, port))
+        if listen:
+            sock.listen(BACKLOG)
+    except OSError:
+        sock.close()
+        raise
     return sock
 
 
-def _child(sock: socket.socket, index: int, ready: EventType) -> None:
-    """One API process: the single-process server, on the parent's socket."""
+def _child(port: int, index: int, ready: EventType) -> None:
+    """One API process: the single-process server, on its own socket of the shared port."""
     from qgjob_core.lifecycle import exit_cleanly_until_ready
 
     exit_cleanly_until_ready()  # a stop while it starts is a clean stop too
@@ -61,13 +70,18 @@ def _child(sock: socket.socket, index: int, ready: EventType) -> None:
     settings = ApiSettings()
     configure("api", level=settings.log_level, fmt=settings.log_format)
     structlog.contextvars.bind_contextvars(process=index)
+    try:
+        sock = bind(settings.host, port, listen=True)
+    except OSError as exc:
+        structlog.get_logger().error("cannot listen", port=port, error=str(exc))
+        raise SystemExit(1) from None
     serve_or_exit(settings, sock, ready.set)
 
 
 class Supervisor:
-    def __init__(self, settings: ApiSettings, sock: socket.socket) -> None:
+    def __init__(self, settings: ApiSettings, port: int) -> None:
         self.settings = settings
-        self.sock = sock
+        self.port = port
         self.context = multiprocessing.get_context("spawn")
         self.procs: list[BaseProcess] = []
         self.ready: list[EventType] = []
@@ -77,7 +91,7 @@ class Supervisor:
     def _start(self, index: int) -> None:
         ready = self.context.Event()
         proc = self.context.Process(
-            target=_child, args=(self.sock, index, ready), name=f"qgjob-api-{index}"
+            target=_child, args=(self.port, index, ready), name=f"qgjob-api-{index}"
         )
         proc.start()
         if index < len(self.procs):
@@ -139,25 +153,37 @@ class Supervisor:
         self.stop.set()
 
 
+def claim_port(host: str, port: int) -> socket.socket:
+    """The port for the processes, held (bound, not listening) until they stop. A plain bind
+    first: a port any other socket holds, even another API's that shares with its own
+    processes, is refused."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+        port = probe.getsockname()[1]
+    return bind(host, port, listen=False)
+
+
 def serve_processes(settings: ApiSettings) -> int:
     """Serve with ``settings.api_processes`` processes until SIGTERM or SIGINT; the exit code."""
+    try:
+        held = claim_port(settings.host, settings.port)
+    except OSError as exc:
+        log.error("cannot listen", host=settings.host, port=settings.port, error=str(exc))
+        return 1
     own_dir = MULTIPROC_ENV not in os.environ
     metrics_dir = os.environ.get(MULTIPROC_ENV) or tempfile.mkdtemp(prefix="qgjob-api-metrics-")
     for stale in os.listdir(metrics_dir):  # figures of an earlier run are not this run's
         if stale.endswith(".db"):
             os.remove(os.path.join(metrics_dir, stale))
     os.environ[MULTIPROC_ENV] = metrics_dir
-    try:
-        sock = bind(settings)
-    except OSError as exc:
-        log.error("cannot listen", host=settings.host, port=settings.port, error=str(exc))
-        return 1
-    supervisor = Supervisor(settings, sock)
+    supervisor = Supervisor(settings, held.getsockname()[1])
     signal.signal(signal.SIGTERM, supervisor.request_stop)
     signal.signal(signal.SIGINT, supervisor.request_stop)
     try:
         return supervisor.run()
     finally:
-        sock.close()
+        held.close()
         if own_dir:
             shutil.rmtree(metrics_dir, ignore_errors=True)
