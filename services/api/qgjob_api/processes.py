@@ -1,14 +1,14 @@
-"""``QGJOB_API_PROCESSES`` > 1: one listening socket served by several API processes.
+"""``QGJOB_API_PROCESSES`` > 1: several API processes serving one port.
 
 Each process (started with ``spawn``: it imports the app afresh) listens on the port with
 ``SO_REUSEPORT``, so the kernel spreads new connections evenly over them (one shared
 listening socket would let whichever process wakes first accept a whole burst). The parent
-binds the port first without listening: a port in use is one clear error before anything
-starts, and port 0 becomes one port for all. The parent keeps the
-count: a process that dies is replaced, unless it died before it served (the next one
-would too: then everything stops with exit 1). SIGTERM or SIGINT to the parent stops every
-process gracefully, each as a single-process API stops; what outlives the grace period is
-killed. The request-latency histograms of ``/metrics`` are summed over the processes
+claims the port first, bound but not listening: a port in use is one clear error before
+anything starts, and port 0 becomes one port for all. The parent keeps the count: a process
+that dies is replaced, unless it died before it served (the next one would too: then
+everything stops with exit 1). SIGTERM or SIGINT to the parent stops every process
+gracefully, each as a single-process API stops; what outlives the grace period is killed.
+The request-latency histograms of ``/metrics`` are summed over the processes
 (prometheus-client's multiprocess mode, in a folder the parent makes and removes).
 """
 
