@@ -18,8 +18,9 @@ local WAIT_SAMPLES = 1000
 -- Move a job's status in the counters (old may be nil for a new job): the global counters,
 -- its org's, and its suite's when it has one (suite may be nil, false or ''). Counters are
 -- kept per target and status ('t:<target>:<status>'); totals by status are their sums.
--- t: the time of the change (seconds).
-local function count(org, target, old, new, suite, t)
+-- t: the time of the change (seconds); n: how many jobs made it together (default 1).
+local function count(org, target, old, new, suite, t, n)
+  n = n or 1
   local okey = K.stats_org(org)
   local skey = nil
   if suite and suite ~= '' then
@@ -27,24 +28,24 @@ local function count(org, target, old, new, suite, t)
   end
   if old and old ~= '' then
     local field = 't:' .. target .. ':' .. old
-    redis.call('HINCRBY', K.stats, field, -1)
-    redis.call('HINCRBY', okey, field, -1)
-    if skey then redis.call('HINCRBY', skey, old, -1) end
+    redis.call('HINCRBY', K.stats, field, -n)
+    redis.call('HINCRBY', okey, field, -n)
+    if skey then redis.call('HINCRBY', skey, old, -n) end
   end
   if new then
     local field = 't:' .. target .. ':' .. new
-    redis.call('HINCRBY', K.stats, field, 1)
-    redis.call('HINCRBY', okey, field, 1)
-    if skey then redis.call('HINCRBY', skey, new, 1) end
+    redis.call('HINCRBY', K.stats, field, n)
+    redis.call('HINCRBY', okey, field, n)
+    if skey then redis.call('HINCRBY', skey, new, n) end
     if new == 'error' then
-      redis.call('HINCRBY', okey, 'retries', 1)
+      redis.call('HINCRBY', okey, 'retries', n)
     end
     if TERMINAL[new] and not TERMINAL[old or ''] then
       local bucket = K.throughput(string.format('%d', math.floor(t / 60)))
-      redis.call('HINCRBY', bucket, 'all', 1)
-      redis.call('HINCRBY', bucket, 'o:' .. org, 1)
-      redis.call('HINCRBY', bucket, 's:' .. new, 1)
-      redis.call('HINCRBY', bucket, 'os:' .. new .. ':' .. org, 1)
+      redis.call('HINCRBY', bucket, 'all', n)
+      redis.call('HINCRBY', bucket, 'o:' .. org, n)
+      redis.call('HINCRBY', bucket, 's:' .. new, n)
+      redis.call('HINCRBY', bucket, 'os:' .. new .. ':' .. org, n)
       redis.call('EXPIRE', bucket, THROUGHPUT_TTL)
     end
   end

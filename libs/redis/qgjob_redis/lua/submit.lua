@@ -43,7 +43,8 @@ end
 -- the counters are written once per call (all jobs are of one org).
 local out = { 'ok', ts }
 local ids = {}
-local by_target, by_suite = {}, {}
+local by_suite = {}
+local changes = {} -- one count() per target and suite: { target, suite, jobs }
 for i, j in ipairs(jobs) do
   if not fresh[i] then
     out[#out + 1] = 0
@@ -56,7 +57,9 @@ for i, j in ipairs(jobs) do
     local suite = j.suite_id or ''
     emit(j.id, j.org_id, 'queued', ts, nil, suite)
     ids[#ids + 1] = j.id
-    by_target[j.target] = (by_target[j.target] or 0) + 1
+    local change = j.target .. ' ' .. suite
+    changes[change] = changes[change] or { j.target, suite, 0 }
+    changes[change][3] = changes[change][3] + 1
     if suite ~= '' then
       by_suite[suite] = by_suite[suite] or {}
       table.insert(by_suite[suite], j.id)
@@ -83,18 +86,11 @@ in_slices(ids, function(...)
   redis.call('ZADD', K.idx_all, unpack(scored))
   redis.call('ZADD', K.idx_org(org), unpack(scored))
 end)
-for target, n in pairs(by_target) do
-  local field = 't:' .. target .. ':queued'
-  redis.call('HINCRBY', K.stats, field, n)
-  redis.call('HINCRBY', K.stats_org(org), field, n)
-end
 for suite, members in pairs(by_suite) do
   in_slices(members, function(...) redis.call('RPUSH', K.suite_jobs(suite), ...) end)
-  local skey = K.suite_counts(suite)
-  redis.call('HINCRBY', skey, 'queued', #members)
-  -- a suite lives as long as its jobs: from its first job, and again as each one ends
-  redis.call('EXPIRE', skey, JOB_TTL)
-  redis.call('EXPIRE', K.suite(suite), JOB_TTL)
-  redis.call('EXPIRE', K.suite_jobs(suite), JOB_TTL)
+end
+local t = tonumber(ts)
+for _, c in pairs(changes) do
+  count(org, c[1], nil, 'queued', c[2], t, c[3])
 end
 return out
