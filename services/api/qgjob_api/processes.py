@@ -22,6 +22,7 @@ import socket
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Event as EventType
 from types import FrameType
@@ -42,12 +43,17 @@ STOP_MARGIN_S = 5.0
 """How long past the graceful shutdown's own timeout the parent waits before killing."""
 
 
-def bind(host: str, port: int, *, listen: bool) -> socket.socket:
-    """A socket on ``host:port`` that other processes of this user may bind too; listening
-    when ``listen`` (a socket only bound receives no connections)."""
+def _tcp(host: str) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    return sock
+
+
+def bind(host: str, port: int, *, listen: bool) -> socket.socket:
+    """A socket on ``host:port`` that other processes of this user may bind too; listening
+    when ``listen`` (a socket only bound receives no connections)."""
+    sock = _tcp(host)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
@@ -78,64 +84,67 @@ def _child(port: int, index: int, ready: EventType) -> None:
     serve_or_exit(settings, sock, ready.set)
 
 
+@dataclass
+class Slot:
+    """One API process and what the parent knows of it."""
+
+    proc: BaseProcess
+    ready: EventType
+    """Set by the process once it serves."""
+    started: float = field(default_factory=time.monotonic)
+
+
 class Supervisor:
     def __init__(self, settings: ApiSettings, port: int) -> None:
         self.settings = settings
         self.port = port
         self.context = multiprocessing.get_context("spawn")
-        self.procs: list[BaseProcess] = []
-        self.ready: list[EventType] = []
-        self.started: list[float] = []
+        self.slots: list[Slot] = []
         self.stop = threading.Event()
 
-    def _start(self, index: int) -> None:
+    def _spawn(self, index: int) -> Slot:
         ready = self.context.Event()
         proc = self.context.Process(
             target=_child, args=(self.port, index, ready), name=f"qgjob-api-{index}"
         )
         proc.start()
-        if index < len(self.procs):
-            self.procs[index], self.ready[index] = proc, ready
-            self.started[index] = time.monotonic()
-        else:
-            self.procs.append(proc)
-            self.ready.append(ready)
-            self.started.append(time.monotonic())
+        return Slot(proc, ready)
 
     def run(self) -> int:
-        for index in range(self.settings.api_processes):
-            self._start(index)
+        self.slots = [self._spawn(i) for i in range(self.settings.api_processes)]
         log.info(
             "serving with several processes",
-            processes=self.settings.api_processes,
-            pids=[p.pid for p in self.procs],
+            processes=len(self.slots),
+            pids=[s.proc.pid for s in self.slots],
         )
         failed = False
         while not self.stop.wait(0.2):
-            for index, proc in enumerate(self.procs):
+            for index, slot in enumerate(self.slots):
+                proc = slot.proc
                 if proc.is_alive():
                     continue
-                if not self.ready[index].is_set():
+                if not slot.ready.is_set():
                     log.error("an API process failed to start", pid=proc.pid, code=proc.exitcode)
                     failed = True
                     self.stop.set()
                     break
-                if time.monotonic() - self.started[index] < RESTART_PAUSE_S:
+                if time.monotonic() - slot.started < RESTART_PAUSE_S:
                     continue
                 log.warning(
                     "an API process ended; starting another", pid=proc.pid, code=proc.exitcode
                 )
-                self._start(index)
+                self.slots[index] = self._spawn(index)
         return self._stop_all() or int(failed)
 
     def _stop_all(self) -> int:
-        log.info("stopping the API processes", pids=[p.pid for p in self.procs if p.is_alive()])
-        for proc in self.procs:
+        procs = [slot.proc for slot in self.slots]
+        log.info("stopping the API processes", pids=[p.pid for p in procs if p.is_alive()])
+        for proc in procs:
             if proc.is_alive() and proc.pid is not None:
                 os.kill(proc.pid, signal.SIGTERM)
         deadline = time.monotonic() + SHUTDOWN_GRACE_S + STOP_MARGIN_S
         code = 0
-        for proc in self.procs:
+        for proc in procs:
             proc.join(max(0.0, deadline - time.monotonic()))
             if proc.is_alive():
                 log.warning("an API process outlived the grace period; killing it", pid=proc.pid)
@@ -157,9 +166,7 @@ def claim_port(host: str, port: int) -> socket.socket:
     """The port for the processes, held (bound, not listening) until they stop. A plain bind
     first: a port any other socket holds, even another API's that shares with its own
     processes, is refused."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    with _tcp(host) as probe:
         probe.bind((host, port))
         port = probe.getsockname()[1]
     return bind(host, port, listen=False)
