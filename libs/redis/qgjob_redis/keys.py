@@ -164,9 +164,6 @@ class Keys:
     def dur_test(self) -> str:
         return self._name("dur_test")
 
-    def dispatch_lock(self) -> str:
-        return self._name("dispatch_lock")
-
     def stats(self) -> str:
         return self._name("stats")
 
