@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.support.platform import Platform
-from tests.support.processes import python_module
+from tests.support.processes import pid_alive, python_module
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -40,13 +40,6 @@ def servers(parent: int) -> set[int]:
         except FileNotFoundError:
             continue
     return out
-
-
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
-    except (FileNotFoundError, IndexError):
-        return False
 
 
 def processes_that_read(log: Path) -> set[int]:
@@ -104,7 +97,7 @@ def test_two_processes_share_the_port_the_metrics_and_the_shutdown(
         assert read() == job["id"]
 
         assert api.stop(timeout=30) == 0
-        assert not any(alive(pid) for pid in again)
+        assert not any(pid_alive(pid) for pid in again)
         assert "Traceback" not in api.log_path.read_text()
     finally:
         platform.stop_all()

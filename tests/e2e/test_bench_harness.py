@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.processes import pid_alive
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -29,14 +30,6 @@ ROWS = [
     "peak RSS",
     "Redis memory",
 ]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
-            return f.read().split(") ", 1)[1][0] != "Z"
-    except (FileNotFoundError, IndexError):
-        return False
 
 
 def _bench(out: Path, *args: str) -> subprocess.Popen[str]:
@@ -80,7 +73,7 @@ def test_tiny_run_prints_every_row_with_figures(out_dir: Path) -> None:
     # per platform: redis, the scheduler, six workers, the API (its parent, two serving
     # processes and multiprocessing's resource tracker)
     assert len(started_pids) == 2 * (8 + 4)
-    assert [p for p in started_pids if _alive(p)] == []
+    assert [p for p in started_pids if pid_alive(p)] == []
     print(f"\nbench harness, tiny run: {time.monotonic() - started:.1f}s")
 
 
@@ -101,4 +94,4 @@ def test_interrupted_run_stops_every_process(out_dir: Path) -> None:
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "every process the bench started was stopped" in stderr
-    assert [p for p in pids if _alive(p)] == []
+    assert [p for p in pids if pid_alive(p)] == []
