@@ -2,7 +2,8 @@
 ``examples/appwright`` and the worker runs ``npx appwright test {test_path} --project
 {project}`` there. The device side is the fake adb (no Android device or SDK here): the
 worker installs the build on it and gives its path to AppWright, whose specs that need no
-``device`` run to real results and whose ``device`` fixture fails for want of the SDK."""
+``device`` run to real results, whose ``device`` fixture fails for want of the SDK, and
+whose spec on Appium's fake driver taps and asserts through a real Appium server."""
 
 from __future__ import annotations
 
@@ -26,32 +27,34 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def start(platform: Platform, root: Path, workers: dict[str, dict[str, str]]) -> None:
-    """API, scheduler, and one adb worker per target running the real AppWright project."""
+    """API, scheduler, and adb workers (``target-n``) running the real AppWright project."""
     project = require_project()
     shared = {
         "QGJOB_BUILD_STORE_DIR": str(root / "builds"),
         "QGJOB_ARTIFACT_DIR": str(root / "artifacts"),
     }
     platform.start_api_with(shared)
-    platform.start_scheduler()
-    for target, extra in workers.items():
-        adb = FakeAdb.install(root / target)
+    platform.start_scheduler(env={"QGJOB_GROUP_MAX_SIZE": "3"})  # groups for each worker
+    for name, extra in workers.items():
+        target, n = name.rsplit("-", 1)
+        adb = FakeAdb.install(root / name)
         platform.start_worker(
             target,
+            int(n),
             env={
                 **shared,
                 **adb.env,
-                **runner_env(root / target / "runner"),
+                **runner_env(root / name / "runner"),
                 "QGJOB_DRIVER": "adb",
                 "QGJOB_ADB_SERIAL": SERIAL,
                 "QGJOB_TEST_WORKDIR": str(project),
-                "QGJOB_BUILD_CACHE_DIR": str(root / target / "cache"),
+                "QGJOB_BUILD_CACHE_DIR": str(root / name / "cache"),
                 "QGJOB_RETRY_BASE_S": "0.1",
                 "QGJOB_KILL_GRACE_S": "2",
                 **extra,
             },
         )
-    platform.wait_for_workers([f"{t}-1" for t in workers])
+    platform.wait_for_workers(list(workers))
     upload_with_cli(platform, make_build(root / "shop.apk", version="7.0.0"), "v7")
 
 
@@ -75,14 +78,16 @@ def run_log(client: httpx.Client, job_id: str) -> str:
 
 def test_outcomes_of_the_real_runner(platform: Platform, out_dir: Path) -> None:
     root = out_dir.absolute()
-    start(platform, root, {"device": {}, "emulator": {"ANDROID_HOME": ""}})
+    # two device workers share the device jobs (each run of the runner takes seconds)
+    start(platform, root, {"device-1": {}, "device-2": {}, "emulator-1": {"ANDROID_HOME": ""}})
     with platform.client(timeout=10) as client:
         ids = {
+            "no-device": submit(client, "tests/login.spec.ts", max_attempts=2),
             "passed": submit(client, "tests/cart.spec.ts"),
             "failed": submit(client, "tests/outcomes/failing.spec.ts"),
             "pw-retry": submit(client, "tests/outcomes/flaky-retry.spec.ts"),
             "rerun": submit(client, "tests/outcomes/flaky-rerun.spec.ts", flaky_retries=1),
-            "no-device": submit(client, "tests/login.spec.ts", max_attempts=2),
+            "fake-app": submit(client, "tests/appium/sign-in.spec.ts"),
             "no-sdk": submit(client, "tests/cart.spec.ts", target="emulator", max_attempts=2),
         }
         jobs = wait_terminal(platform, client, list(ids.values()))
@@ -95,11 +100,12 @@ def test_outcomes_of_the_real_runner(platform: Platform, out_dir: Path) -> None:
         return got[name]["result"]  # type: ignore[no-any-return]
 
     assert {n: j["status"] for n, j in got.items()} == {
+        "no-device": "dead",
         "passed": "passed",
         "failed": "failed",
         "pw-retry": "passed",
         "rerun": "passed",
-        "no-device": "dead",
+        "fake-app": "passed",
         "no-sdk": "dead",
     }
     # counts from Playwright's own JUnit report: two tests in cart.spec.ts
@@ -122,6 +128,8 @@ def test_outcomes_of_the_real_runner(platform: Platform, out_dir: Path) -> None:
     assert result("pw-retry")["counts"]["passed"] == 1
     assert (result("rerun")["flaky"], result("rerun")["runs"]) == (True, 2)
     assert {"attempt-1/run-1/log.txt", "attempt-1/run-2/log.txt"} <= files["rerun"]
+    # AppWright's Device tapped and asserted on the fake driver's app, through Appium
+    assert result("fake-app")["counts"] == {"total": 1, "passed": 1, "failed": 0, "skipped": 0}
     # no device: infrastructure errors in AppWright's words, retried, then dead-lettered
     for name in ("no-device", "no-sdk"):
         assert got[name]["attempts"] == 2
@@ -167,7 +175,8 @@ def test_a_hanging_spec_is_killed_with_its_whole_process_tree(
     platform: Platform, out_dir: Path
 ) -> None:
     root = out_dir.absolute()
-    start(platform, root, {"device": {"QGJOB_RUN_TIMEOUT_S": "6"}})
+    # long enough for the runner to start on a loaded machine
+    start(platform, root, {"device-1": {"QGJOB_RUN_TIMEOUT_S": "12"}})
     with platform.client(timeout=10) as client:
         # the run timeout
         timed_out = submit(client, "tests/outcomes/hangs.spec.ts", max_attempts=1)
@@ -175,7 +184,7 @@ def test_a_hanging_spec_is_killed_with_its_whole_process_tree(
         group = os.getpgid(pids[0])
         assert group != os.getpgid(0) and set(pids) <= set(group_alive(group))
         job = wait_terminal(platform, client, [timed_out])[timed_out]
-        assert (job["status"], job["result"]["message"]) == ("dead", "timed out after 6s")
+        assert (job["status"], job["result"]["message"]) == ("dead", "timed out after 12s")
         gone(group, pids)
         # a cancel while the spec runs
         cancelled = submit(client, "tests/outcomes/hangs.spec.ts", max_attempts=1)
