@@ -2,7 +2,7 @@ import { defineConfig, Platform } from "appwright";
 
 // qgjob runs `npx appwright test {test_path} --project {project}`, where {project} is the
 // worker's target (`emulator`, `device` or `browserstack`), and sets:
-//   QGJOB_APP_PATH       the .apk it installed (adb driver)
+//   QGJOB_APP_PATH       the build file it installed (adb) or uploaded (browserstack)
 //   BROWSERSTACK_APP_URL the bs:// URL it uploaded (browserstack driver)
 //   QGJOB_OUTPUT_DIR     this run's folder: everything written there is a job artifact
 //   PLAYWRIGHT_JUNIT_OUTPUT_FILE, PLAYWRIGHT_JSON_OUTPUT_FILE  where the reports go
@@ -43,7 +43,9 @@ export default defineConfig({
       use: {
         platform: Platform.ANDROID,
         device: { provider: "browserstack", name: "Google Pixel 8", osVersion: "14.0" },
-        buildPath: process.env.BROWSERSTACK_APP_URL,
+        // AppWright 0.1.1 uploads the build itself and takes a bs:// URL for a file name
+        // ("Build file not found: bs://…"): give it the file.
+        buildPath: process.env.QGJOB_APP_PATH,
         trace: "retain-on-failure",
       },
     },
