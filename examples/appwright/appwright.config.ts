@@ -11,8 +11,13 @@ export default defineConfig({
   testDir: "./tests",
   outputDir: process.env.QGJOB_OUTPUT_DIR ?? "test-results",
   // qgjob reads the counts from JUnit and JSON; the JSON report also tells it when a run
-  // could not start (global setup) or a test could not get its device.
-  reporter: [["list"], ["junit"], ["json"]],
+  // could not start (global setup) or a test could not get its device. Under qgjob the
+  // PLAYWRIGHT_*_OUTPUT_FILE variables put them in the run's folder instead.
+  reporter: [
+    ["list"],
+    ["junit", { outputFile: "reports/junit.xml" }],
+    ["json", { outputFile: "reports/report.json" }],
+  ],
   // Playwright's own retries, inside one run; qgjob's `flaky_retries` reruns the command.
   retries: 0,
   workers: 1,
