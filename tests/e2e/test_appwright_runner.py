@@ -17,6 +17,7 @@ import pytest
 
 from tests.e2e.test_adb_pipeline import upload_with_cli, wait_terminal
 from tests.support.appwright import appium_servers, require_project, runner_env
+from tests.support.browserstack_server import KEY, USER, FakeBrowserStack
 from tests.support.devices import SERIAL, FakeAdb, group_alive, make_build
 from tests.support.platform import Platform
 from tests.support.processes import pid_alive
@@ -78,8 +79,18 @@ def run_log(client: httpx.Client, job_id: str) -> str:
 
 def test_outcomes_of_the_real_runner(platform: Platform, out_dir: Path) -> None:
     root = out_dir.absolute()
+    bs_server, bs_url = (
+        FakeBrowserStack().start()
+    )  # the driver's uploads; AppWright's own go to BrowserStack
+    browserstack = {
+        "QGJOB_DRIVER": "browserstack",
+        "QGJOB_BROWSERSTACK_API_URL": bs_url,
+        "BROWSERSTACK_USERNAME": USER,
+        "BROWSERSTACK_ACCESS_KEY": KEY,
+    }
     # two device workers share the device jobs (each run of the runner takes seconds)
-    start(platform, root, {"device-1": {}, "device-2": {}, "emulator-1": {"ANDROID_HOME": ""}})
+    workers = {"device-1": {}, "device-2": {}, "emulator-1": {"ANDROID_HOME": ""}}
+    start(platform, root, {**workers, "browserstack-1": browserstack})
     with platform.client(timeout=10) as client:
         ids = {
             "no-device": submit(client, "tests/login.spec.ts", max_attempts=2),
@@ -89,12 +100,15 @@ def test_outcomes_of_the_real_runner(platform: Platform, out_dir: Path) -> None:
             "rerun": submit(client, "tests/outcomes/flaky-rerun.spec.ts", flaky_retries=1),
             "fake-app": submit(client, "tests/appium/sign-in.spec.ts"),
             "no-sdk": submit(client, "tests/cart.spec.ts", target="emulator", max_attempts=2),
+            "bs": submit(client, "tests/cart.spec.ts", target="browserstack", max_attempts=1),
         }
         jobs = wait_terminal(platform, client, list(ids.values()))
         got = {name: jobs[jid] for name, jid in ids.items()}
         files = {name: artifacts(client, jid) for name, jid in ids.items()}
         logs = {name: run_log(client, jid) for name, jid in ids.items()}
         dead = {d["job_id"]: d for d in client.get("/v1/dead-letters").json()}
+    bs_server.shutdown()
+    bs_server.server_close()
 
     def result(name: str) -> dict[str, Any]:
         return got[name]["result"]  # type: ignore[no-any-return]
@@ -107,6 +121,7 @@ def test_outcomes_of_the_real_runner(platform: Platform, out_dir: Path) -> None:
         "rerun": "passed",
         "fake-app": "passed",
         "no-sdk": "dead",
+        "bs": "dead",
     }
     # counts from Playwright's own JUnit report: two tests in cart.spec.ts
     assert result("passed")["counts"] == {"total": 2, "passed": 2, "failed": 0, "skipped": 0}
@@ -144,6 +159,9 @@ def test_outcomes_of_the_real_runner(platform: Platform, out_dir: Path) -> None:
         "the test runner stopped before any test ran: Error: The ANDROID_HOME environment "
         "variable is not set."
     )
+    # AppWright uploads the build to BrowserStack itself, at an address fixed in its code
+    assert result("bs")["message"].startswith("the test runner stopped before any test ran: ")
+    assert "https://api-cloud.browserstack.com/app-automate/upload" in result("bs")["message"]
     codes = platform.stop_all()
     assert all(code == 0 for code in codes.values()), codes
 
