@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.test_adb_pipeline import upload_with_cli, wait_terminal
+from tests.e2e.test_adb_pipeline import TERMINAL, upload_with_cli
 from tests.support.appwright import appium_servers, require_project, runner_env
 from tests.support.browserstack_server import KEY, USER, FakeBrowserStack
 from tests.support.devices import SERIAL, FakeAdb, group_alive, make_build
@@ -52,11 +52,29 @@ def start(platform: Platform, root: Path, workers: dict[str, dict[str, str]]) ->
                 "QGJOB_BUILD_CACHE_DIR": str(root / name / "cache"),
                 "QGJOB_RETRY_BASE_S": "0.1",
                 "QGJOB_KILL_GRACE_S": "2",
+                # a worker stopped mid-run (a failing test's teardown) stops its run before
+                # the harness's SIGKILL, which would leave the run's process group behind
+                "QGJOB_DRAIN_GRACE_S": "1",
                 **extra,
             },
         )
     platform.wait_for_workers(list(workers))
     upload_with_cli(platform, make_build(root / "shop.apk", version="7.0.0"), "v7")
+
+
+def wait_terminal(platform: Platform, client: httpx.Client, ids: list[str]) -> dict[str, Any]:
+    """The jobs once all are terminal: each run of the runner takes seconds, and more on a
+    loaded machine."""
+
+    def done() -> dict[str, Any] | None:
+        jobs = {jid: client.get(f"/v1/jobs/{jid}").json() for jid in ids}
+        return jobs if all(j["status"] in TERMINAL for j in jobs.values()) else None
+
+    try:
+        return wait_until(done, timeout=240, interval=0.2, what="all jobs terminal")
+    except AssertionError:
+        print(platform.logs())
+        raise
 
 
 def submit(client: httpx.Client, path: str, target: str = "device", **extra: Any) -> str:
