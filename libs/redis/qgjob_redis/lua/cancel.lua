@@ -1,5 +1,6 @@
 -- Cancel a job. Waiting jobs (queued, scheduled, error) end 'cancelled' at once; a running
--- job is flagged, and its worker stops the test and finishes it 'cancelled'.
+-- job is flagged, and its worker stops the test and finishes it 'cancelled'. A waiting
+-- group whose last job this was ends with it (state, indexes, expiry).
 -- ARGV[2]: job id. Returns {'cancelled'|'requested'|'conflict'|'missing', status}.
 local jid = ARGV[2]
 local jkey = K.job(jid)
@@ -19,12 +20,16 @@ if st == 'running' then
   return { 'requested', st }
 end
 redis.call('ZREM', K.delayed, jid)
+transition(jkey, jid, j[2], j[3], st, 'cancelled', ts, { 'finished_at', ts })
 if st == 'scheduled' and j[4] and j[4] ~= '' then
   local gk = K.group(j[4])
   if (tonumber(redis.call('HGET', gk, 'left')) or 0) > 0 then
     redis.call('HINCRBY', gk, 'left', -1)
     redis.call('HINCRBYFLOAT', gk, 'work', -(tonumber(redis.call('HGET', jkey, 'est_s')) or 0))
   end
+  -- a waiting group left with nothing to run ends now: no worker would ever close it
+  if redis.call('HGET', gk, 'state') == 'open' and recount(j[4]) == 0 then
+    end_group(j[4])
+  end
 end
-transition(jkey, jid, j[2], j[3], st, 'cancelled', ts, { 'finished_at', ts })
 return { 'cancelled', st }
