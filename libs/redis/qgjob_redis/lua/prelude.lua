@@ -12,6 +12,7 @@ local function fmt(x)
 end
 
 local TERMINAL = { passed = true, failed = true, dead = true, cancelled = true }
+local UNFINISHED = { 'queued', 'scheduled', 'running', 'error' }
 local THROUGHPUT_TTL = 3600
 local WAIT_SAMPLES = 1000
 
@@ -49,11 +50,20 @@ local function count(org, target, old, new, suite, t, n)
       redis.call('EXPIRE', bucket, THROUGHPUT_TTL)
     end
   end
-  if skey and (not old or old == '' or TERMINAL[new]) then
-    -- a suite lives as long as its jobs: from its first job, and again as each one ends
-    redis.call('EXPIRE', skey, JOB_TTL)
-    redis.call('EXPIRE', K.suite(suite), JOB_TTL)
-    redis.call('EXPIRE', K.suite_jobs(suite), JOB_TTL)
+  if skey then
+    -- a suite never expires while one of its jobs is unfinished; its retention starts when
+    -- the last one ends (and stops again when a job of it is requeued)
+    local live = 0
+    for _, x in ipairs(redis.call('HMGET', skey, unpack(UNFINISHED))) do
+      live = live + (tonumber(x) or 0)
+    end
+    for _, key in ipairs({ skey, K.suite(suite), K.suite_jobs(suite) }) do
+      if live > 0 then
+        redis.call('PERSIST', key)
+      else
+        redis.call('EXPIRE', key, JOB_TTL)
+      end
+    end
   end
 end
 
