@@ -238,7 +238,16 @@ class WorkerStore:
             lease_ms,
         )
 
-    async def append_log(self, job_id: str, text: str, *, max_bytes: int = 1 << 20) -> None:
-        """Append driver output to the job's log while it runs (the last output travels
-        with ``finish``), keeping the last ``max_bytes``."""
-        await self._run("log", job_id, text, max_bytes)
+    async def append_log(
+        self, lease: Lease, job_id: str, text: str, chunk: int, *, max_bytes: int = 1 << 20
+    ) -> bool:
+        """Append chunk number ``chunk`` (from 1, per run) of driver output to the job's log
+        while it runs (the last output travels with ``finish``), keeping the last
+        ``max_bytes``. ``False`` when the lease is lost: nothing was written."""
+        reply = await self._run(
+            "log", lease.group_id, lease.epoch, job_id, self.worker_id, chunk, text, max_bytes
+        )
+        if not int(reply):  # type: ignore[call-overload]
+            lease.lost = True
+            return False
+        return True

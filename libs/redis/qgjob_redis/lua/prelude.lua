@@ -216,8 +216,19 @@ local function unassign(gid, wid, eid)
   return 'open'
 end
 
--- Mark a job running, fenced by the group epoch. A job found 'running' belonged to an
--- owner that lost its lease: that run counts as an infrastructure failure.
+-- Whether worker wid holds the run of job jid: the group's epoch is its lease, and the job
+-- runs in that group under that lease (a worker fenced by a takeover holds nothing).
+local function holds_run(gid, epoch, jid, wid)
+  if redis.call('HGET', K.group(gid), 'epoch') ~= epoch then
+    return false
+  end
+  local j = redis.call('HMGET', K.job(jid), 'status', 'group_id', 'lease', 'worker_id')
+  return j[1] == 'running' and j[2] == gid and j[3] == epoch and j[4] == wid
+end
+
+-- Mark a job running, fenced by the group epoch. A job found 'running' under another lease
+-- belonged to an owner that lost it: that run counts as an infrastructure failure. Found
+-- running under the caller's own lease, it was this call's first run (a retried call).
 -- Returns {'ok', attempt}, {'skip', status} or {'fenced'}.
 local function start_job(gid, epoch, jid, wid)
   local gk = K.group(gid)
@@ -227,10 +238,13 @@ local function start_job(gid, epoch, jid, wid)
   end
   local jkey = K.job(jid)
   local j = redis.call('HMGET', jkey, 'status', 'group_id', 'attempts', 'max_attempts', 'org_id',
-    'target', 'cancel_requested', 'est_s', 'suite_id', 'created_at')
+    'target', 'cancel_requested', 'est_s', 'suite_id', 'created_at', 'lease', 'worker_id')
   local st = j[1]
   if j[2] ~= gid or (st ~= 'scheduled' and st ~= 'running') then
     return { 'skip', st or 'missing' }
+  end
+  if st == 'running' and j[11] == epoch and j[12] == wid then
+    return { 'ok', tonumber(j[3]) }  -- started by this very lease already: a repeated call
   end
   local attempts, maxa, org, target, suite = tonumber(j[3]), tonumber(j[4]), j[5], j[6], j[9]
   local t = now()
@@ -258,7 +272,7 @@ local function start_job(gid, epoch, jid, wid)
     redis.call('HSET', gk, 'run_started', ts, 'run_est', fmt(est))
   end
   transition(jkey, jid, org, target, st, 'running', ts,
-    { 'attempts', attempts, 'started_at', ts, 'worker_id', wid, 'lease', epoch },
+    { 'attempts', attempts, 'started_at', ts, 'worker_id', wid, 'lease', epoch, 'log_seq', 0 },
     { 'group', gid, 'worker', wid, 'attempt', attempts }, suite)
   if attempts == 1 and j[10] then
     sample_wait(org, t - tonumber(j[10]))
@@ -266,14 +280,21 @@ local function start_job(gid, epoch, jid, wid)
   return { 'ok', attempts }
 end
 
--- Record the outcome of a run, fenced by the group epoch (see finish.lua).
--- Returns {'ok', new status, the group's 'yield' flag} or {'fenced', status}.
+-- Record the outcome of a run, fenced by the group epoch (see finish.lua). The run's mark
+-- (group, epoch, worker, attempt) is kept with the job: a repeated call answers as the first
+-- did and changes nothing.
+-- Returns {'ok', new status, the group's 'yield' flag, 'repeat' when recorded before} or
+-- {'fenced', status}.
 local function finish_job(gid, epoch, jid, wid, outcome, result, err, backoff, tail, final,
                           alpha)
   local jkey = K.job(jid)
   local j = redis.call('HMGET', jkey, 'status', 'group_id', 'lease', 'attempts', 'max_attempts',
-    'org_id', 'target', 'started_at', 'test_path', 'suite_id')
+    'org_id', 'target', 'started_at', 'test_path', 'suite_id', 'finish_mark', 'finish_status')
   local g = redis.call('HMGET', K.group(gid), 'epoch', 'yield')
+  local mark = gid .. '|' .. epoch .. '|' .. wid .. '|' .. (j[4] or '')
+  if j[11] == mark then
+    return { 'ok', j[12], g[2] or '', 'repeat' }
+  end
   if g[1] ~= epoch or j[1] ~= 'running' or j[2] ~= gid or j[3] ~= epoch then
     return { 'fenced', j[1] or 'missing' }
   end
@@ -308,7 +329,8 @@ local function finish_job(gid, epoch, jid, wid, outcome, result, err, backoff, t
       ewma(K.dur_target, target, t - started, alpha)
     end
   end
-  return { 'ok', new, g[2] or '' }
+  redis.call('HSET', jkey, 'finish_mark', mark, 'finish_status', new)
+  return { 'ok', new, g[2] or '', '' }
 end
 
 -- Append output to a job's log, cut back to its last max_bytes once half as long again
