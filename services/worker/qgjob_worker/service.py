@@ -42,9 +42,14 @@ class Worker:
         self.jobs = WorkerStore(
             store, worker_id, settings.target.value, duration_alpha=settings.duration_alpha
         )
-        self.reader = self.jobs.reader(reader_store, block_ms=settings.block_ms)
         self.lanes: dict[str, asyncio.Task[None]] = {}
         """Groups being run, by inbox entry id."""
+        self.reader = self.jobs.reader(
+            reader_store,
+            block_ms=settings.block_ms,
+            max_deliveries=settings.max_deliveries,
+            busy=lambda entry_id: entry_id in self.lanes,
+        )
         self.runners: set[JobRunner] = set()
         self.builds = BuildFetcher(BuildStore(store), settings.build_cache_dir)
         self.artifacts = ArtifactStore(settings.artifact_dir)

@@ -11,7 +11,7 @@ local GROUP_FIELDS = { 'target', 'org_id', 'app_version_id', 'priority', 'state'
   'work', 'waiting_since', 'dispatched_at', 'worker_id', 'yield', 'run_started', 'run_est' }
 
 local function group_row(gid)
-  local v = redis.call('HMGET', K.group(gid), unpack(GROUP_FIELDS))
+  local v = group_fields(gid, unpack(GROUP_FIELDS)) or {}  -- not a group: dropped as stale
   local row = { gid }
   for i = 1, #GROUP_FIELDS do row[#row + 1] = v[i] or '' end
   return row, v[5], v[11]
