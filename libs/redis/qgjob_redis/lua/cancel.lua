@@ -14,6 +14,9 @@ if TERMINAL[st] then
 end
 local ts = fmt(now())
 if st == 'running' then
+  if redis.call('HGET', jkey, 'cancel_requested') == '1' then
+    return { 'requested', st }  -- asked before (a repeated call): nothing more to write
+  end
   redis.call('HSET', jkey, 'cancel_requested', '1', 'updated_at', ts)
   redis.call('SADD', K.group_cancel(j[4]), jid)
   emit(jid, j[2], 'running', ts, { 'message', 'cancel requested' })
