@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from redis.exceptions import ResponseError
 
-from qgjob_redis import SchedulerStore, Store, WorkerStore
+from qgjob_redis import JobStore, SchedulerStore, Store, WorkerStore
 from qgjob_schemas import Job
 from tests.integration.helpers import give, group_all, register, submit
 from tests.support.inprocess import Pipeline
@@ -149,6 +149,8 @@ async def test_poison_on_the_jobs_stream_is_dead_lettered_and_the_rest_runs(
         assert letters[0]["job"] == job_id
         assert await store.redis.hget(store.keys.job(job_id), "status") == "dead"
     assert await _pending(store, store.keys.jobs_stream(), "schedulers") == 0
+    (listed,) = await JobStore(store).dead_letters()  # as the API lists it
+    assert listed.reason == "poison" and listed.last_error
 
 
 # --- a worker's assignments (its inbox) -----------------------------------------------------
