@@ -140,10 +140,12 @@ async def test_artifacts_are_listed_and_served(
             "/v1/jobs", json={"org_id": "acme", "app_version_id": "v1", "test_path": "t.spec.js"}
         )
     ).json()
-    run = ArtifactStore(api_settings.artifact_dir).new_run(job["id"], 1)
+    artifacts = ArtifactStore(api_settings.artifact_dir)
+    run = artifacts.new_run(job["id"], 1)
     run.log.write_text("hello from the test\n")
     (run.output / "videos").mkdir()
     (run.output / "videos" / "login.webm").write_bytes(b"\x1a\x45\xdf\xa3 video")
+    artifacts.publish(job["id"], 1)  # as the worker does once its result is taken
     r = await client.get(f"/v1/jobs/{job['id']}/artifacts")
     assert r.status_code == 200
     listed = {a["path"]: a for a in r.json()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qgjob_redis import Retention
@@ -31,6 +32,8 @@ class StoreSettings(BaseSettings):
     """Entries kept in the dead-letter stream (approximate trim)."""
     heartbeat_ttl_s: float = 15.0
     """A worker whose heartbeat is older than this is counted lost."""
+    max_deliveries: int = Field(default=10, ge=2)
+    """A stream entry read this many times without being handled is dead-lettered (poison)."""
 
     def retention(self) -> Retention:
         return Retention(
