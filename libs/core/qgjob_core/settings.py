@@ -31,6 +31,9 @@ class StoreSettings(BaseSettings):
     """Entries kept in the dead-letter stream (approximate trim)."""
     heartbeat_ttl_s: float = 15.0
     """A worker whose heartbeat is older than this is counted lost."""
+    build_urls_allow_private: bool = False
+    """Build URLs may name loopback, link-local and private addresses (on-premise farms);
+    read by the API when it accepts a URL and by workers when they fetch one."""
 
     def retention(self) -> Retention:
         return Retention(

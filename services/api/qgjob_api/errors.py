@@ -15,15 +15,16 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from qgjob_api.context import current_request_id
+from qgjob_api.patterns import pattern_message
 from qgjob_core.retrying import STORE_ERRORS
 from qgjob_schemas import Error, ErrorBody, ErrorDetail
 
 log = structlog.get_logger("qgjob.api")
 
 FRIENDLY = {
-    "string_pattern_mismatch": "must be 1-128 characters of letters, digits, '.', '_', ':' or '-'",
     "extra_forbidden": "is not a known field",
     "missing": "is required",
 }
@@ -76,7 +77,7 @@ def _field(loc: tuple[Any, ...]) -> str:
 
 def _message(err: dict[str, Any]) -> str:
     if err["type"] == "string_pattern_mismatch":
-        return FRIENDLY["string_pattern_mismatch"]
+        return pattern_message(str(err.get("ctx", {}).get("pattern", "")))
     if err["type"] in FRIENDLY:
         return FRIENDLY[err["type"]]
     msg = str(err.get("msg", "is invalid"))
@@ -85,6 +86,17 @@ def _message(err: dict[str, Any]) -> str:
 
 def validation_details(errors: list[dict[str, Any]]) -> list[ErrorDetail]:
     return [ErrorDetail(field=_field(tuple(e["loc"])), message=_message(e)) for e in errors]
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of this path answers (Starlette names only the first
+    route's, and a path such as ``/v1/jobs`` has one route per method)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -99,7 +111,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(422, "validation_error", f"invalid request: {summary}", details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400:  # a body that is not even text: invalid input like any
             detail = ErrorDetail(field="body", message="is not valid JSON")
             return error_response(
@@ -112,6 +124,8 @@ def install_error_handlers(app: FastAPI) -> None:
             413: "payload_too_large",
         }.get(exc.status_code, "http_error")
         headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
         return error_response(exc.status_code, code, str(exc.detail), headers=headers)
 
     for exc_type in STORE_ERRORS:
