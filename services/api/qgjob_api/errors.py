@@ -3,26 +3,38 @@
 * ``ApiError`` — raised by routes: its status, code and message as given.
 * request validation — 422 ``validation_error`` with one detail per offending field.
 * the store unreachable — 503 ``store_unavailable`` with ``Retry-After``.
+* a file system error of this server — 500 ``file_system_error`` (build uploads: 507
+  ``build_store_full`` or 500 ``build_store_error``), logged as an error.
 * anything else — 500 ``internal_error`` (a bug), logged with its traceback.
 """
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from qgjob_api.context import current_request_id
 from qgjob_api.patterns import pattern_message
-from qgjob_core.retrying import STORE_ERRORS
 from qgjob_schemas import Error, ErrorBody, ErrorDetail
 
 log = structlog.get_logger("qgjob.api")
+STORE_DOWN: tuple[type[BaseException], ...] = (
+    RedisConnectionError,
+    RedisTimeoutError,
+    ConnectionError,
+    TimeoutError,
+)
+"""What says the job store is away for now (503 with ``Retry-After``). Other ``OSError``s
+are this server's files: their own error, never taken for an outage clients should retry."""
 
 FRIENDLY = {
     "extra_forbidden": "is not a known field",
@@ -128,7 +140,7 @@ def install_error_handlers(app: FastAPI) -> None:
             headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
         return error_response(exc.status_code, code, str(exc.detail), headers=headers)
 
-    for exc_type in STORE_ERRORS:
+    for exc_type in STORE_DOWN:
 
         @app.exception_handler(exc_type)  # type: ignore[arg-type]
         async def _store_down(_: Request, exc: Exception) -> JSONResponse:
@@ -139,6 +151,19 @@ def install_error_handlers(app: FastAPI) -> None:
                 "the job store is unreachable; retry shortly",
                 headers={"Retry-After": "2"},
             )
+
+    @app.exception_handler(OSError)
+    async def _file_system(_: Request, exc: OSError) -> JSONResponse:
+        # a disk or permission problem of this server: not the store, and not retried
+        log.error(
+            "file system error",
+            errno=errno.errorcode.get(exc.errno or 0, str(exc.errno)),
+            filename=str(exc.filename),
+            error=str(exc),
+        )
+        return error_response(
+            500, "file_system_error", "the server cannot read or write its files; it was logged"
+        )
 
     @app.exception_handler(Exception)
     async def _bug(_: Request, exc: Exception) -> JSONResponse:
