@@ -21,22 +21,25 @@ class BuildUrlError(ValueError):
     """The URL may not be fetched; the message says why, without fetching anything."""
 
 
-def refusal(address: IPAddress) -> str | None:
-    """Why ``address`` may not be fetched from, or None when it is public."""
+def refusal(address: IPAddress, *, allow_private: bool = False) -> str | None:
+    """Why ``address`` may not be fetched from, or None. Unspecified (``0.0.0.0``, which
+    Linux takes for this host) and multicast addresses are never a build server; loopback,
+    link-local, private and other non-global ones only when ``allow_private``."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
-    for kind, flag in (
-        ("loopback", address.is_loopback),
-        ("link-local", address.is_link_local),
-        ("unspecified", address.is_unspecified),
-        ("multicast", address.is_multicast),
-        ("private", address.is_private),
-        ("reserved", address.is_reserved),
-        ("non-global", not address.is_global),
-    ):
-        if flag:
-            return f"{address} is a {kind} address"
-    return None
+    checks = [("unspecified", address.is_unspecified), ("multicast", address.is_multicast)]
+    if not allow_private:
+        checks += [
+            ("loopback", address.is_loopback),
+            ("link-local", address.is_link_local),
+            ("private", address.is_private),
+            ("reserved", address.is_reserved),
+            ("non-global", not address.is_global),
+        ]
+    kind = next((kind for kind, flag in checks if flag), None)
+    if kind is None:
+        return None
+    return f"{address} is {'an' if kind[0] in 'aeiou' else 'a'} {kind} address"
 
 
 def split_http_url(url: str) -> tuple[str, str, int]:
@@ -72,12 +75,9 @@ async def checked_addresses(url: str, *, allow_private: bool) -> list[IPAddress]
     addresses = await resolve(host, port)
     if not addresses:
         raise BuildUrlError(f"host {host} has no address")
-    if not allow_private:
-        for address in addresses:
-            reason = refusal(address)
-            if reason is not None:
-                raise BuildUrlError(
-                    f"host {host} may not be fetched from: {reason} "
-                    "(QGJOB_BUILD_URLS_ALLOW_PRIVATE allows such addresses)"
-                )
+    for address in addresses:
+        reason = refusal(address, allow_private=allow_private)
+        if reason is not None:
+            hint = "" if allow_private else " (QGJOB_BUILD_URLS_ALLOW_PRIVATE allows it)"
+            raise BuildUrlError(f"host {host} may not be fetched from: {reason}{hint}")
     return addresses
