@@ -36,6 +36,7 @@ STORE_DOWN: tuple[type[BaseException], ...] = (
 """What says the job store is away for now (503 with ``Retry-After``). Other ``OSError``s
 are this server's files: their own error, never taken for an outage clients should retry."""
 
+LOCATIONS = ("body", "query", "path", "header", "cookie")
 FRIENDLY = {
     "extra_forbidden": "is not a known field",
     "missing": "is required",
@@ -83,7 +84,8 @@ def error_response(
 
 
 def _field(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    # the first item says where (a parameter may itself be named "path" or "body")
+    parts = [str(p) for p in (loc[1:] if loc and loc[0] in LOCATIONS else loc)]
     return ".".join(parts) or "body"
 
 
