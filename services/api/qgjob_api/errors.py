@@ -37,6 +37,7 @@ STORE_DOWN: tuple[type[BaseException], ...] = (
 are this server's files: their own error, never taken for an outage clients should retry."""
 
 LOCATIONS = ("body", "query", "path", "header", "cookie")
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 FRIENDLY = {
     "extra_forbidden": "is not a known field",
     "missing": "is required",
@@ -104,13 +105,14 @@ def validation_details(errors: list[dict[str, Any]]) -> list[ErrorDetail]:
 
 def allowed_methods(request: Request) -> list[str]:
     """Every method some route of this path answers (Starlette names only the first
-    route's, and a path such as ``/v1/jobs`` has one route per method)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
-    return sorted(methods)
+    route's, and a path such as ``/v1/jobs`` has one route per method): each method is
+    tried against the routes as the router itself would."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in METHODS
+        if any(r.matches({**request.scope, "method": method})[0] is Match.FULL for r in routes)
+    ]
 
 
 def install_error_handlers(app: FastAPI) -> None:
