@@ -28,7 +28,7 @@ FLUSH_BYTES = 1 << 20
 
 
 @dataclass
-class BuildForm:
+class ReadForm:
     fields: dict[str, str] = field(default_factory=dict)
     filename: str | None = None
     upload: Incoming | None = None
@@ -57,7 +57,7 @@ class _Parts:
 
     def __init__(self, max_file_bytes: int) -> None:
         self.max_file_bytes = max_file_bytes
-        self.form = BuildForm()
+        self.form = ReadForm()
         self.parts = 0
         self.header_name, self.header_value = b"", b""
         self.disposition = b""
@@ -121,7 +121,7 @@ class _Parts:
         return data
 
 
-async def read_build_form(request: Request, store: Path, max_file_bytes: int) -> BuildForm:
+async def read_build_form(request: Request, store: Path, max_file_bytes: int) -> ReadForm:
     """The form's fields and, when it has one, its file written to a temporary file (the
     caller places or discards ``form.upload``; on an error here it is already removed)."""
     kind, params = parse_options_header(request.headers.get("content-type", ""))
@@ -162,7 +162,7 @@ async def read_build_form(request: Request, store: Path, max_file_bytes: int) ->
     return form
 
 
-async def _read_fields(request: Request) -> BuildForm:
+async def _read_fields(request: Request) -> ReadForm:
     """A form without a file (a build given by its URL), URL-encoded."""
     body = bytearray()
     async for chunk in request.stream():
@@ -173,7 +173,7 @@ async def _read_fields(request: Request) -> BuildForm:
         pairs = parse_qsl(body.decode(), keep_blank_values=True, max_num_fields=PARTS_MAX)
     except (UnicodeDecodeError, ValueError):
         raise invalid("body", "is not a valid form") from None
-    return BuildForm(fields=dict(pairs))
+    return ReadForm(fields=dict(pairs))
 
 
 async def _flush(parts: _Parts, store: Path, *, final: bool) -> None:
@@ -188,7 +188,7 @@ async def _flush(parts: _Parts, store: Path, *, final: bool) -> None:
         await asyncio.to_thread(form.upload.finish)
 
 
-async def _drop(form: BuildForm) -> None:
+async def _drop(form: ReadForm) -> None:
     if form.upload is not None:
         await asyncio.to_thread(form.upload.discard)
         form.upload = None

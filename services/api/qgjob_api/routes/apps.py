@@ -25,8 +25,7 @@ from qgjob_api.build_files import StoredFile, discard, place, store_error
 from qgjob_api.deps import BuildsDep, SettingsDep
 from qgjob_api.errors import CONFLICT, ERROR_RESPONSES, FORBIDDEN, ApiError, error_doc, invalid
 from qgjob_api.settings import ApiSettings
-from qgjob_api.upload_form import BuildForm as UploadedForm
-from qgjob_api.upload_form import build_file_name, read_build_form
+from qgjob_api.upload_form import ReadForm, build_file_name, read_build_form
 from qgjob_api.url_check import check_build_url
 from qgjob_redis import RegisterOutcome
 from qgjob_schemas import ID_PATTERN, AppBuild, BuildForm
@@ -152,7 +151,7 @@ def public(build: AppBuild, store: FsPath) -> AppBuild:
     return build.model_copy(update={"source": STORE_SCHEME + shown.as_posix()})
 
 
-def _validated(uploaded: UploadedForm) -> BuildForm:
+def _validated(uploaded: ReadForm) -> BuildForm:
     try:
         return BuildForm.model_validate(
             {k: v for k, v in uploaded.fields.items() if k in BuildForm.model_fields}
@@ -163,7 +162,7 @@ def _validated(uploaded: UploadedForm) -> BuildForm:
 
 
 async def _from_upload(
-    uploaded: UploadedForm, form: BuildForm, org_id: str, version: str, store: FsPath
+    uploaded: ReadForm, form: BuildForm, org_id: str, version: str, store: FsPath
 ) -> tuple[AppBuild, StoredFile]:
     upload, filename = uploaded.upload, uploaded.filename
     assert upload is not None
