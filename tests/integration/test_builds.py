@@ -122,3 +122,19 @@ async def test_a_build_gone_from_the_build_store_is_missing(
     fetcher = BuildFetcher(BuildStore(mem_store), tmp_path / "cache", allow_private=True)
     with pytest.raises(InfrastructureError, match="missing from the build store"):
         await fetcher.fetch("acme", "v1")
+
+
+@pytest.mark.parametrize("name", ["x\x00.apk", "../../x.apk", "a/b.apk", ".."])
+async def test_a_stored_build_name_no_file_can_have_is_an_infrastructure_error(
+    mem_store: Store, tmp_path: Path, served: tuple[str, list[str]], name: str
+) -> None:
+    """A record the API would refuse (written before it refused such names) fails the job
+    with a clear infrastructure error, not an unexpected exception, and writes nothing."""
+    base, _ = served
+    apk = make_build(tmp_path / "www" / "x.apk")
+    await register(mem_store, f"{base}/x.apk", sha(apk), name)
+    fetcher = BuildFetcher(BuildStore(mem_store), tmp_path / "cache", allow_private=True)
+    with pytest.raises(InfrastructureError, match="file name"):
+        await fetcher.fetch("acme", "v1")
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and "www" not in p.parts]
+    assert written == []
