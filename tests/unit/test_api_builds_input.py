@@ -4,8 +4,10 @@ each gets its own clear answer and nothing registered is lost (the API in-proces
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -235,3 +237,17 @@ async def test_an_artifact_name_too_long_for_the_file_system_is_404(
     assert error(r)[0:2] == (404, "not_found")
     nul = await client.get(f"/v1/jobs/{job.json()['id']}/artifacts/a%00b")
     assert error(nul) == (422, "validation_error", ["path"])
+
+
+async def test_uploads_abandoned_by_a_killed_process_are_removed_at_start(
+    mem_store: Store, api_settings: ApiSettings
+) -> None:
+    incoming = api_settings.build_store_dir / ".incoming"
+    incoming.mkdir(parents=True)
+    old, fresh = incoming / "upload-old", incoming / "upload-fresh"
+    old.write_bytes(b"PK\x03\x04 half an upload")
+    fresh.write_bytes(b"PK\x03\x04 being written by another API process")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    app = create_app(api_settings, mem_store)
+    async with app.router.lifespan_context(app):
+        assert sorted(p.name for p in incoming.iterdir()) == ["upload-fresh"]

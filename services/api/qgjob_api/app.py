@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -10,6 +11,7 @@ import structlog
 from fastapi import FastAPI
 
 from qgjob_api.api_docs import install_api_docs
+from qgjob_api.build_files import sweep_incoming
 from qgjob_api.dashboard import install_dashboard
 from qgjob_api.errors import install_error_handlers, json_errors_only
 from qgjob_api.events_hub import EventHub
@@ -70,6 +72,9 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
         app.state.hub = hub = EventHub(EventLog(s))
         if settings.admin_token is None:
             log.warning("authentication is off: no QGJOB_ADMIN_TOKEN, every caller is operator")
+        swept = await asyncio.to_thread(sweep_incoming, settings.build_store_dir.absolute())
+        if swept:
+            log.info("removed abandoned uploads", files=swept)
         hub.start()
         try:
             yield

@@ -15,6 +15,7 @@ import errno
 import hashlib
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -26,6 +27,7 @@ from qgjob_api.errors import ApiError, invalid
 log = structlog.get_logger("qgjob.api")
 ZIP_MAGIC = b"PK\x03\x04"
 INCOMING = ".incoming"
+INCOMING_IDLE_S = 3600.0
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _NAME = {errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL}
 
@@ -104,6 +106,20 @@ def place(incoming: Incoming, folder: Path, filename: str) -> StoredFile:
     dest.parent.mkdir(parents=True, exist_ok=True)
     os.replace(incoming.path, dest)
     return StoredFile(dest, digest, incoming.size)
+
+
+def sweep_incoming(store: Path, idle_s: float = INCOMING_IDLE_S) -> int:
+    """Remove temporary uploads nothing wrote to for ``idle_s`` (left by a process that was
+    killed mid-upload; one in progress is written to all along). Returns how many."""
+    folder, removed = store / INCOMING, 0
+    cutoff = time.time() - idle_s
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        for entry in folder.iterdir():
+            with contextlib.suppress(FileNotFoundError):
+                if entry.is_file() and entry.stat().st_mtime < cutoff:
+                    entry.unlink()
+                    removed += 1
+    return removed
 
 
 def discard(stored: StoredFile) -> None:
