@@ -130,6 +130,7 @@ async def test_too_large_a_build_is_413(client: httpx.AsyncClient, tmp_path: Pat
     big.write_bytes(b"PK\x03\x04" + b"0" * (2 << 20))
     r = await client.post("/v1/apps/v1", **upload(big, org_id="acme"))  # type: ignore[arg-type]
     assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
+    assert not [p for p in tmp_path.joinpath("builds").rglob("*") if p.is_file()]  # none kept
 
 
 async def test_artifacts_are_listed_and_served(

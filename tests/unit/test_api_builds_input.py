@@ -3,6 +3,7 @@ each gets its own clear answer and nothing registered is lost (the API in-proces
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import shutil
@@ -251,3 +252,22 @@ async def test_uploads_abandoned_by_a_killed_process_are_removed_at_start(
     app = create_app(api_settings, mem_store)
     async with app.router.lifespan_context(app):
         assert sorted(p.name for p in incoming.iterdir()) == ["upload-fresh"]
+
+
+async def test_concurrent_uploads_each_discard_only_their_own_file(
+    client: httpx.AsyncClient, api_settings: ApiSettings, tmp_path: Path
+) -> None:
+    data = make_build(tmp_path / "app.apk").read_bytes() * 64  # several chunks each
+    right, wrong = {"org_id": "acme", "sha256": sha(data)}, {"org_id": "acme", "sha256": "0" * 64}
+    for _ in range(3):
+        answers = await asyncio.gather(
+            *(
+                client.post("/v1/apps/v1", data=form, files=files("app.apk", data))
+                for form in (wrong, right, wrong, right, wrong)
+            )
+        )
+        statuses = sorted(r.status_code for r in answers)
+        assert statuses[2:] == [422, 422, 422] and set(statuses[:2]) <= {200, 201}
+        (stored,) = api_settings.build_store_dir.rglob("*.apk")
+        assert stored.read_bytes() == data
+        assert list((api_settings.build_store_dir / ".incoming").iterdir()) == []
