@@ -1,5 +1,6 @@
 """A build far larger than the request body limit is uploaded to the API as a real process:
-it is stored whole, checksum right, while the process's memory stays bounded."""
+it is stored whole, checksum right, while the process's memory stays bounded; and a build
+larger than the file system lets the process write is a 507, not an outage."""
 
 from __future__ import annotations
 
@@ -70,3 +71,25 @@ def test_a_300_mib_build_uploads_with_bounded_memory(platform: Platform, tmp_pat
     )
     assert growth < RSS_GROWTH_MAX, f"RSS grew by {growth >> 20} MiB"
     assert not [p for p in (store / ".incoming").iterdir()]  # no temporary file left
+
+
+def test_a_build_the_file_system_cannot_hold_is_507(platform: Platform, tmp_path: Path) -> None:
+    """The API process may write files of at most 1 MiB (``prlimit --fsize``, what a file
+    system's size limit does, without root): a 2 MiB build is 507 ``build_store_full``, with
+    no ``Retry-After``, the partial file removed and nothing registered."""
+    store = tmp_path / "builds"
+    platform.start_api_with(
+        {"QGJOB_BUILD_STORE_DIR": str(store)}, wrapper=["prlimit", f"--fsize={1 << 20}", "--"]
+    )
+    with platform.client(timeout=60) as client:
+        big = b"PK\x03\x04" + os.urandom(2 << 20)
+        r = client.post("/v1/apps/v1", data={"org_id": "acme"}, files={"file": ("a.apk", big)})
+        assert (r.status_code, r.json()["error"]["code"]) == (507, "build_store_full"), r.text
+        assert "retry-after" not in r.headers
+        assert client.get("/v1/apps/v1", params={"org_id": "acme"}).status_code == 404
+        small = client.post(
+            "/v1/apps/v2", data={"org_id": "acme"}, files={"file": ("a.apk", b"PK\x03\x04ok")}
+        )
+        assert small.status_code == 201  # the API itself is fine
+    assert not [p for p in store.rglob("*") if p.is_file() and ".incoming" in p.parts]
+    assert '"build store full"' in platform.services["api"].log_tail(200)
