@@ -16,6 +16,7 @@ worker fenced by a takeover are discarded, never shown beside the new attempt's.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import time
@@ -25,6 +26,8 @@ from pathlib import Path
 LOG_NAME = "log.txt"
 OUTPUT_NAME = "output"
 STAGING_NAME = ".staging"
+NO_SUCH_NAME = {errno.ENAMETOOLONG, errno.EINVAL, errno.EILSEQ}
+"""Errors that say a name cannot exist here, so no file has it."""
 
 
 @dataclass(frozen=True)
@@ -113,10 +116,17 @@ class ArtifactStore:
     def find(self, job_id: str, rel: str) -> Path | None:
         """The file ``rel`` of the job, or ``None`` when there is none or ``rel`` leaves the
         job's folder (``..``, absolute paths, symlinks out)."""
-        base = self.job_dir(job_id).resolve()
-        path = (base / rel).resolve()
-        if not path.is_relative_to(base) or not path.is_file():
+        try:
+            base = self.job_dir(job_id).resolve()
+            path = (base / rel).resolve()
+            if not path.is_relative_to(base) or not path.is_file():
+                return None
+        except ValueError:  # a NUL: no file has such a name
             return None
+        except OSError as exc:
+            if exc.errno in NO_SUCH_NAME:
+                return None
+            raise
         return path
 
     def prune(self, older_than_s: float) -> int:

@@ -34,6 +34,9 @@ class StoreSettings(BaseSettings):
     """A worker whose heartbeat is older than this is counted lost."""
     max_deliveries: int = Field(default=10, ge=2)
     """A stream entry read this many times without being handled is dead-lettered (poison)."""
+    build_urls_allow_private: bool = False
+    """Build URLs may name loopback, link-local and private addresses (on-premise farms);
+    read by the API when it accepts a URL and by workers when they fetch one."""
 
     def retention(self) -> Retention:
         return Retention(
