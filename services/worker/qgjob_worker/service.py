@@ -145,7 +145,8 @@ class Worker:
             ok = False
         if ok == self.device_lost:
             log.warning("device ready again" if ok else "device not ready: taking no work")
-        self.device_lost = not ok
+            self.device_lost = not ok
+            await self._beat(self.state)  # the scheduler sees the change now, not at the next beat
         return ok
 
     def _start_lane(self, entry: Entry, stop: asyncio.Event) -> None:

@@ -149,6 +149,10 @@ end
 
 local GROUP_HELD = { dispatched = true, running = true }
 
+-- Worker states that take new work: a draining or unhealthy worker (or one in a state this
+-- version does not know) is given nothing.
+local TAKES_WORK = { idle = true, busy = true }
+
 -- Count a group's jobs still to run (scheduled, or running with no live owner) and refresh
 -- their expected durations: the group's 'left' and 'work' fields. Returns the count.
 local function recount(gid)
