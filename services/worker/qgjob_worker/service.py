@@ -9,6 +9,8 @@ import time
 from dataclasses import replace
 
 import structlog
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
@@ -23,6 +25,11 @@ from qgjob_worker.settings import WorkerSettings
 log = structlog.get_logger("qgjob.worker")
 RUNNABLE = ("scheduled", "running")
 HEALTH_TIMEOUT_S = 30.0
+STORE_OUTAGE = (RedisConnectionError, RedisTimeoutError)
+"""A lane that fails with these leaves its group as it is, to take it up again once the
+store answers; any other exception ends the group's jobs in an infrastructure error."""
+LANE_RETRY_BASE_S, LANE_RETRY_CAP_S = 0.5, 30.0
+ERROR_MESSAGE_MAX = 500
 
 
 class Worker:
@@ -48,6 +55,10 @@ class Worker:
         self.draining = False
         self.device_lost = False
         self.groups_run = 0
+        self._lane_failures: dict[str, int] = {}
+        """Failed tries of an inbox entry in a row (its lane retries with backoff)."""
+        self._retry_at: dict[str, float] = {}
+        """Inbox entries waiting out that backoff (monotonic time they may run again)."""
 
     @property
     def state(self) -> WorkerState:
@@ -123,8 +134,9 @@ class Worker:
     async def _next_assignment(self) -> Entry | None:
         """The next group from the inbox (its own unacked entries first, after a restart),
         skipping entries a lane already runs."""
+        now = time.monotonic()
         for entry in await self.reader.read():
-            if entry[0] not in self.lanes:
+            if entry[0] not in self.lanes and self._retry_at.get(entry[0], 0.0) <= now:
                 return entry
         return None
 
@@ -153,22 +165,30 @@ class Worker:
         self.lanes[entry[0]] = asyncio.create_task(self._lane(entry, stop))
 
     async def _lane(self, entry: Entry, stop: asyncio.Event) -> None:
-        """Run one assignment. When the store fails midway, the entry stays pending in the
-        inbox: the reader reads it again and a lane takes the group up where it was."""
-        failed = False
+        """Run one assignment. When it fails midway (the store is away, or the failure could
+        not even be recorded), the entry stays pending in the inbox: the reader reads it
+        again after a backoff that grows with each failure in a row, and a lane takes the
+        group up where it was."""
+        entry_id = entry[0]
         try:
             await self._run_group(entry, stop)
         except Exception as exc:
-            failed = True
-            if isinstance(exc, STORE_ERRORS):
+            failures = self._lane_failures.get(entry_id, 0) + 1
+            self._lane_failures[entry_id] = failures
+            delay = retry_delay(failures, base=LANE_RETRY_BASE_S, cap=LANE_RETRY_CAP_S)
+            self._retry_at[entry_id] = time.monotonic() + delay
+            if isinstance(exc, STORE_OUTAGE):
                 log.warning("store unavailable while running a group", error=str(exc))
             else:
-                log.exception("lane error")
+                log.exception("lane error", failures=failures, retry_in_s=round(delay, 2))
+        else:
+            self._lane_failures.pop(entry_id, None)
+            self._retry_at.pop(entry_id, None)
+            return
         finally:
-            self.lanes.pop(entry[0], None)
-        if failed:
-            await wait_or_stop(stop, 0.5)
-            self.reader.recover()
+            self.lanes.pop(entry_id, None)
+        await wait_or_stop(stop, delay)
+        self.reader.recover()
 
     # --- one group -------------------------------------------------------------------
 
@@ -183,9 +203,33 @@ class Worker:
         keeper = asyncio.create_task(self._keep_lease(lease, runner))
         try:
             await self._work_group(lease, runner, stop)
+        except Exception as exc:
+            if isinstance(exc, STORE_OUTAGE):
+                raise
+            log.exception("lane error: the group's jobs end in an infrastructure error")
+            await self._give_up(lease, exc)
         finally:
             keeper.cancel()
             self.runners.discard(runner)
+
+    async def _give_up(self, lease: Lease, exc: Exception) -> None:
+        """After an exception nothing expected: each job of the group not finished yet ends
+        in an infrastructure error (retried after a backoff, dead once out of attempts),
+        and the group is given back (it ends when nothing is left). Never a hot loop: every
+        round charges the jobs an attempt."""
+        message = f"worker error: {type(exc).__name__}: {exc}"[:ERROR_MESSAGE_MAX]
+        try:
+            for job in _runnable(lease.jobs):
+                if not lease.held():
+                    return
+                await self._fail(lease, job, message)
+        except Exception as again:
+            if isinstance(again, STORE_OUTAGE):
+                raise
+            log.exception("could not record the lane error: giving the group back")
+        if lease.held():
+            await self.jobs.release(lease, reason="error")
+        await self._device_ok()
 
     async def _work_group(self, lease: Lease, runner: JobRunner, stop: asyncio.Event) -> None:
         pending = _runnable(lease.jobs)
@@ -199,12 +243,13 @@ class Worker:
                 log.warning("lease lost; another worker has the group")
                 return
             if stop.is_set() or lease.yield_requested or self.device_lost:
-                await self.jobs.release(lease, draining=stop.is_set())
+                await self.jobs.release(lease, reason="drain" if stop.is_set() else "yield")
                 log.info("released the rest of the group", reason=self._release_reason(stop))
                 return
             more = await self.jobs.close(lease)
             if more is None:
                 return
+            lease.jobs.extend(more)
             pending = _runnable(more)
 
     def _must_stop(self, lease: Lease, stop: asyncio.Event) -> bool:
@@ -336,8 +381,8 @@ class Worker:
             await asyncio.sleep(self.settings.heartbeat_interval_s)
             try:
                 held = await self.jobs.renew(lease)
-            except STORE_ERRORS as exc:
-                log.warning("lease renewal failed", error=str(exc))
+            except Exception as exc:  # renewing stops only when the lane ends
+                log.warning("lease renewal failed", error=repr(exc))
                 continue
             if not held:
                 runner.stop_current(StopReason.LEASE_LOST)
