@@ -49,6 +49,10 @@ TEMPLATES: dict[str, str] = {
     "dur_install": "durations:install",
     "dur_target": "durations:target",
     "dur_test": "durations:test",
+    # the same, of one org's runs only (what its /v1/stats shows)
+    "dur_install_org": "durations:install:org:{}",
+    "dur_target_org": "durations:target:org:{}",
+    "dur_test_org": "durations:test:org:{}",
     # one dispatching scheduler at a time; dispatch plans already carried out (idempotency)
     "dispatch_lock": "lock:dispatch",
     "plan": "plan:{}",
@@ -163,6 +167,15 @@ class Keys:
 
     def dur_test(self) -> str:
         return self._name("dur_test")
+
+    def dur_install_org(self, org_id: str) -> str:
+        return self._name("dur_install_org", org_id)
+
+    def dur_target_org(self, org_id: str) -> str:
+        return self._name("dur_target_org", org_id)
+
+    def dur_test_org(self, org_id: str) -> str:
+        return self._name("dur_test_org", org_id)
 
     def stats(self) -> str:
         return self._name("stats")

@@ -300,6 +300,8 @@ local function finish_job(gid, epoch, jid, wid, outcome, result, err, backoff, t
     if started and (outcome == 'passed' or outcome == 'failed') then
       ewma(K.dur_test, org .. '|' .. target .. '|' .. j[9], t - started, alpha)
       ewma(K.dur_target, target, t - started, alpha)
+      ewma(K.dur_test_org(org), target .. '|' .. j[9], t - started, alpha)
+      ewma(K.dur_target_org(org), target, t - started, alpha)
     end
   end
   return { 'ok', new, g[2] or '' }
