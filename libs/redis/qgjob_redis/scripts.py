@@ -40,6 +40,7 @@ SCRIPT_NAMES = (
     "preempt",
     "recover",
     "forget",
+    "prune",
 )
 
 

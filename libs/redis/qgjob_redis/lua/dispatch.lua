@@ -42,11 +42,13 @@ local function split(gid, take)
   end
   local n = math.min(take, #waiting - 1)
   if n < 1 then return nil end
-  local ng = 'g' .. redis.call('INCR', K.group_seq)
+  local seq = redis.call('INCR', K.group_seq)
+  local ng = 'g' .. seq
   redis.call('HSET', K.group(ng), 'id', ng, 'org_id', g[2], 'app_version_id', g[3],
     'target', g[4], 'state', 'open', 'size', n, 'priority', g[5], 'created_at', ts,
     'waiting_since', ts,
     'epoch', 0, 'parent', gid)
+  index_group(g[2], seq, ng)
   local moved = 0
   for k = #waiting - n + 1, #waiting do
     local jid = waiting[k]

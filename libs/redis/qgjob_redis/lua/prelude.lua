@@ -149,6 +149,15 @@ end
 
 local GROUP_HELD = { dispatched = true, running = true }
 
+-- List a new group in the group indexes (all, and its org's), scored by its sequence number.
+local GROUP_INDEX_MAX = 100000  -- groups listed per index at most (finished ones expire anyway)
+local function index_group(org, seq, gid)
+  for _, index in ipairs({ K.groups_all, K.groups_org(org) }) do
+    redis.call('ZADD', index, seq, gid)
+    redis.call('ZREMRANGEBYRANK', index, 0, -GROUP_INDEX_MAX - 1)
+  end
+end
+
 -- Worker states that take new work: a draining or unhealthy worker (or one in a state this
 -- version does not know) is given nothing.
 local TAKES_WORK = { idle = true, busy = true }
