@@ -28,6 +28,9 @@ TEMPLATES: dict[str, str] = {
     "wake": "stream:wake",
     "events": "stream:events",
     "dead": "stream:dead",
+    # the same entries (same ids) of one org: an org's reads cost what its own data costs
+    "events_org": "stream:events:org:{}",
+    "dead_org": "stream:dead:org:{}",
     # a worker's assignments: the scheduler appends, the worker reads (one per worker id)
     "inbox": "stream:inbox:{}",
     # retries waiting for their backoff to pass: zset job id -> due time
@@ -120,11 +123,13 @@ class Keys:
     def wake(self) -> str:
         return self._name("wake")
 
-    def events(self) -> str:
-        return self._name("events")
+    def events(self, org_id: str | None = None) -> str:
+        """Every org's events, or one org's (the same entries, with the same ids)."""
+        return self._name("events_org", org_id) if org_id else self._name("events")
 
-    def dead(self) -> str:
-        return self._name("dead")
+    def dead(self, org_id: str | None = None) -> str:
+        """Every dead letter (poison entries too), or one org's (same entries and ids)."""
+        return self._name("dead_org", org_id) if org_id else self._name("dead")
 
     def inbox(self, worker_id: str) -> str:
         return self._name("inbox", worker_id)

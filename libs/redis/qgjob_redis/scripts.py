@@ -60,6 +60,11 @@ def _read(name: str) -> str:
 
 def build_source(name: str, retention: Retention) -> str:
     """The full Lua text of one script, header and prelude included."""
+    return with_prelude(_read(name), retention)
+
+
+def with_prelude(body: str, retention: Retention) -> str:
+    """``body`` with the generated header and the prelude in front (its helpers in scope)."""
     header = "\n".join(
         [
             "local B = ARGV[1]",
@@ -70,7 +75,7 @@ def build_source(name: str, retention: Retention) -> str:
             f"local DEAD_MAXLEN = {int(retention.dead_maxlen)}",
         ]
     )
-    return "\n".join([header, _read("prelude"), _read(name)])
+    return "\n".join([header, _read("prelude"), body])
 
 
 class Scripts:

@@ -18,9 +18,7 @@ for i = 4, #ARGV, 2 do
       'test_path')
   end
   if j == nil or not j[1] then
-    redis.call('XADD', K.dead, 'MAXLEN', '~', DEAD_MAXLEN, '*', 'reason', 'poison',
-      'entry', eid, 'job', jid, 'stream', 'jobs', 'at', ts)
-    redis.call('HINCRBY', K.stats, 'dead_letters', 1)
+    dead_letter(nil, { 'reason', 'poison', 'entry', eid, 'job', jid, 'stream', 'jobs', 'at', ts })
   elseif j[1] == 'queued' then
     local org, app, target, prio = j[2], j[3], j[4], j[5]
     local gkey = org .. '|' .. app .. '|' .. target .. '|' .. prio

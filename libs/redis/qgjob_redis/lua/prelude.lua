@@ -57,6 +57,33 @@ local function count(org, target, old, new, suite, t, n)
   end
 end
 
+-- Append an entry to a shared stream and, under the same id, to its org's copy (so an org's
+-- reads cost what its own entries cost); the org's copy expires once the org is quiet
+-- for the retention. args: XADD, stream, MAXLEN, ~, n, '*', fields... Returns the id.
+local function xadd_with_org(args, org_stream)
+  local id = redis.call(unpack(args))
+  if org_stream then
+    args[2], args[6] = org_stream, id
+    redis.call(unpack(args))
+    redis.call('EXPIRE', org_stream, JOB_TTL)
+  end
+  return id
+end
+
+-- Append to the dead-letter stream (and the org's, when there is one) and count it.
+-- fields: flat list of field, value pairs. Every dead letter goes through here.
+local function dead_letter(org, fields)
+  local args = { 'XADD', K.dead, 'MAXLEN', '~', DEAD_MAXLEN, '*' }
+  for i = 1, #fields do args[#args + 1] = fields[i] end
+  local has_org = org and org ~= ''
+  local id = xadd_with_org(args, has_org and K.dead_org(org) or nil)
+  redis.call('HINCRBY', K.stats, 'dead_letters', 1)
+  if has_org then
+    redis.call('HINCRBY', K.stats_org(org), 'dead_letters', 1)
+  end
+  return id
+end
+
 -- Append a state-change event; extra is a flat list of field, value pairs. The job's suite
 -- is looked up when the caller does not pass it.
 local function emit(jid, org, status, ts, extra, suite)
@@ -72,7 +99,7 @@ local function emit(jid, org, status, ts, extra, suite)
   if extra then
     for i = 1, #extra do args[#args + 1] = extra[i] end
   end
-  return redis.call(unpack(args))
+  return xadd_with_org(args, K.events_org(org))
 end
 
 -- Keep the queue wait (submit -> first run) of a job that just started its first attempt.
@@ -121,11 +148,8 @@ end
 local function to_dead(jkey, jid, org, target, old, ts, reason, attempts, last_error, log_tail)
   transition(jkey, jid, org, target, old, 'dead', ts,
     { 'finished_at', ts, 'error', last_error or '' }, { 'message', reason })
-  redis.call('XADD', K.dead, 'MAXLEN', '~', DEAD_MAXLEN, '*', 'job', jid, 'org', org,
-    'reason', reason, 'attempts', attempts, 'last_error', last_error or '',
-    'log_tail', log_tail or '', 'at', ts)
-  redis.call('HINCRBY', K.stats, 'dead_letters', 1)
-  redis.call('HINCRBY', K.stats_org(org), 'dead_letters', 1)
+  dead_letter(org, { 'job', jid, 'org', org, 'reason', reason, 'attempts', attempts,
+    'last_error', last_error or '', 'log_tail', log_tail or '', 'at', ts })
 end
 
 -- Learned durations: a moving average per field; the first sample is taken as it is.
