@@ -20,6 +20,7 @@ from qgjob_worker.backoff import retry_delay
 from qgjob_worker.builds import BuildFetcher
 from qgjob_worker.drivers import ConfigurationError, Driver, DriverError, LocalBuild
 from qgjob_worker.execution import JobRunner, LogBuffer, StopReason
+from qgjob_worker.lanes import LaneRetries
 from qgjob_worker.settings import WorkerSettings
 
 log = structlog.get_logger("qgjob.worker")
@@ -28,7 +29,6 @@ HEALTH_TIMEOUT_S = 30.0
 STORE_OUTAGE = (RedisConnectionError, RedisTimeoutError)
 """A lane that fails with these leaves its group as it is, to take it up again once the
 store answers; any other exception ends the group's jobs in an infrastructure error."""
-LANE_RETRY_BASE_S, LANE_RETRY_CAP_S = 0.5, 30.0
 ERROR_MESSAGE_MAX = 500
 
 
@@ -55,10 +55,7 @@ class Worker:
         self.draining = False
         self.device_lost = False
         self.groups_run = 0
-        self._lane_failures: dict[str, int] = {}
-        """Failed tries of an inbox entry in a row (its lane retries with backoff)."""
-        self._retry_at: dict[str, float] = {}
-        """Inbox entries waiting out that backoff (monotonic time they may run again)."""
+        self.retries = LaneRetries()
 
     @property
     def state(self) -> WorkerState:
@@ -134,9 +131,8 @@ class Worker:
     async def _next_assignment(self) -> Entry | None:
         """The next group from the inbox (its own unacked entries first, after a restart),
         skipping entries a lane already runs."""
-        now = time.monotonic()
         for entry in await self.reader.read():
-            if entry[0] not in self.lanes and self._retry_at.get(entry[0], 0.0) <= now:
+            if entry[0] not in self.lanes and self.retries.due(entry[0]):
                 return entry
         return None
 
@@ -173,17 +169,13 @@ class Worker:
         try:
             await self._run_group(entry, stop)
         except Exception as exc:
-            failures = self._lane_failures.get(entry_id, 0) + 1
-            self._lane_failures[entry_id] = failures
-            delay = retry_delay(failures, base=LANE_RETRY_BASE_S, cap=LANE_RETRY_CAP_S)
-            self._retry_at[entry_id] = time.monotonic() + delay
+            failures, delay = self.retries.failed(entry_id)
             if isinstance(exc, STORE_OUTAGE):
                 log.warning("store unavailable while running a group", error=str(exc))
             else:
                 log.exception("lane error", failures=failures, retry_in_s=round(delay, 2))
         else:
-            self._lane_failures.pop(entry_id, None)
-            self._retry_at.pop(entry_id, None)
+            self.retries.succeeded(entry_id)
             return
         finally:
             self.lanes.pop(entry_id, None)
