@@ -32,7 +32,9 @@ BAD_ORG, GOOD_ORG = "org-x", "org-y"
 class BuildDevice(Device):
     """A device whose driver wants the build's file (the worker fetches it first)."""
 
-    needs_build = True
+    def __init__(self) -> None:
+        super().__init__()
+        self.needs_build = True
 
 
 @dataclass
