@@ -218,16 +218,11 @@ class WorkerStore:
             lease.lost = True
         return None
 
-    async def release(self, lease: Lease, *, draining: bool = True) -> bool:
-        """Hand the rest of the group back at once: when draining, or when the scheduler
-        asked for the lane (``draining=False``)."""
+    async def release(self, lease: Lease, *, reason: str = "drain") -> bool:
+        """Hand the rest of the group back at once: when draining (``drain``), when the
+        scheduler asked for the lane (``yield``), or after a worker error (``error``)."""
         reply = await self._s.scripts.run(
-            "release",
-            lease.group_id,
-            lease.epoch,
-            self.worker_id,
-            lease.entry_id,
-            "drain" if draining else "yield",
+            "release", lease.group_id, lease.epoch, self.worker_id, lease.entry_id, reason
         )
         lease.lost = True
         return bool(int(reply))

@@ -44,6 +44,7 @@ SCRIPT_NAMES = (
     "recover",
     "forget",
     "poison",
+    "prune",
 )
 
 
@@ -68,6 +69,11 @@ def _lua_set(name: str, values: Iterable[StrEnum]) -> str:
 
 def build_source(name: str, retention: Retention) -> str:
     """The full Lua text of one script, header and prelude included."""
+    return with_prelude(_read(name), retention)
+
+
+def with_prelude(body: str, retention: Retention) -> str:
+    """``body`` with the generated header and the prelude in front (its helpers in scope)."""
     header = "\n".join(
         [
             "local B = ARGV[1]",
@@ -81,7 +87,7 @@ def build_source(name: str, retention: Retention) -> str:
             _lua_set("PRIORITIES", Priority),
         ]
     )
-    return "\n".join([header, _read("prelude"), _read(name)])
+    return "\n".join([header, _read("prelude"), body])
 
 
 class Scripts:

@@ -185,6 +185,7 @@ class Scheduler:
                     self.raw,
                     self.settings.job_retention_s,
                     forget_workers_s=self.settings.forget_workers_s,
+                    forget_consumers_s=self.settings.forget_consumers_s,
                 )
                 if any(removed.values()):
                     log.info("housekeeping", **removed)

@@ -15,10 +15,12 @@ if g[2] == epoch then
 end
 redis.call('HSET', gk, 'installed', installed, 'install_s', ARGV[5], 'installed_epoch', epoch)
 local field = installed == '1' and 'installs_done' or 'installs_saved'
+local g = redis.call('HMGET', gk, 'org_id', 'target')
 redis.call('HINCRBY', K.stats, field, 1)
-redis.call('HINCRBY', K.stats_org(redis.call('HGET', gk, 'org_id')), field, 1)
+redis.call('HINCRBY', K.stats_org(g[1]), field, 1)
 if installed == '1' then
-  ewma(K.dur_install, redis.call('HGET', gk, 'target'), tonumber(ARGV[5]), tonumber(ARGV[6]))
+  ewma(K.dur_install, g[2], tonumber(ARGV[5]), tonumber(ARGV[6]))
+  ewma(K.dur_install_org(g[1]), g[2], tonumber(ARGV[5]), tonumber(ARGV[6]))
 end
 redis.call('HSET', K.worker(ARGV[7]), 'versions', ARGV[8])
 return 1

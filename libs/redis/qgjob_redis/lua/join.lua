@@ -10,7 +10,6 @@
 -- ARGV[4..]: entry id, job id pairs (job id '' when absent).
 -- Returns a flat list of touched group ids.
 local max_size, default_s = tonumber(ARGV[2]), tonumber(ARGV[3])
-local GROUP_INDEX_MAX = 100000  -- groups listed per index at most (finished ones expire anyway)
 local ts = fmt(now())
 local touched, seen = {}, {}
 for i = 4, #ARGV, 2 do
@@ -34,10 +33,7 @@ for i = 4, #ARGV, 2 do
       if not gid then
         local seq = redis.call('INCR', K.group_seq)
         gid = 'g' .. seq
-        for _, index in ipairs({ K.groups_all, K.groups_org(org) }) do
-          redis.call('ZADD', index, seq, gid)
-          redis.call('ZREMRANGEBYRANK', index, 0, -GROUP_INDEX_MAX - 1)
-        end
+        index_group(org, seq, gid)
         redis.call('HINCRBY', K.stats_org(org), 'groups_formed', 1)
         redis.call('HSET', K.group(gid), 'id', gid, 'org_id', org, 'app_version_id', app,
           'target', target, 'state', 'open', 'size', 0, 'left', 0, 'work', 0, 'priority', prio,

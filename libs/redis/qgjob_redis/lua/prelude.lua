@@ -67,6 +67,33 @@ local function count(org, target, old, new, suite, t, n)
   end
 end
 
+-- Append an entry to a shared stream and, under the same id, to its org's copy (so an org's
+-- reads cost what its own entries cost); the org's copy expires once the org is quiet
+-- for the retention. args: XADD, stream, MAXLEN, ~, n, '*', fields... Returns the id.
+local function xadd_with_org(args, org_stream)
+  local id = redis.call(unpack(args))
+  if org_stream then
+    args[2], args[6] = org_stream, id
+    redis.call(unpack(args))
+    redis.call('EXPIRE', org_stream, JOB_TTL)
+  end
+  return id
+end
+
+-- Append to the dead-letter stream (and the org's, when there is one) and count it.
+-- fields: flat list of field, value pairs. Every dead letter goes through here.
+local function dead_letter(org, fields)
+  local args = { 'XADD', K.dead, 'MAXLEN', '~', DEAD_MAXLEN, '*' }
+  for i = 1, #fields do args[#args + 1] = fields[i] end
+  local has_org = org and org ~= ''
+  local id = xadd_with_org(args, has_org and K.dead_org(org) or nil)
+  redis.call('HINCRBY', K.stats, 'dead_letters', 1)
+  if has_org then
+    redis.call('HINCRBY', K.stats_org(org), 'dead_letters', 1)
+  end
+  return id
+end
+
 -- Append a state-change event; extra is a flat list of field, value pairs. The job's suite
 -- is looked up when the caller does not pass it.
 local function emit(jid, org, status, ts, extra, suite)
@@ -82,7 +109,7 @@ local function emit(jid, org, status, ts, extra, suite)
   if extra then
     for i = 1, #extra do args[#args + 1] = extra[i] end
   end
-  return redis.call(unpack(args))
+  return xadd_with_org(args, K.events_org(org))
 end
 
 -- Stored data is checked before it is used: a key of another type, a record with fields
@@ -190,11 +217,8 @@ end
 local function to_dead(jkey, jid, org, target, old, ts, reason, attempts, last_error, log_tail)
   transition(jkey, jid, org, target, old, 'dead', ts,
     { 'finished_at', ts, 'error', last_error or '' }, { 'message', reason })
-  redis.call('XADD', K.dead, 'MAXLEN', '~', DEAD_MAXLEN, '*', 'job', jid, 'org', org,
-    'reason', reason, 'attempts', attempts, 'last_error', last_error or '',
-    'log_tail', log_tail or '', 'at', ts)
-  redis.call('HINCRBY', K.stats, 'dead_letters', 1)
-  redis.call('HINCRBY', K.stats_org(org), 'dead_letters', 1)
+  dead_letter(org, { 'job', jid, 'org', org, 'reason', reason, 'attempts', attempts,
+    'last_error', last_error or '', 'log_tail', log_tail or '', 'at', ts })
 end
 
 -- Dead-letter a poison entry (reason 'poison'; why: what was wrong) of stream ('jobs' or
@@ -220,13 +244,8 @@ local function poison(stream, eid, jid, gid, why)
       end
     end
   end
-  redis.call('XADD', K.dead, 'MAXLEN', '~', DEAD_MAXLEN, '*', 'job', jid or '', 'org', org,
-    'reason', 'poison', 'last_error', why, 'stream', stream, 'entry', eid, 'group', gid or '',
-    'at', ts)
-  redis.call('HINCRBY', K.stats, 'dead_letters', 1)
-  if org ~= '' then
-    redis.call('HINCRBY', K.stats_org(org), 'dead_letters', 1)
-  end
+  dead_letter(org, { 'job', jid or '', 'org', org, 'reason', 'poison', 'last_error', why,
+    'stream', stream, 'entry', eid, 'group', gid or '', 'at', ts })
 end
 
 -- The run fields of the jobs of group gid from position first (0-based) of its list: jobs
@@ -276,6 +295,19 @@ local function estimate(org, target, path, fallback)
 end
 
 local GROUP_HELD = { dispatched = true, running = true }
+
+-- List a new group in the group indexes (all, and its org's), scored by its sequence number.
+local GROUP_INDEX_MAX = 100000  -- groups listed per index at most (finished ones expire anyway)
+local function index_group(org, seq, gid)
+  for _, index in ipairs({ K.groups_all, K.groups_org(org) }) do
+    redis.call('ZADD', index, seq, gid)
+    redis.call('ZREMRANGEBYRANK', index, 0, -GROUP_INDEX_MAX - 1)
+  end
+end
+
+-- Worker states that take new work: a draining or unhealthy worker (or one in a state this
+-- version does not know) is given nothing.
+local TAKES_WORK = { idle = true, busy = true }
 
 -- Count a group's jobs still to run (scheduled, or running with no live owner) and refresh
 -- their expected durations: the group's 'left' and 'work' fields. Returns the count.
@@ -478,6 +510,8 @@ local function finish_job(gid, epoch, jid, wid, outcome, result, err, backoff, t
     if started and (outcome == 'passed' or outcome == 'failed') then
       ewma(K.dur_test, org .. '|' .. target .. '|' .. j[9], t - started, alpha)
       ewma(K.dur_target, target, t - started, alpha)
+      ewma(K.dur_test_org(org), target .. '|' .. j[9], t - started, alpha)
+      ewma(K.dur_target_org(org), target, t - started, alpha)
     end
   end
   redis.call('HSET', jkey, 'finish_mark', mark, 'finish_status', new)

@@ -1,8 +1,9 @@
--- What the scheduling policy needs, per target: the live workers that take work (capacity,
--- installed versions, groups they hold), the groups they hold and the groups waiting,
--- and the learned install time. Drops stale index entries on the way. Waiting groups: the
--- oldest PENDING_PER_TARGET of each target that have jobs left (looking at PENDING_SCAN at
--- most); a waiting group with nothing left is ended, not listed.
+-- What the scheduling policy needs, per target: the live workers that take work (idle or
+-- busy; not draining, not unhealthy), with capacity, installed versions and the groups they
+-- hold; the groups they hold and the groups waiting; and the learned install time. Drops
+-- stale index entries on the way. Waiting groups: the oldest PENDING_PER_TARGET of each
+-- target that have jobs left (looking at PENDING_SCAN at most); a waiting group with nothing
+-- left is ended, not listed.
 -- ARGV[2..]: targets.
 -- Returns {now, {worker rows}, {group rows}, {target, install s}...}.
 local t = now()
@@ -32,7 +33,7 @@ for i = 2, #ARGV do
       end
     end
     local w = redis.call('HMGET', K.worker(wid), 'state', 'capacity', 'versions')
-    if redis.call('EXISTS', K.heartbeat(wid)) == 1 and w[1] ~= 'draining' then
+    if redis.call('EXISTS', K.heartbeat(wid)) == 1 and TAKES_WORK[w[1]] then
       workers[#workers + 1] = { wid, target, w[2] or '1', w[3] or '[]', held }
     end
   end
