@@ -262,6 +262,11 @@ async def forget_args(s: Store) -> list[Any]:
     return [60]
 
 
+async def prune_args(s: Store) -> list[Any]:
+    await grouped(s)  # scheduler consumer s1 read and acked everything: it holds nothing
+    return [-1]  # any idle time qualifies
+
+
 async def poison_jobs_args(s: Store) -> list[Any]:
     await jobs(s, 1)
     reader = scheduler_reader(s)
@@ -304,6 +309,7 @@ ROWS: dict[str, Row] = {
     "preempt": Row("preempt", preempt_args),
     "recover": Row("recover", recover_args, same_reply=False),
     "forget": Row("forget", forget_args, same_reply=False),
+    "prune": Row("prune", prune_args, same_reply=False),
     "poison, jobs stream": Row("poison", poison_jobs_args, same_reply=False),
     "poison, inbox": Row("poison", poison_inbox_args, same_reply=False),
 }
