@@ -72,7 +72,7 @@ fmt: dev ## Format and autofix
 
 typecheck: dev ## mypy (strict) on every package
 	$(BIN)/mypy libs services cli
-	$(BIN)/mypy bench/scheduling bench/throughput bench/compare.py
+	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/compare.py
 
 pytest: dev ensure-redis ensure-wrk ensure-chromium ensure-adb ensure-appwright
 	$(BIN)/pytest
@@ -87,6 +87,10 @@ docs-serve: dev ## Serve the docs site with live reload on http://127.0.0.1:8000
 
 openapi: install ## Write the API's OpenAPI spec to openapi.json (a test fails when it is stale)
 	$(BIN)/python -m qgjob_api.openapi openapi.json
+.PHONY: bench-reads
+bench-reads: install ensure-redis ## One org's reads while another has 200,000 dead letters and events
+	$(BIN)/python -m bench.reads $(READS_ARGS)
+
 .PHONY: bench-scheduling
 bench-scheduling: install ensure-redis ## Scheduling benchmark: six workloads simulated, then W1 live at 1/100 scale
 	$(BIN)/python -m bench.scheduling --live
