@@ -40,6 +40,7 @@ PLACEHOLDERS = frozenset(
 READ_CHUNK = 64 * 1024
 TAIL_CHARS = 4000
 DRAIN_TIMEOUT_S = 5.0
+GROUP_GONE_TIMEOUT_S = 2.0
 
 
 def parse_template(template: str) -> list[str]:
@@ -122,6 +123,7 @@ class CommandRunner:
                 raise
             finally:
                 _signal_group(proc.pid, signal.SIGKILL)
+                await _group_gone(proc.pid)
                 await _finish_pump(pump)
         return _result(code, out.tail, time.monotonic() - started, inv.output_dir)
 
@@ -158,6 +160,18 @@ def _open_log(path: Path) -> BinaryIO:
 def _signal_group(pgid: int, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
+
+
+async def _group_gone(pgid: int) -> None:
+    """Wait (a little) until no process of the group is left: a SIGKILL is delivered, not
+    waited for, and a run ends when its whole tree is gone."""
+    deadline = time.monotonic() + GROUP_GONE_TIMEOUT_S
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        await asyncio.sleep(0.01)
 
 
 async def _pump(proc: asyncio.subprocess.Process, out: _Output) -> None:
