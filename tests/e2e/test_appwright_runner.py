@@ -186,7 +186,7 @@ def test_outcomes_of_the_real_runner(platform: Platform, out_dir: Path) -> None:
 
 def hang_pids(root: Path, job_id: str) -> list[int]:
     """The pids the hanging spec wrote (Playwright's worker process and its child)."""
-    path = root / "artifacts" / job_id / "attempt-1" / "run-1" / "output" / "hang.pids"
+    path = root / "device-1" / "runner" / "state" / f"hang-{job_id}.pids"
 
     def written() -> list[int] | None:
         try:

@@ -49,7 +49,7 @@ def runner_env(root: Path) -> dict[str, str]:
       which is the missing device;
     * ``APPIUM_HOME`` a folder of the test's own: the ``device`` fixture runs
       ``appium driver install`` there instead of in the home folder;
-    * ``SHOP_E2E_STATE_DIR``: where the flaky spec keeps its marker.
+    * ``SHOP_E2E_STATE_DIR``: where the flaky spec keeps its marker and the hanging one its pids.
     """
     env = {}
     folders = {"ANDROID_HOME": "sdk", "APPIUM_HOME": "appium", "SHOP_E2E_STATE_DIR": "state"}
