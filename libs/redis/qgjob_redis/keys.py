@@ -82,6 +82,9 @@ TEMPLATES: dict[str, str] = {
     "suite": "suite:{}",
     "suite_jobs": "suite:{}:jobs",
     "suite_counts": "suite:{}:counts",
+    # a suite's batches of jobs staged until its last call publishes them all (hash: batch
+    # number -> JSON), expiring when abandoned
+    "suite_staging": "suite:{}:staging",
     # API tokens by the sha256 of the secret; token id -> that hash
     "token": "token:{}",
     "tokens": "tokens",
@@ -217,6 +220,9 @@ class Keys:
 
     def suite_counts(self, suite_id: str) -> str:
         return self._name("suite_counts", suite_id)
+
+    def suite_staging(self, suite_id: str) -> str:
+        return self._name("suite_staging", suite_id)
 
     def token(self, digest: str) -> str:
         return self._name("token", digest)

@@ -5,6 +5,7 @@ an emulator host may have several)."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from dataclasses import replace
 
@@ -12,6 +13,7 @@ import structlog
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from qgjob_core.artifacts import ArtifactStore
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
 from qgjob_redis import BuildStore, Entry, Lease, Started, Store, WorkerStore
@@ -47,11 +49,17 @@ class Worker:
         self.jobs = WorkerStore(
             store, worker_id, settings.target.value, duration_alpha=settings.duration_alpha
         )
-        self.reader = self.jobs.reader(reader_store, block_ms=settings.block_ms)
         self.lanes: dict[str, asyncio.Task[None]] = {}
         """Groups being run, by inbox entry id."""
+        self.reader = self.jobs.reader(
+            reader_store,
+            block_ms=settings.block_ms,
+            max_deliveries=settings.max_deliveries,
+            busy=lambda entry_id: entry_id in self.lanes,
+        )
         self.runners: set[JobRunner] = set()
         self.builds = BuildFetcher(BuildStore(store), settings.build_cache_dir)
+        self.artifacts = ArtifactStore(settings.artifact_dir)
         self.draining = False
         self.device_lost = False
         self.groups_run = 0
@@ -329,12 +337,18 @@ class Worker:
     ) -> Started | None:
         """Run a started job and store its result, starting ``following`` in the same step
         when nothing says to stop; returns how starting it went (``None``: not asked)."""
-        logbuf = LogBuffer(
-            lambda text: self.jobs.append_log(job.id, text, max_bytes=self.settings.log_max_bytes)
-        )
+        chunks = itertools.count(1)  # numbered, so a retried append is not applied twice
+
+        async def to_log(text: str) -> None:
+            await self.jobs.append_log(
+                lease, job.id, text, next(chunks), max_bytes=self.settings.log_max_bytes
+            )
+
+        logbuf = LogBuffer(to_log)
         result = await runner.run(replace(job, attempts=attempt), logbuf)
         if result is None:
             log.warning("run abandoned: lease lost", job_id=job.id)
+            await asyncio.to_thread(self.artifacts.discard, job.id, attempt)
             return None
         failed = result.outcome is Outcome.ERROR
         # after an infrastructure error the device is checked before anything else starts
@@ -348,6 +362,11 @@ class Worker:
             log_max_bytes=self.settings.log_max_bytes,
             next_job=go_on,
         )
+        # the run's files show only when its result was taken: a fenced worker's never do
+        if done.status is None:
+            await asyncio.to_thread(self.artifacts.discard, job.id, attempt)
+        else:
+            await asyncio.to_thread(self.artifacts.publish, job.id, attempt)
         if failed:
             await self._device_ok()
         level = log.debug if result.outcome is Outcome.PASSED else log.info

@@ -7,10 +7,13 @@
 -- 'error'.
 -- Returns 1, or 0 when the caller no longer held the group.
 local gid, epoch, wid, eid, why = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-if redis.call('HGET', K.group(gid), 'epoch') ~= epoch then
-  return 0
+local mark = epoch .. '|' .. wid
+local g = redis.call('HMGET', K.group(gid), 'epoch', 'released_by')
+if g[1] ~= epoch then
+  return g[2] == mark and 1 or 0  -- 1: released by this very call before (a repeat)
 end
 unassign(gid, wid, eid)
+redis.call('HSET', K.group(gid), 'released_by', mark)
 if why == 'drain' then
   redis.call('HSET', K.worker(wid), 'state', 'draining')
 elseif why == 'yield' then
