@@ -197,6 +197,13 @@ async def release_error_args(s: Store) -> list[Any]:
     return ["g1", epoch, "w1", eid, "error"]
 
 
+async def release_unrecorded_args(s: Store) -> list[Any]:
+    """The third time an error could not be recorded: the group's jobs end dead."""
+    epoch, eid = await held(s)
+    await s.redis.hset(s.keys.group("g1"), "unrecorded", 2)
+    return ["g1", epoch, "w1", eid, "unrecorded"]
+
+
 async def installed_args(s: Store) -> list[Any]:
     epoch, _ = await held(s)
     return ["g1", epoch, 1, 1.5, 0.3, "w1", '["A"]']
@@ -306,6 +313,7 @@ ROWS: dict[str, Row] = {
     "close": Row("close", close_args),
     "release": Row("release", release_args),
     "release, after an error": Row("release", release_error_args),
+    "release, unrecorded error struck out": Row("release", release_unrecorded_args),
     "installed": Row("installed", installed_args),
     "promote": Row("promote", promote_args, same_reply=False),
     "cancel, waiting job": Row("cancel", cancel_waiting_args, same_reply=False),

@@ -220,7 +220,8 @@ class WorkerStore:
 
     async def release(self, lease: Lease, *, reason: str = "drain") -> bool:
         """Hand the rest of the group back at once: when draining (``drain``), when the
-        scheduler asked for the lane (``yield``), or after a worker error (``error``)."""
+        scheduler asked for the lane (``yield``), or after a worker error (``error``; or
+        ``unrecorded`` when the error could not be charged to the jobs: a strike)."""
         reply = await self._s.scripts.run(
             "release", lease.group_id, lease.epoch, self.worker_id, lease.entry_id, reason
         )

@@ -218,6 +218,7 @@ class Worker:
         and the group is given back (it ends when nothing is left). Never a hot loop: every
         round charges the jobs an attempt."""
         message = f"worker error: {type(exc).__name__}: {exc}"[:ERROR_MESSAGE_MAX]
+        reason = "error"
         try:
             for job in _runnable(lease.jobs):
                 if not lease.held():
@@ -227,8 +228,9 @@ class Worker:
             if isinstance(again, STORE_OUTAGE):
                 raise
             log.exception("could not record the lane error: giving the group back")
+            reason = "unrecorded"  # nothing was charged: the group counts a strike instead
         if lease.held():
-            await self.jobs.release(lease, reason="error")
+            await self.jobs.release(lease, reason=reason)
         await self._device_ok()
 
     async def _work_group(self, lease: Lease, runner: JobRunner, stop: asyncio.Event) -> None:
