@@ -24,6 +24,10 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
+# the paths the platform was first described with answer too, outside the documented spec
+router.add_api_route("/health", health, methods=["GET"], include_in_schema=False)
+
+
 @router.get(
     "/readyz",
     operation_id="ready",
