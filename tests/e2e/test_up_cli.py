@@ -35,7 +35,8 @@ FAST = {
 def up(out_dir: Path) -> Iterator[str]:
     port = free_port()
     argv = [sys.executable, "-m", "qgjob_cli", "up", "--port", str(port)]
-    env = {**FAST, "QGJOB_ADMIN_TOKEN": ""}  # runs open, and says so
+    # runs open, and says so; on the embedded store whatever REDIS_URL the machine has
+    env = {**FAST, "QGJOB_ADMIN_TOKEN": "", "QGJOB_REDIS_URL": "memory://"}
     svc = Service("qgjob-up", argv, env, out_dir).start()
     wait_until(lambda: "qgjob is up at" in svc.log_tail(), timeout=30, what="qgjob up")
     wait_until(lambda: "authentication is OFF" in svc.log_tail(), timeout=5, what="the warning")
