@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import sys
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TextIO
 
 import typer
 
-from qgjob_schemas import JobStatus
+from qgjob_schemas import JobResult, JobStatus
 
 STATUS_COLOURS = {
     JobStatus.PASSED: "green",
@@ -40,10 +43,15 @@ def is_tty(stream: TextIO | None = None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+def colour_wanted(stream: TextIO | None = None) -> bool:
+    """Colour on a terminal, unless ``NO_COLOR`` is set (https://no-color.org)."""
+    return is_tty(stream) and not os.environ.get("NO_COLOR")
+
+
 def status_text(status: str, *, colour: bool | None = None) -> str:
     """The status, coloured on a terminal."""
     if colour is None:
-        colour = is_tty()
+        colour = colour_wanted()
     fg = STATUS_COLOURS.get(JobStatus(status)) if status in STATUS_VALUES else None
     return typer.style(status, fg=fg) if colour and fg else status
 
@@ -91,6 +99,18 @@ def duration(seconds: float | None) -> str:
     return f"{hours}h{minutes:02d}m"
 
 
+def run_time(result: JobResult | None) -> str:
+    """A job's duration, the same everywhere: all its runs, and the last one when there
+    were more (``4.0 s (2 runs, last 2.0 s)``)."""
+    if result is None:
+        return "-"
+    if result.runs > 1:
+        return (
+            f"{duration(result.total_s)} ({result.runs} runs, last {duration(result.duration_s)})"
+        )
+    return duration(result.total_s)
+
+
 def ago(when: datetime | None, now: datetime | None = None) -> str:
     """How long ago: ``5s``, ``3m``, ``2h``, ``4d``."""
     if when is None:
@@ -107,3 +127,24 @@ def short(text: str, limit: int = 60) -> str:
     """One line of at most ``limit`` characters."""
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def fit_width(line: str, width: int, *, indent: str = "    ") -> str:
+    """``line`` wrapped at spaces to ``width``, the continuation indented (a terminal itself
+    would cut words in two). A word longer than a line stays whole."""
+    if len(_visible(line)) <= width or width < 20:
+        return line
+    return textwrap.fill(
+        line,
+        width=width,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def fit(line: str, stream: TextIO | None = None) -> str:
+    """``line`` fitted to the terminal it goes to; unchanged elsewhere (CI logs, pipes)."""
+    if not is_tty(stream or sys.stdout):
+        return line
+    return fit_width(line, shutil.get_terminal_size().columns)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -11,6 +13,7 @@ from qgjob_api.errors import ERROR_RESPONSES, error_response
 from qgjob_core.retrying import STORE_ERRORS
 
 router = APIRouter(tags=["system"])
+SERVER_VERSION = version("qgjob")
 
 
 @router.get(
@@ -20,8 +23,8 @@ router = APIRouter(tags=["system"])
     responses={500: ERROR_RESPONSES[500]},
 )
 async def health() -> dict[str, str]:
-    """The process is up. Does not touch the store."""
-    return {"status": "ok"}
+    """The process is up, and its version. Does not touch the store."""
+    return {"status": "ok", "version": SERVER_VERSION}
 
 
 # the paths the platform was first described with answer too, outside the documented spec
