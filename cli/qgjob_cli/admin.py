@@ -71,7 +71,7 @@ def list_tokens(
 
 @token_app.command("revoke")
 def revoke(
-    token_id: Annotated[str, typer.Argument(metavar="ID", help="The token's id.")],
+    token_id: Annotated[str, typer.Argument(metavar="TOKEN_ID", help="The token's id.")],
     api_url: ApiUrl = None,
 ) -> None:
     """Revoke an org API token: it stops working at once."""

@@ -13,9 +13,6 @@ from qgjob_cli.follow import Deadline, Outage, reconnecting
 from qgjob_schemas import TERMINAL_STATUSES, Job
 
 FOLLOW_POLL_S = 1.0
-OVERLAP = 256
-"""Characters of the output already printed that locate it again in a log whose start
-the API has trimmed (it keeps the latest output, bounded)."""
 
 
 def new_part(printed: str, text: str) -> tuple[str, bool]:
@@ -23,10 +20,13 @@ def new_part(printed: str, text: str) -> tuple[str, bool]:
     API trimmed its start past what was printed)."""
     if text.startswith(printed):
         return text[len(printed) :], False
-    tail = printed[-OVERLAP:]
-    at = text.rfind(tail) if tail else -1
-    if at >= 0:
-        return text[at + len(tail) :], False
+    # the log now starts inside what was printed: find the earliest place from which the
+    # rest of what was printed is how the log begins
+    at = printed.find(text[:1]) if text else -1
+    while at >= 0:
+        if text.startswith(printed[at:]):
+            return text[len(printed) - at :], False
+        at = printed.find(text[:1], at + 1)
     return text, True
 
 
