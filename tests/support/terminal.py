@@ -25,6 +25,8 @@ class Screen:
     exit_code: int | None
     frames: list[list[str]] = field(default_factory=list)
     """The screen as it was at each moment output arrived (to see the bar while it ran)."""
+    raw: bytes = b""
+    """The bytes the command wrote, colour codes and all."""
 
     @property
     def text(self) -> str:
@@ -60,14 +62,16 @@ def run_on_terminal(
         timeout=timeout,
     )
     frames: list[list[str]] = []
+    raw = bytearray()
     try:
         while True:
             try:
                 chunk = child.read_nonblocking(65536, timeout=timeout)
             except pexpect.EOF:
                 break
+            raw += chunk
             stream.feed(chunk)
             frames.append(_rows(screen))
     finally:
         child.close()
-    return Screen(columns, _rows(screen), child.exitstatus, frames)
+    return Screen(columns, _rows(screen), child.exitstatus, frames, bytes(raw))
