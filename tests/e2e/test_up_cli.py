@@ -247,3 +247,37 @@ def test_up_reads_redis_url_and_says_which_store_it_uses(redis_url: str, out_dir
         assert qgjob_inline(url, "health").exit_code == 0
     finally:
         assert svc.stop() == 0
+
+
+SPLIT_SERVICES = [
+    ["qgjob_scheduler"],
+    ["qgjob_worker", "--target", "emulator"],
+]
+
+
+@pytest.mark.parametrize("service", SPLIT_SERVICES, ids=lambda s: s[0])
+def test_split_services_refuse_memory_and_keep_retrying_their_redis(
+    service: list[str], out_dir: Path
+) -> None:
+    """Only ``qgjob up`` falls back: a service on its own would split the brain on an
+    in-memory store, and a Redis that is down may come back."""
+    argv = [sys.executable, "-m", *service]
+    embedded = Service(f"{service[0]}-memory", argv, {"QGJOB_REDIS_URL": "memory://"}, out_dir)
+    embedded.start()
+    assert embedded.proc is not None
+    wait_until(lambda: embedded.proc.poll() is not None, timeout=30, what="a refusal")
+    assert embedded.proc.returncode == 2
+    assert "cannot share an in-memory store" in embedded.log_tail()
+
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    retrying = Service(f"{service[0]}-dead", argv, {"QGJOB_REDIS_URL": dead}, out_dir).start()
+    try:
+        wait_until(
+            lambda: retrying.log_tail().count("store unavailable, retrying") >= 3,
+            timeout=30,
+            what="retries",
+        )
+        assert retrying.alive
+        assert "in-memory" not in retrying.log_tail()
+    finally:
+        retrying.stop()
