@@ -103,7 +103,9 @@ app.add_typer(config_cmd.app, rich_help_panel="Platform")
 
 
 def main() -> None:
-    app()
+    # the same name however it is started (``python -m qgjob_cli`` too): usage lines and
+    # the completion scripts say qgjob
+    app(prog_name="qgjob")
 
 
 if __name__ == "__main__":
