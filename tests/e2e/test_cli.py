@@ -228,8 +228,12 @@ def test_read_commands_print_tables_and_the_apis_json(live: Live) -> None:
     )
     table = live.cli("list", "--app-version-id=v-read", "--status=passed")
     header, row = table.stdout.splitlines()
-    assert header.split() == ["JOB", "STATUS", "TEST", "TARGET", "APP", "ATTEMPTS", "UPDATED"]
+    assert header.split() == [
+        "JOB", "STATUS", "TEST", "TARGET", "APP", "ATTEMPTS", "DURATION", "UPDATED"
+    ]  # fmt: skip
     assert row.split()[:6] == [job_id, "passed", "tests/read.spec.js", "emulator", "v-read", "1/3"]
+    run = live.api("GET", f"/v1/jobs/{job_id}")["result"]["total_s"]
+    assert f"{run * 1000:.0f} ms" in row
     logs = live.cli("logs", job_id)
     assert logs.exit_code == 0
     assert "tests/read.spec.js: 1 passed" in logs.stdout
