@@ -17,7 +17,7 @@ from qgjob_cli.common import (
     settings,
 )
 from qgjob_cli.formats import Format, JsonOut, OutputOpt, chosen, print_data
-from qgjob_cli.output import ago, counts_text, run_time, status_text, table
+from qgjob_cli.output import ago, counts_text, run_time, status_text, table, terminal_width
 from qgjob_cli.tracking import fetch, read_jobs, tracked_of
 from qgjob_schemas import Job, JobPage, JobStatus, Suite, SuiteCancellation
 
@@ -113,7 +113,16 @@ def print_jobs(jobs: list[Job]) -> None:
         return
     with_org = len({j.org_id for j in jobs}) > 1
     headers = ["JOB", "STATUS", "TEST", "TARGET", "APP", "ATTEMPTS", "DURATION", "UPDATED"]
-    typer.echo(table(["ORG", *headers] if with_org else headers, _rows(jobs, with_org)))
+    typer.echo(
+        table(
+            ["ORG", *headers] if with_org else headers,
+            _rows(jobs, with_org),
+            width=terminal_width(),
+            drop=("UPDATED", "APP"),
+            squeeze="TEST",
+            drop_last=("ATTEMPTS", "ORG", "TARGET"),
+        )
+    )
 
 
 def _suite_jobs(suite_id: str, api_url: str | None, fmt: Format) -> None:

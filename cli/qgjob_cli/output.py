@@ -69,19 +69,78 @@ def _visible(text: str) -> str:
     return _ANSI.sub("", text)
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """Columns aligned with two spaces, no trailing blanks (like ``kubectl get``). Cells may
-    hold terminal colour codes: widths count the visible characters only."""
-    rows = [list(r) for r in rows]
+def _widths(headers: Sequence[str], rows: list[list[str]]) -> list[int]:
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
             widths[i] = max(widths[i], len(_visible(cell)))
+    return widths
+
+
+def _middle_cut(cell: str, width: int) -> str:
+    """``tests/chec…/pay.spec.js``: a path's end (the file) tells most, then its start."""
+    if len(cell) <= width or _ANSI.search(cell):
+        return cell
+    head = (width - 1) // 3
+    return cell[:head] + "…" + cell[len(cell) - (width - 1 - head) :]
+
+
+MIN_SQUEEZED = 24
+
+
+def _total(widths: list[int]) -> int:
+    return sum(widths) + 2 * (len(widths) - 1)
+
+
+def _drop(headers: list[str], grid: list[list[str]], names: Sequence[str], width: int) -> None:
+    for name in names:
+        if _total(_widths(headers, grid)) <= width or name not in headers:
+            continue
+        at = headers.index(name)
+        headers.pop(at)
+        for row in grid:
+            row.pop(at)
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    width: int | None = None,
+    drop: Sequence[str] = (),
+    squeeze: str | None = None,
+    drop_last: Sequence[str] = (),
+) -> str:
+    """Columns aligned with two spaces, no trailing blanks (like ``kubectl get``). Cells may
+    hold terminal colour codes: widths count the visible characters only.
+
+    Given the terminal's ``width``, a table wider than it loses the columns in ``drop`` (in
+    that order), then its ``squeeze`` column is cut in the middle (down to
+    :data:`MIN_SQUEEZED` characters), then it loses those in ``drop_last``: what fits
+    is never cut, and rows wrap only when even that is not enough."""
+    headers = list(headers)
+    grid = [list(r) for r in rows]
+    if width is not None:
+        _drop(headers, grid, drop, width)
+        widths = _widths(headers, grid)
+        over = _total(widths) - width
+        if over > 0 and squeeze in headers:
+            at = headers.index(squeeze)
+            keep = max(MIN_SQUEEZED, widths[at] - over)
+            for row in grid:
+                row[at] = _middle_cut(row[at], keep)
+        _drop(headers, grid, drop_last, width)
+    widths = _widths(headers, grid)
     lines = []
-    for row in [list(headers), *rows]:
+    for row in [headers, *grid]:
         cells = [cell + " " * (widths[i] - len(_visible(cell))) for i, cell in enumerate(row)]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def terminal_width(stream: TextIO | None = None) -> int | None:
+    """The width of the terminal ``stream`` goes to; ``None`` when it is not one."""
+    return shutil.get_terminal_size().columns if is_tty(stream or sys.stdout) else None
 
 
 def duration(seconds: float | None) -> str:

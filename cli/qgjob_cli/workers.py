@@ -11,7 +11,7 @@ from qgjob_cli import exit_codes
 from qgjob_cli.client import CliError
 from qgjob_cli.common import ApiUrl, client
 from qgjob_cli.formats import Format, JsonOut, OutputOpt, chosen, print_data
-from qgjob_cli.output import table
+from qgjob_cli.output import table, terminal_width
 
 TARGETS = ("emulator", "device", "browserstack")
 STATES = ("idle", "busy", "draining", "lost")
@@ -67,4 +67,6 @@ def workers(
         typer.echo("no workers")
         return
     now = datetime.now(UTC)
-    typer.echo(table(HEADERS, [worker_row(w, now) for w in listed]))
+    rows = [worker_row(w, now) for w in listed]
+    width = terminal_width()
+    typer.echo(table(HEADERS, rows, width=width, drop=("CAPACITY", "GROUP"), squeeze="VERSIONS"))

@@ -138,7 +138,13 @@ def test_submit_and_wait_reads_well_at_80_and_120_columns(
     status = on_terminal(live, columns, "status", flaky["id"])
     status.keep(out_dir, "status-flaky")
     assert f"ran {shown}, flaky: passed after 2 runs" in joined(status)
-    on_terminal(live, columns, "list", "--suite", suite_id).keep(out_dir, "list-suite")
+    on_screen = on_terminal(live, columns, "list", "--suite", suite_id)
+    on_screen.keep(out_dir, "list-suite")
+    # a row wraps only when even the fitted table cannot fit: at 80 columns, a job's
+    # duration over several runs
+    wraps = sum(1 for j in jobs.values() if columns < 100 and j["result"]["runs"] > 1)
+    assert len(on_screen.lines) == 1 + len(jobs) + wraps, on_screen.text
+    assert on_screen.lines[0].split()[:3] == ["JOB", "STATUS", "TEST"]
     listed = live.cli("list", "--suite", suite_id).stdout.splitlines()  # rows unwrapped
     row = next(line for line in listed if flaky["id"] in line)
     assert "passed (flaky)" in row and shown in row

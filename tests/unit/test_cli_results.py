@@ -19,7 +19,7 @@ from qgjob_cli.client import CliError
 from qgjob_cli.formats import Format, chosen
 from qgjob_cli.logs import new_part
 from qgjob_cli.main import app
-from qgjob_cli.output import fit_width, run_time
+from qgjob_cli.output import fit_width, run_time, table
 from qgjob_cli.wait import summary
 from qgjob_schemas import JobEvent, JobResult, JobStatus
 from tests.unit.test_cli_report import NOW, job, tracked
@@ -161,3 +161,18 @@ def test_every_argument_is_named_alike_and_required_ones_are_shown_required() ->
     usage = CliRunner().invoke(app, ["status", "--help"], env={"COLUMNS": "100"}).stdout
     assert "[JOB_OR_SUITE_ID]" not in usage and "JOB_OR_SUITE_ID" in usage
     assert "[required]" in usage
+
+
+def test_a_table_fits_the_terminal_by_dropping_then_cutting_columns() -> None:
+    headers = ["JOB", "STATUS", "TEST", "APP", "UPDATED"]
+    rows = [["01M8TQC1B34HRSBDDP3JA9CKFP", "passed", "tests/checkout/payments/pay.spec.js",
+             "build-42", "3s"]]  # fmt: skip
+    whole = table(headers, rows)
+    assert whole.splitlines()[0].split() == headers  # no width: every column
+    fitted = table(headers, rows, width=60, drop=("UPDATED", "APP"), squeeze="TEST")
+    header, row = fitted.splitlines()
+    assert header.split() == ["JOB", "STATUS", "TEST"]
+    assert row == "01M8TQC1B34HRSBDDP3JA9CKFP  passed  tests/c…ents/pay.spec.js"
+    assert len(row) <= 60
+    roomy = table(headers, rows, width=200, drop=("UPDATED", "APP"), squeeze="TEST")
+    assert roomy == whole
