@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 PORT   ?= 8080
 
-.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi ensure-chromium
+.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi ensure-chromium docs docs-serve
 
 install: $(VENV)/.installed ## Create .venv with qgjob and its runtime dependencies
 
@@ -46,21 +46,31 @@ fmt: dev ## Format and autofix
 
 typecheck: dev ## mypy (strict) on every package
 	$(BIN)/mypy libs services cli
-	$(BIN)/mypy bench/scheduling bench/throughput bench/compare.py
+	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/compare.py
 
 pytest: dev ensure-redis ensure-wrk ensure-chromium
 	$(BIN)/pytest
 
 test: lint typecheck pytest ## Lint, types and the whole test suite
 
+docs: dev ## Build the docs site into site/ (strict: a broken link or anchor fails)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+docs-serve: dev ## Serve the docs site with live reload on http://127.0.0.1:8000
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
 openapi: install ## Write the API's OpenAPI spec to openapi.json (a test fails when it is stale)
 	$(BIN)/python -m qgjob_api.openapi openapi.json
+.PHONY: bench-reads
+bench-reads: install ensure-redis ## One org's reads while another has 200,000 dead letters and events
+	$(BIN)/python -m bench.reads $(READS_ARGS)
+
 .PHONY: bench-scheduling
 bench-scheduling: install ensure-redis ## Scheduling benchmark: six workloads simulated, then W1 live at 1/100 scale
 	$(BIN)/python -m bench.scheduling --live
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output site
 	rm -rf $(PEERS_VENV)
 
 # --- benchmarks (bench/) ---------------------------------------------------------------
