@@ -150,14 +150,15 @@ def _commands(group: click.Command, path: list[str]) -> list[tuple[str, click.Co
     return [c for name, sub in subs.items() for c in _commands(sub, [*path, name])]
 
 
-def test_every_argument_is_named_alike_and_required_ones_are_shown_required() -> None:
+def test_every_argument_is_named_alike_and_shown_optional_only_when_it_is() -> None:
     for name, command in _commands(typer.main.get_command(app), ["qgjob"]):
         for param in command.params:
             if not isinstance(param, click.Argument):
                 continue
             metavar = param.metavar or ""
             assert metavar == metavar.upper() and metavar.strip("."), (name, metavar)
-            assert param.required, f"{name} {metavar} is optional"
+            # brackets say "optional": exactly the arguments that may be left out have them
+            assert metavar.startswith("[") == (not param.required), (name, metavar)
     usage = CliRunner().invoke(app, ["status", "--help"], env={"COLUMNS": "100"}).stdout
     assert "[JOB_OR_SUITE_ID]" not in usage and "JOB_OR_SUITE_ID" in usage
     assert "[required]" in usage
