@@ -255,8 +255,15 @@ class JobStore:
         return text or ""
 
     async def cancel(self, job_id: str) -> CancelOutcome:
-        outcome, _ = await self._s.scripts.run("cancel", job_id)
-        return CancelOutcome(outcome)
+        (outcome,) = await self.cancel_many([job_id])
+        return outcome
+
+    async def cancel_many(self, job_ids: list[str]) -> list[CancelOutcome]:
+        """Cancel these jobs in one script call; each one's outcome, in order."""
+        if not job_ids:
+            return []
+        reply = await self._s.scripts.run("cancel", *job_ids)
+        return [CancelOutcome(outcome) for outcome in reply[::2]]
 
     async def requeue(self, job_id: str) -> RequeueOutcome:
         outcome, _ = await self._s.scripts.run("requeue", job_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 import structlog
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -12,6 +14,7 @@ from qgjob_api.errors import ERROR_RESPONSES, error_response
 from qgjob_core.retrying import STORE_ERRORS
 
 router = APIRouter(tags=["system"])
+SERVER_VERSION = version("qgjob")
 log = structlog.get_logger("qgjob.api")
 
 
@@ -22,8 +25,12 @@ log = structlog.get_logger("qgjob.api")
     responses={500: ERROR_RESPONSES[500]},
 )
 async def health() -> dict[str, str]:
-    """The process is up. Does not touch the store."""
-    return {"status": "ok"}
+    """The process is up, and its version. Does not touch the store."""
+    return {"status": "ok", "version": SERVER_VERSION}
+
+
+# the paths the platform was first described with answer too, outside the documented spec
+router.add_api_route("/health", health, methods=["GET"], include_in_schema=False)
 
 
 @router.get(
