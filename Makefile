@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 PORT   ?= 8080
 
-.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi ensure-chromium docs docs-serve
+.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi ensure-chromium docs docs-serve ensure-promtool
 
 install: $(VENV)/.installed ## Create .venv with qgjob and its runtime dependencies
 
@@ -48,10 +48,18 @@ typecheck: dev ## mypy (strict) on every package
 	$(BIN)/mypy libs services cli
 	$(BIN)/mypy bench/scheduling bench/throughput bench/compare.py
 
-pytest: dev ensure-redis ensure-wrk ensure-chromium
+pytest: dev ensure-redis ensure-wrk ensure-chromium ensure-promtool
 	$(BIN)/pytest
 
 test: lint typecheck pytest ## Lint, types and the whole test suite
+
+ensure-promtool: ## The alert rules' checks and unit tests run promtool (Debian's prometheus)
+	@command -v promtool >/dev/null || { \
+	  echo "installing prometheus (promtool checks and tests the alert rules)"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get install -y -q --no-install-recommends prometheus >/dev/null 2>&1 || { \
+	    $$SUDO apt-get update -q >/dev/null && \
+	    $$SUDO apt-get install -y -q --no-install-recommends prometheus >/dev/null; }; }
 
 docs: dev ## Build the docs site into site/ (strict: a broken link or anchor fails)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict

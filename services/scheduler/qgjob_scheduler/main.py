@@ -15,6 +15,7 @@ from qgjob_core.lifecycle import install_stop_handlers, run
 from qgjob_core.logging import configure
 from qgjob_core.metrics import StoreCollector, refresh_until, serve_metrics
 from qgjob_redis import StatsStore, Store, StoreConfigError, require_shared_store
+from qgjob_scheduler.metrics import LeadingCollector
 from qgjob_scheduler.service import Scheduler
 from qgjob_scheduler.settings import SchedulerSettings
 
@@ -45,12 +46,14 @@ async def serve(settings: SchedulerSettings) -> None:
         retention=settings.retention(),
         block_ms=settings.block_ms,
     )
-    tasks = [Scheduler(settings, store, reader).run(stop)]
+    scheduler = Scheduler(settings, store, reader)
+    tasks = [scheduler.run(stop)]
     if settings.metrics_port:
         collector = StoreCollector()
         registry = CollectorRegistry()
         registry.register(collector)
-        serve_metrics(registry, settings.metrics_port)
+        registry.register(LeadingCollector(lambda: scheduler.leading))
+        serve_metrics(registry, settings.metrics_port, settings.host)
         tasks.append(refresh_until(stop, collector, StatsStore(store).stats))
     if settings.alive_file:
         interval = settings.alive_max_age_s / 3

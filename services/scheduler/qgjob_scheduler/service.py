@@ -43,6 +43,8 @@ class Scheduler:
         self._dispatch_lock = asyncio.Lock()
         self._lead_ms = max(1000, settings.tick_ms * LEAD_TICKS)
         self.grouped = 0
+        self.leading = False
+        """Whether the latest dispatch pass found this replica holding the dispatch lock."""
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("scheduler starting", consumer=self.consumer)
@@ -62,7 +64,8 @@ class Scheduler:
         """Plan from a fresh snapshot and carry the plan out, if this replica leads;
         returns the ids of the groups given to workers."""
         async with self._dispatch_lock:
-            if not await self.store.lead(self.consumer, self._lead_ms):
+            self.leading = await self.store.lead(self.consumer, self._lead_ms)
+            if not self.leading:
                 return []
             snapshot = await self.store.snapshot(TARGETS, self.settings.default_install_s)
             decided = plan(snapshot, self.rules)
@@ -102,6 +105,7 @@ class Scheduler:
             except Exception as exc:
                 if not isinstance(exc, STORE_ERRORS):
                     log.exception("dispatch pass failed")
+                self.leading = False  # unknown until the store answers again
                 await backoff.wait(stop, exc)
                 continue
             await wait_or_stop(stop, interval)

@@ -91,7 +91,7 @@ async def serve(settings: WorkerSettings) -> None:
         sys.exit(2)
     tasks = []
     if settings.metrics_port:
-        serve_metrics(metrics.registry, settings.metrics_port)
+        serve_metrics(metrics.registry, settings.metrics_port, settings.host)
         tasks.append(refresh_until(stop, metrics.store, StatsStore(store).stats))
     try:
         await asyncio.gather(Worker(settings, store, reader, driver, worker_id).run(stop), *tasks)

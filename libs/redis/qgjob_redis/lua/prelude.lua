@@ -41,6 +41,9 @@ local function count(org, target, old, new, suite, t, n)
       redis.call('HINCRBY', okey, 'retries', n)
     end
     if TERMINAL[new] and not TERMINAL[old or ''] then
+      -- 'f:<target>:<status>' only grows: the metrics' counter of jobs finished
+      redis.call('HINCRBY', K.stats, 'f:' .. target .. ':' .. new, n)
+      redis.call('HINCRBY', okey, 'f:' .. target .. ':' .. new, n)
       local bucket = K.throughput(string.format('%d', math.floor(t / 60)))
       redis.call('HINCRBY', bucket, 'all', n)
       redis.call('HINCRBY', bucket, 'o:' .. org, n)
