@@ -74,12 +74,19 @@ class SuiteStore:
         default_max_attempts: int,
         job_id: Callable[[int], str],
         max_unfinished: int = 0,
+        traceparent: str = "",
     ) -> Suite:
         """Store the suite and its jobs (``job_id(i)`` names the i-th). The cap on unfinished
         jobs is checked for the whole suite with the first batch; nothing is written when the
         suite does not fit (:class:`qgjob_redis.jobs.QuotaExceededError`)."""
         new: list[NewJob] = [
-            self.jobs.prepare(p, default_max_attempts, job_id=job_id(i), suite_id=suite_id)
+            self.jobs.prepare(
+                p,
+                default_max_attempts,
+                job_id=job_id(i),
+                suite_id=suite_id,
+                traceparent=traceparent,
+            )
             for i, p in enumerate(_payloads(org_id, payload))
         ]
         record = SuiteRecord(

@@ -28,6 +28,7 @@ from qgjob_api.routes import (
     workers,
 )
 from qgjob_api.settings import ApiSettings
+from qgjob_core import tracing
 from qgjob_redis import (
     EventLog,
     IdempotencyStore,
@@ -117,4 +118,9 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
     app.include_router(artifacts.router)
     app.include_router(workers.router)
     install_dashboard(app)
+    if tracing.enabled():
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+        # probes, scrapes and the dashboard's files are not worth a trace each
+        FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics,ui")
     return app

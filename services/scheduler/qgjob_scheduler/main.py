@@ -10,7 +10,7 @@ from pathlib import Path
 import structlog
 from prometheus_client import CollectorRegistry
 
-from qgjob_core import alive
+from qgjob_core import alive, tracing
 from qgjob_core.lifecycle import install_stop_handlers, run
 from qgjob_core.logging import configure
 from qgjob_core.metrics import StoreCollector, refresh_until, serve_metrics
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 async def serve(settings: SchedulerSettings) -> None:
     stop = asyncio.Event()
     install_stop_handlers(stop)
+    tracing.configure("qgjob-scheduler")
     store = Store.open(
         settings.redis_url, prefix=settings.key_prefix, retention=settings.retention()
     )

@@ -6,17 +6,19 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import time
 from typing import Any
 
 import structlog
 
+from qgjob_core import tracing
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
 from qgjob_redis import SCHEDULER_GROUP, Entry, SchedulerStore, Store, StreamReader
 from qgjob_redis.maintenance import housekeeping
 from qgjob_scheduler.policy import plan
 from qgjob_scheduler.settings import SchedulerSettings
-from qgjob_schemas import Target
+from qgjob_schemas import Plan, Target
 
 log = structlog.get_logger("qgjob.scheduler")
 TARGETS = [t.value for t in Target]
@@ -71,10 +73,20 @@ class Scheduler:
             decided = plan(snapshot, self.rules)
             if not decided:
                 return []
+            started_ns = time.time_ns()
             given = await self.store.carry_out(decided)
+            if given and tracing.enabled():
+                await self._trace_dispatch(decided, given, started_ns)
             if decided.preempt:
                 log.info("preempting", groups=list(decided.preempt))
             return given
+
+    async def _trace_dispatch(self, decided: Plan, given: list[str], started_ns: int) -> None:
+        """A dispatch span in the trace of each job of the groups given to workers."""
+        workers = {a.group_id: a.worker_id for a in decided.assignments}
+        for gid, jid, tp in await self.store.group_traceparents(given):
+            attrs = {"qgjob.group_id": gid, "qgjob.worker_id": workers.get(gid, "")}
+            tracing.record_spans("qgjob.scheduler.dispatch", [(jid, tp)], started_ns, attrs)
 
     async def _consume(self, stop: asyncio.Event) -> None:
         backoff = Backoff()
@@ -144,7 +156,14 @@ class Scheduler:
                 log.warning("reclaim failed", error=str(exc) or type(exc).__name__)
 
     async def _join(self, entries: list[Entry]) -> None:
-        await self.store.join(entries, self.settings.group_max_size, self.settings.default_test_s)
+        jobs: list[tuple[str, str]] = []
+        if tracing.enabled():
+            ids = [fields.get("job", "") for _, fields in entries]
+            jobs = list(zip(ids, await self.store.traceparents(ids), strict=True))
+        with tracing.batch_spans("qgjob.scheduler.group", jobs, {"qgjob.consumer": self.consumer}):
+            await self.store.join(
+                entries, self.settings.group_max_size, self.settings.default_test_s
+            )
 
     async def _recover(self, stop: asyncio.Event) -> None:
         """Take groups back from workers that are gone or stopped renewing their lease, so

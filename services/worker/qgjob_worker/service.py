@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import structlog
 
+from qgjob_core import tracing
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
 from qgjob_redis import BuildStore, Entry, Lease, Started, Store, WorkerStore
@@ -38,7 +39,12 @@ class Worker:
         self.driver = driver
         self.id = worker_id
         self.jobs = WorkerStore(
-            store, worker_id, settings.target.value, duration_alpha=settings.duration_alpha
+            store,
+            worker_id,
+            settings.target.value,
+            duration_alpha=settings.duration_alpha,
+            # the dedicated connection bypasses the client that tracing instruments
+            hot_path=not tracing.enabled(),
         )
         self.reader = self.jobs.reader(reader_store, block_ms=settings.block_ms)
         self.lanes: dict[str, asyncio.Task[None]] = {}
@@ -237,6 +243,15 @@ class Worker:
         return "yield: the scheduler wants the lane"
 
     async def _install(self, lease: Lease, pending: list[RunJob]) -> bool:
+        # one install serves the group: a span in the first job's trace, linked to the others'
+        attrs = {"qgjob.group_id": lease.group_id, "qgjob.app_version_id": lease.app_version_id}
+        first, *rest = pending
+        with tracing.job_span(
+            "qgjob.worker.install", first.traceparent, attrs, [j.traceparent for j in rest]
+        ):
+            return await self._install_in(lease, pending)
+
+    async def _install_in(self, lease: Lease, pending: list[RunJob]) -> bool:
         started = time.monotonic()
         try:
             installed = await self._prepare(lease, pending)
@@ -259,6 +274,7 @@ class Worker:
             installed=installed,
             seconds=round(seconds, 3),
         )
+        tracing.set_attribute("qgjob.installed", installed)
         return True
 
     async def _prepare(self, lease: Lease, pending: list[RunJob]) -> bool:
@@ -291,6 +307,23 @@ class Worker:
     ) -> Started | None:
         """Run a started job and store its result, starting ``following`` in the same step
         when nothing says to stop; returns how starting it went (``None``: not asked)."""
+        attrs: dict[str, str | int | bool] = {
+            "qgjob.job_id": job.id,
+            "qgjob.attempt": attempt,
+            "qgjob.worker_id": self.id,
+        }
+        with tracing.job_span("qgjob.worker.run", job.traceparent, attrs):
+            return await self._run_job_in(lease, job, attempt, runner, following, stop)
+
+    async def _run_job_in(
+        self,
+        lease: Lease,
+        job: RunJob,
+        attempt: int,
+        runner: JobRunner,
+        following: str | None,
+        stop: asyncio.Event,
+    ) -> Started | None:
         logbuf = LogBuffer(
             lambda text: self.jobs.append_log(job.id, text, max_bytes=self.settings.log_max_bytes)
         )
@@ -298,6 +331,7 @@ class Worker:
         if result is None:
             log.warning("run abandoned: lease lost", job_id=job.id)
             return None
+        tracing.set_attribute("qgjob.outcome", result.outcome.value)
         failed = result.outcome is Outcome.ERROR
         # after an infrastructure error the device is checked before anything else starts
         go_on = following if not failed and not self._must_stop(lease, stop) else None

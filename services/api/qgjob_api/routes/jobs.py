@@ -21,6 +21,7 @@ from qgjob_api.errors import (
 )
 from qgjob_api.idempotent import IdempotencyKey, Ids, create_once
 from qgjob_api.quota import quota_error
+from qgjob_core import tracing
 from qgjob_redis import CancelOutcome, JobStore, QuotaExceededError
 from qgjob_schemas import ID_PATTERN, Job, JobPage, JobPayload, JobStatus, Target
 
@@ -62,7 +63,12 @@ async def submit_job(
     payload = payload.model_copy(update={"org_id": org})
 
     async def create(ids: Ids) -> tuple[BaseModel, dict[str, str]]:
-        new = jobs.prepare(payload, settings.max_attempts, job_id=ids.make("job"))
+        new = jobs.prepare(
+            payload,
+            settings.max_attempts,
+            job_id=ids.make("job"),
+            traceparent=tracing.current_traceparent(),
+        )
         try:
             (job,) = await jobs.submit([new], max_unfinished=settings.max_unfinished_per_org)
         except QuotaExceededError as exc:
