@@ -36,9 +36,10 @@ ensure-chromium: ## Browser tests drive Debian's headless Chromium through chrom
 	  $$SUDO apt-get install -y -q $(CHROMIUM_PKGS) >/dev/null 2>&1 || { \
 	    $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q $(CHROMIUM_PKGS) >/dev/null; }; }
 
-lint: dev ## ruff lint and format check
+lint: dev ## ruff lint and format check; hadolint on the Dockerfile
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 
 fmt: dev ## Format and autofix
 	$(BIN)/ruff format .
