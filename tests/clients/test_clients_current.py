@@ -1,5 +1,6 @@
 """clients/python and clients/typescript are what `make clients` makes from openapi.json:
-the spec's digest matches at once (cheap), and generating again changes no file."""
+the spec's digest matches at once (cheap), and generating again changes no file. (The
+TypeScript client is type-checked strict with a program using it: test_typescript_client.py.)"""
 
 from __future__ import annotations
 
@@ -65,9 +66,3 @@ def test_generating_the_typescript_client_again_changes_nothing(tmp_path: Path) 
     done = run(ts_tool("openapi-ts"), cwd=work)
     assert done.returncode == 0, done.stdout + done.stderr
     assert tree(work / "src") == tree(TS_CLIENT / "src"), STALE
-
-
-def test_the_typescript_client_type_checks_strict() -> None:
-    done = run(ts_tool("tsc"), "-p", TS_CLIENT / "tsconfig.json", "--noEmit", cwd=TS_CLIENT)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert '"strict": true' in (TS_CLIENT / "tsconfig.json").read_text()

@@ -21,6 +21,7 @@ PROGRAM = TS_CLIENT / "examples"
 def test_a_typescript_program_using_the_client_type_checks_and_runs(
     platform: Platform, tmp_path: Path, out_dir: Path
 ) -> None:
+    assert json.loads((TS_CLIENT / "tsconfig.json").read_text())["compilerOptions"]["strict"]
     out = tmp_path / "dist"
     done = run(ts_tool("tsc"), "-p", PROGRAM / "tsconfig.json", "--outDir", out, cwd=TS_CLIENT)
     assert done.returncode == 0, done.stdout + done.stderr
