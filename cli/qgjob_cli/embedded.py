@@ -17,6 +17,7 @@ from qgjob_api.server import make_server, wait_started
 from qgjob_api.settings import ApiSettings
 from qgjob_cli import exit_codes
 from qgjob_cli.client import CliError
+from qgjob_core import tracing
 from qgjob_core.lifecycle import install_stop_handlers
 from qgjob_redis import Store
 from qgjob_scheduler.service import Scheduler
@@ -111,6 +112,7 @@ def dashboard_url(host: str, port: int) -> str:
 async def up(opts: UpOptions) -> None:
     stop = asyncio.Event()
     install_stop_handlers(stop)
+    tracing.configure("qgjob")
     ready = asyncio.Event()
     runner = asyncio.create_task(run_platform(opts, stop, ready))
     waiter = asyncio.create_task(ready.wait())
