@@ -47,7 +47,7 @@ fmt: dev ## Format and autofix
 
 typecheck: dev ## mypy (strict) on every package
 	$(BIN)/mypy libs services cli
-	$(BIN)/mypy bench/scheduling bench/throughput bench/compare.py
+	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/compare.py
 
 pytest: dev ensure-redis ensure-wrk ensure-chromium ensure-promtool ts-tools
 	$(BIN)/pytest
@@ -91,6 +91,10 @@ clients: dev ts-tools ## Regenerate clients/python and clients/typescript from o
 
 openapi: install ## Write the API's OpenAPI spec to openapi.json (a test fails when it is stale)
 	$(BIN)/python -m qgjob_api.openapi openapi.json
+.PHONY: bench-reads
+bench-reads: install ensure-redis ## One org's reads while another has 200,000 dead letters and events
+	$(BIN)/python -m bench.reads $(READS_ARGS)
+
 .PHONY: bench-scheduling
 bench-scheduling: install ensure-redis ## Scheduling benchmark: six workloads simulated, then W1 live at 1/100 scale
 	$(BIN)/python -m bench.scheduling --live

@@ -84,42 +84,6 @@ export type Artifact = {
 };
 
 /**
- * Body_registerAppBuild
- */
-export type BodyRegisterAppBuild = {
-    /**
-     * Org Id
-     *
-     * Org that owns the build [default: the token's].
-     */
-    org_id?: string | null;
-    /**
-     * File
-     *
-     * The .apk, .aab or .ipa.
-     */
-    file?: Blob | File | null;
-    /**
-     * Url
-     *
-     * Or: where workers download it.
-     */
-    url?: string | null;
-    /**
-     * Sha256
-     *
-     * Required with url; checked for a file.
-     */
-    sha256?: string | null;
-    /**
-     * Package
-     *
-     * Android package, e.g. com.acme.app.
-     */
-    package?: string | null;
-};
-
-/**
  * DeadLetter
  *
  * A job that ran out of attempts (or a poison stream entry), with its last error.
@@ -168,7 +132,8 @@ export type DeadLetter = {
 /**
  * DurationStats
  *
- * What the scheduler has learned about durations (moving averages of results).
+ * What the scheduler has learned about durations (moving averages of results): from the
+ * caller's org's runs only (an operator: every org's, or ``org_id``'s).
  */
 export type DurationStats = {
     /**
@@ -2450,7 +2415,42 @@ export type GetAppBuildResponses = {
 export type GetAppBuildResponse = GetAppBuildResponses[keyof GetAppBuildResponses];
 
 export type RegisterAppBuildData = {
-    body?: BodyRegisterAppBuild;
+    /**
+     * Body_registerAppBuild
+     *
+     * The text fields of ``POST /v1/apps/{app_version_id}`` (a multipart form whose field
+     * ``file`` holds the build, or which gives its ``url``).
+     */
+    body: {
+        /**
+         * The .apk, .aab or .ipa.
+         */
+        file?: Blob | File;
+        /**
+         * Org Id
+         *
+         * Org that owns the build [default: the token's].
+         */
+        org_id?: string | null;
+        /**
+         * Url
+         *
+         * Or: where workers download it.
+         */
+        url?: string | null;
+        /**
+         * Sha256
+         *
+         * Required with url; checked for a file.
+         */
+        sha256?: string | null;
+        /**
+         * Package
+         *
+         * Android package, e.g. com.acme.app.
+         */
+        package?: string | null;
+    };
     path: {
         /**
          * App Version Id
@@ -2477,7 +2477,7 @@ export type RegisterAppBuildErrors = {
      */
     409: Error;
     /**
-     * The request body is larger than the server accepts.
+     * The file is too large.
      */
     413: Error;
     /**
@@ -2489,13 +2489,17 @@ export type RegisterAppBuildErrors = {
      */
     429: Error;
     /**
-     * A bug; the request was logged.
+     * A bug, or the build store cannot be written (`build_store_error`).
      */
     500: Error;
     /**
      * The job store is unreachable; retry after `Retry-After`.
      */
     503: Error;
+    /**
+     * The build store is full.
+     */
+    507: Error;
 };
 
 export type RegisterAppBuildError = RegisterAppBuildErrors[keyof RegisterAppBuildErrors];
@@ -2582,6 +2586,8 @@ export type GetJobArtifactData = {
         job_id: string;
         /**
          * Path
+         *
+         * As listed, e.g. attempt-1/run-1/log.txt.
          */
         path: string;
     };

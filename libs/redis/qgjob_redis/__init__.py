@@ -15,6 +15,7 @@ from qgjob_redis.jobs import (
     NewJob,
     QuotaExceededError,
     RequeueOutcome,
+    StagingLostError,
     SuiteRecord,
 )
 from qgjob_redis.keys import SCHEDULER_GROUP, WORKER_GROUP, Keys
@@ -51,6 +52,7 @@ __all__ = [
     "Retention",
     "SchedulerStore",
     "Scripts",
+    "StagingLostError",
     "Started",
     "StatsStore",
     "Store",

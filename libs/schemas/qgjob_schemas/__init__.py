@@ -1,7 +1,14 @@
 """The contract between qgjob's services and its clients: one definition of each model."""
 
 from qgjob_schemas.auth import TokenCreate, TokenCreated, TokenInfo
-from qgjob_schemas.builds import BUILD_SUFFIXES, AppBuild, Artifact
+from qgjob_schemas.builds import (
+    BUILD_SUFFIXES,
+    PACKAGE_PATTERN,
+    SHA256_PATTERN,
+    AppBuild,
+    Artifact,
+    BuildForm,
+)
 from qgjob_schemas.dead_letters import DeadLetter
 from qgjob_schemas.enums import (
     TERMINAL_STATUSES,
@@ -15,7 +22,17 @@ from qgjob_schemas.enums import (
 from qgjob_schemas.errors import Error, ErrorBody, ErrorDetail
 from qgjob_schemas.events import JobEvent
 from qgjob_schemas.execution import RunJob
-from qgjob_schemas.fields import ID_PATTERN, Identifier, TestPath
+from qgjob_schemas.fields import (
+    FILE_NAME_MAX_BYTES,
+    ID_MESSAGE,
+    ID_PATTERN,
+    Identifier,
+    Name,
+    RequestModel,
+    TestPath,
+    check_file_name,
+    check_text,
+)
 from qgjob_schemas.groups import GroupDetail, GroupJob, GroupPage, JobGroup
 from qgjob_schemas.jobs import Job, JobPage, JobPayload, JobResult, TestCounts
 from qgjob_schemas.scheduling import Assignment, GroupView, Plan, Snapshot, WorkerView
@@ -32,13 +49,18 @@ from qgjob_schemas.workers import Worker
 
 __all__ = [
     "BUILD_SUFFIXES",
+    "FILE_NAME_MAX_BYTES",
+    "ID_MESSAGE",
     "ID_PATTERN",
+    "PACKAGE_PATTERN",
+    "SHA256_PATTERN",
     "SUITE_MAX_JOBS",
     "TERMINAL_STATUSES",
     "TIMELINE_MAX_MINUTES",
     "AppBuild",
     "Artifact",
     "Assignment",
+    "BuildForm",
     "DeadLetter",
     "DurationStats",
     "Error",
@@ -57,10 +79,12 @@ __all__ = [
     "JobPayload",
     "JobResult",
     "JobStatus",
+    "Name",
     "Outcome",
     "Plan",
     "Priority",
     "QueueStats",
+    "RequestModel",
     "RunJob",
     "Snapshot",
     "Stats",
@@ -77,4 +101,6 @@ __all__ = [
     "Worker",
     "WorkerState",
     "WorkerView",
+    "check_file_name",
+    "check_text",
 ]

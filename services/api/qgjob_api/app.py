@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 import structlog
 from fastapi import FastAPI
 
+from qgjob_api.api_docs import install_api_docs
+from qgjob_api.build_files import sweep_incoming
 from qgjob_api.dashboard import install_dashboard
 from qgjob_api.errors import install_error_handlers, json_errors_only
 from qgjob_api.events_hub import EventHub
@@ -70,6 +73,9 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
         app.state.hub = hub = EventHub(EventLog(s))
         if settings.admin_token is None:
             log.warning("authentication is off: no QGJOB_ADMIN_TOKEN, every caller is operator")
+        swept = await asyncio.to_thread(sweep_incoming, settings.build_store_dir.absolute())
+        if swept:
+            log.info("removed abandoned uploads", files=swept)
         hub.start()
         try:
             yield
@@ -84,6 +90,8 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
         summary="Mobile end-to-end test orchestration: jobs grouped by app version.",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
         # qgjob exports its own metrics (/metrics) and logs; FastAPI's OpenTelemetry hooks
         # would otherwise look up the global providers on every request
         telemetry={"tracing": False, "metrics": False, "logs": False},
@@ -105,7 +113,13 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
 
     app.openapi = openapi  # type: ignore[method-assign]
     install_error_handlers(app)
-    app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes, metrics=metrics)
+    app.add_middleware(
+        RequestContext,
+        max_body_bytes=settings.max_body_bytes,
+        metrics=metrics,
+        upload_path=apps.UPLOAD_PATH,
+        upload_max_bytes=apps.upload_limit(settings),
+    )
     app.include_router(jobs.router)
     app.include_router(suites.router)
     app.include_router(events.router)
@@ -118,6 +132,8 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
     app.include_router(artifacts.router)
     app.include_router(workers.router)
     install_dashboard(app)
+    if settings.api_docs:
+        install_api_docs(app)
     if tracing.enabled():
         from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 

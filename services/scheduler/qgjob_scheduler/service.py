@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 import structlog
+from redis.exceptions import ResponseError
 
 from qgjob_core import tracing
 from qgjob_core.lifecycle import wait_or_stop
@@ -39,6 +40,8 @@ class Scheduler:
             self.consumer,
             count=settings.read_count,
             block_ms=settings.block_ms,
+            max_deliveries=settings.max_deliveries,
+            on_poison=self.store.discard_poison,
         )
         self.rules = settings.rules()
         self._wake_reader = reader_store
@@ -156,6 +159,25 @@ class Scheduler:
                 log.warning("reclaim failed", error=str(exc) or type(exc).__name__)
 
     async def _join(self, entries: list[Entry]) -> None:
+        try:
+            await self._join_batch(entries)
+        except ResponseError:
+            if len(entries) == 1:
+                raise
+            # one entry the script cannot take must not hold back the rest: one at a time,
+            # the others are grouped and the bad one stays pending until it is dead-lettered
+            log.warning("grouping a batch failed; grouping its entries one by one")
+            failed = 0
+            for entry in entries:
+                try:
+                    await self._join_batch([entry])
+                except ResponseError as exc:
+                    failed += 1
+                    log.warning("grouping an entry failed", entry_id=entry[0], error=str(exc))
+            if failed:
+                self.reader.recover()
+
+    async def _join_batch(self, entries: list[Entry]) -> None:
         jobs: list[tuple[str, str]] = []
         if tracing.enabled():
             ids = [fields.get("job", "") for _, fields in entries]
@@ -186,6 +208,7 @@ class Scheduler:
                     self.raw,
                     self.settings.job_retention_s,
                     forget_workers_s=self.settings.forget_workers_s,
+                    forget_consumers_s=self.settings.forget_consumers_s,
                 )
                 if any(removed.values()):
                     log.info("housekeeping", **removed)

@@ -2,7 +2,6 @@
 
 from .app_build import AppBuild
 from .artifact import Artifact
-from .body_register_app_build import BodyRegisterAppBuild
 from .dead_letter import DeadLetter
 from .dead_letter_raw_type_0 import DeadLetterRawType0
 from .duration_stats import DurationStats
@@ -26,6 +25,7 @@ from .outcome import Outcome
 from .priority import Priority
 from .queue_stats import QueueStats
 from .ready_response_ready import ReadyResponseReady
+from .register_app_build_body_register_app_build import RegisterAppBuildBodyRegisterAppBuild
 from .stats import Stats
 from .stats_jobs_by_status import StatsJobsByStatus
 from .stats_jobs_by_target import StatsJobsByTarget
@@ -52,7 +52,6 @@ from .worker_state import WorkerState
 __all__ = (
     "AppBuild",
     "Artifact",
-    "BodyRegisterAppBuild",
     "DeadLetter",
     "DeadLetterRawType0",
     "DurationStats",
@@ -76,6 +75,7 @@ __all__ = (
     "Priority",
     "QueueStats",
     "ReadyResponseReady",
+    "RegisterAppBuildBodyRegisterAppBuild",
     "Stats",
     "StatsJobsByStatus",
     "StatsJobsByTarget",

@@ -18,12 +18,13 @@ T = TypeVar("T", bound="DurationStats")
 
 @_attrs_define
 class DurationStats:
-    """What the scheduler has learned about durations (moving averages of results).
+    """What the scheduler has learned about durations (moving averages of results): from the
+    caller's org's runs only (an operator: every org's, or ``org_id``'s).
 
-    Attributes:
-        install_s (DurationStatsInstallS | Unset): Expected install time per target, in seconds.
-        test_s (DurationStatsTestS | Unset): Average test duration per target, in seconds.
-        tests_known (int | Unset): (org, test path, target) whose duration has been learned. Default: 0.
+        Attributes:
+            install_s (DurationStatsInstallS | Unset): Expected install time per target, in seconds.
+            test_s (DurationStatsTestS | Unset): Average test duration per target, in seconds.
+            tests_known (int | Unset): (org, test path, target) whose duration has been learned. Default: 0.
     """
 
     install_s: DurationStatsInstallS | Unset = UNSET

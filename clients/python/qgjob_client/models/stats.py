@@ -41,7 +41,9 @@ class Stats:
             operators only.
         groups_split (int | Unset):  Default: 0.
         preemptions (int | Unset):  Default: 0.
-        durations (DurationStats | Unset): What the scheduler has learned about durations (moving averages of results).
+        durations (DurationStats | Unset): What the scheduler has learned about durations (moving averages of results):
+            from the
+            caller's org's runs only (an operator: every org's, or ``org_id``'s).
         jobs_finished_by_target (StatsJobsFinishedByTarget | Unset): Jobs that reached a terminal status, per target and
             status, since the store began (only grows: a requeued dead job that ends again counts again).
         workers_by_target (None | StatsWorkersByTargetType0 | Unset): Registered workers per target and state (`lost`:

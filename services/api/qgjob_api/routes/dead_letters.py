@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from qgjob_api.auth import PrincipalDep
 from qgjob_api.deps import JobsDep
 from qgjob_api.errors import CONFLICT, ERROR_RESPONSES, FORBIDDEN, NOT_FOUND, ApiError, invalid
+from qgjob_api.patterns import STREAM_ID
 from qgjob_api.routes.jobs import not_found, visible_job
 from qgjob_redis import RequeueOutcome, valid_stream_id
 from qgjob_schemas import ID_PATTERN, DeadLetter, Job
@@ -27,7 +28,7 @@ async def list_dead_letters(
     jobs: JobsDep,
     org_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    before: Annotated[str | None, Query(pattern=r"^\d{1,20}-\d{1,20}$")] = None,
+    before: Annotated[str | None, Query(pattern=STREAM_ID)] = None,
 ) -> list[DeadLetter]:
     """Newest first, of the token's org (an operator sees every org's, and poison entries).
     Pass the last entry's ``id`` as ``before`` for older ones."""

@@ -79,7 +79,7 @@ async def stream_events(
     ``org_id``'s), as they happen. Never ends by itself."""
     where = EventFilter(org_id=principal.scope(org_id))
     cursor = _cursor(last_event_header, last_event_id)
-    stream = EventStream(hub, log, where, settings.sse_keepalive_s)
+    stream = EventStream(hub, log.of_org(where.org_id), where, settings.sse_keepalive_s)
     return _sse(stream.run(cursor))
 
 
@@ -103,6 +103,7 @@ async def stream_job_events(
     """The job's state changes until it is finished (passed, failed, dead or cancelled)."""
     cursor = _cursor(last_event_header, last_event_id)
     job = await visible_job(jobs, principal, job_id)
+    log = log.of_org(job.org_id)  # catching up reads the job's org's events only
 
     async def finished(event: JobEvent) -> bool:
         return event.status.terminal
@@ -139,7 +140,7 @@ async def stream_suite_events(
 ) -> StreamingResponse:
     """State changes of the suite's jobs until every one is finished."""
     cursor = _cursor(last_event_header, last_event_id)
-    await visible_suite(suites, principal, suite_id, with_jobs=False)
+    log = log.of_org((await visible_suite(suites, principal, suite_id, with_jobs=False)).org_id)
 
     async def finished(event: JobEvent) -> bool:
         if not event.status.terminal:

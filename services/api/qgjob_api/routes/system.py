@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import structlog
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -11,6 +12,7 @@ from qgjob_api.errors import ERROR_RESPONSES, error_response
 from qgjob_core.retrying import STORE_ERRORS
 
 router = APIRouter(tags=["system"])
+log = structlog.get_logger("qgjob.api")
 
 
 @router.get(
@@ -36,10 +38,12 @@ async def ready(store: StoreDep) -> JSONResponse:
     try:
         await store.ping()
     except STORE_ERRORS as exc:
+        # where the store is (host, port) is for the logs, not for anyone who can connect
+        log.warning("not ready: store unreachable", error=str(exc) or type(exc).__name__)
         return error_response(
             503,
             "store_unavailable",
-            f"the job store is unreachable: {exc}",
+            "the job store is unreachable",
             headers={"Retry-After": "2"},
         )
     return JSONResponse({"status": "ready"})

@@ -7,15 +7,15 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.app_build import AppBuild
-from ...models.body_register_app_build import BodyRegisterAppBuild
 from ...models.error import Error
-from ...types import UNSET, Response, Unset
+from ...models.register_app_build_body_register_app_build import RegisterAppBuildBodyRegisterAppBuild
+from ...types import Response
 
 
 def _get_kwargs(
     app_version_id: str,
     *,
-    body: BodyRegisterAppBuild | Unset = UNSET,
+    body: RegisterAppBuildBodyRegisterAppBuild,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -26,8 +26,7 @@ def _get_kwargs(
         ),
     }
 
-    if not isinstance(body, Unset):
-        _kwargs["files"] = body.to_multipart()
+    _kwargs["files"] = body.to_multipart()
 
     headers["Content-Type"] = "multipart/form-data; boundary=+++"
 
@@ -86,6 +85,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_503
 
+    if response.status_code == 507:
+        response_507 = Error.from_dict(response.json())
+
+        return response_507
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -105,7 +109,7 @@ def sync_detailed(
     app_version_id: str,
     *,
     client: AuthenticatedClient,
-    body: BodyRegisterAppBuild | Unset = UNSET,
+    body: RegisterAppBuildBodyRegisterAppBuild,
 ) -> Response[AppBuild | Error]:
     """Register an app build
 
@@ -114,7 +118,9 @@ def sync_detailed(
 
     Args:
         app_version_id (str): The app version.
-        body (BodyRegisterAppBuild | Unset):
+        body (RegisterAppBuildBodyRegisterAppBuild): The text fields of ``POST
+            /v1/apps/{app_version_id}`` (a multipart form whose field
+            ``file`` holds the build, or which gives its ``url``).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,7 +146,7 @@ def sync(
     app_version_id: str,
     *,
     client: AuthenticatedClient,
-    body: BodyRegisterAppBuild | Unset = UNSET,
+    body: RegisterAppBuildBodyRegisterAppBuild,
 ) -> AppBuild | Error | None:
     """Register an app build
 
@@ -149,7 +155,9 @@ def sync(
 
     Args:
         app_version_id (str): The app version.
-        body (BodyRegisterAppBuild | Unset):
+        body (RegisterAppBuildBodyRegisterAppBuild): The text fields of ``POST
+            /v1/apps/{app_version_id}`` (a multipart form whose field
+            ``file`` holds the build, or which gives its ``url``).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,7 +178,7 @@ async def asyncio_detailed(
     app_version_id: str,
     *,
     client: AuthenticatedClient,
-    body: BodyRegisterAppBuild | Unset = UNSET,
+    body: RegisterAppBuildBodyRegisterAppBuild,
 ) -> Response[AppBuild | Error]:
     """Register an app build
 
@@ -179,7 +187,9 @@ async def asyncio_detailed(
 
     Args:
         app_version_id (str): The app version.
-        body (BodyRegisterAppBuild | Unset):
+        body (RegisterAppBuildBodyRegisterAppBuild): The text fields of ``POST
+            /v1/apps/{app_version_id}`` (a multipart form whose field
+            ``file`` holds the build, or which gives its ``url``).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -203,7 +213,7 @@ async def asyncio(
     app_version_id: str,
     *,
     client: AuthenticatedClient,
-    body: BodyRegisterAppBuild | Unset = UNSET,
+    body: RegisterAppBuildBodyRegisterAppBuild,
 ) -> AppBuild | Error | None:
     """Register an app build
 
@@ -212,7 +222,9 @@ async def asyncio(
 
     Args:
         app_version_id (str): The app version.
-        body (BodyRegisterAppBuild | Unset):
+        body (RegisterAppBuildBodyRegisterAppBuild): The text fields of ``POST
+            /v1/apps/{app_version_id}`` (a multipart form whose field
+            ``file`` holds the build, or which gives its ``url``).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -93,7 +93,7 @@ def sync_detailed(
 
     Args:
         job_id (str): The job's id.
-        path (str):
+        path (str): As listed, e.g. attempt-1/run-1/log.txt.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -127,7 +127,7 @@ def sync(
 
     Args:
         job_id (str): The job's id.
-        path (str):
+        path (str): As listed, e.g. attempt-1/run-1/log.txt.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,7 +156,7 @@ async def asyncio_detailed(
 
     Args:
         job_id (str): The job's id.
-        path (str):
+        path (str): As listed, e.g. attempt-1/run-1/log.txt.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,7 +188,7 @@ async def asyncio(
 
     Args:
         job_id (str): The job's id.
-        path (str):
+        path (str): As listed, e.g. attempt-1/run-1/log.txt.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,47 +1,48 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from io import BytesIO
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import types
-from ..types import UNSET, Unset
+from ..types import UNSET, File, FileTypes, Unset
 
-T = TypeVar("T", bound="BodyRegisterAppBuild")
+T = TypeVar("T", bound="RegisterAppBuildBodyRegisterAppBuild")
 
 
 @_attrs_define
-class BodyRegisterAppBuild:
-    """
-    Attributes:
-        org_id (None | str | Unset): Org that owns the build [default: the token's].
-        file (None | str | Unset): The .apk, .aab or .ipa.
-        url (None | str | Unset): Or: where workers download it.
-        sha256 (None | str | Unset): Required with url; checked for a file.
-        package (None | str | Unset): Android package, e.g. com.acme.app.
+class RegisterAppBuildBodyRegisterAppBuild:
+    """The text fields of ``POST /v1/apps/{app_version_id}`` (a multipart form whose field
+    ``file`` holds the build, or which gives its ``url``).
+
+        Attributes:
+            file (File | Unset): The .apk, .aab or .ipa.
+            org_id (None | str | Unset): Org that owns the build [default: the token's].
+            url (None | str | Unset): Or: where workers download it.
+            sha256 (None | str | Unset): Required with url; checked for a file.
+            package (None | str | Unset): Android package, e.g. com.acme.app.
     """
 
+    file: File | Unset = UNSET
     org_id: None | str | Unset = UNSET
-    file: None | str | Unset = UNSET
     url: None | str | Unset = UNSET
     sha256: None | str | Unset = UNSET
     package: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        file: FileTypes | Unset = UNSET
+        if not isinstance(self.file, Unset):
+            file = self.file.to_tuple()
+
         org_id: None | str | Unset
         if isinstance(self.org_id, Unset):
             org_id = UNSET
         else:
             org_id = self.org_id
-
-        file: None | str | Unset
-        if isinstance(self.file, Unset):
-            file = UNSET
-        else:
-            file = self.file
 
         url: None | str | Unset
         if isinstance(self.url, Unset):
@@ -64,10 +65,10 @@ class BodyRegisterAppBuild:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if org_id is not UNSET:
-            field_dict["org_id"] = org_id
         if file is not UNSET:
             field_dict["file"] = file
+        if org_id is not UNSET:
+            field_dict["org_id"] = org_id
         if url is not UNSET:
             field_dict["url"] = url
         if sha256 is not UNSET:
@@ -80,17 +81,14 @@ class BodyRegisterAppBuild:
     def to_multipart(self) -> types.RequestFiles:
         files: types.RequestFiles = []
 
+        if not isinstance(self.file, Unset):
+            files.append(("file", self.file.to_tuple()))
+
         if not isinstance(self.org_id, Unset):
             if isinstance(self.org_id, str):
                 files.append(("org_id", (None, str(self.org_id).encode(), "text/plain")))
             else:
                 files.append(("org_id", (None, str(self.org_id).encode(), "text/plain")))
-
-        if not isinstance(self.file, Unset):
-            if isinstance(self.file, str):
-                files.append(("file", (None, str(self.file).encode(), "text/plain")))
-            else:
-                files.append(("file", (None, str(self.file).encode(), "text/plain")))
 
         if not isinstance(self.url, Unset):
             if isinstance(self.url, str):
@@ -118,6 +116,12 @@ class BodyRegisterAppBuild:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        _file = d.pop("file", UNSET)
+        file: File | Unset
+        if isinstance(_file, Unset):
+            file = UNSET
+        else:
+            file = File(payload=BytesIO(_file))
 
         def _parse_org_id(data: object) -> None | str | Unset:
             if data is None:
@@ -127,15 +131,6 @@ class BodyRegisterAppBuild:
             return cast(None | str | Unset, data)
 
         org_id = _parse_org_id(d.pop("org_id", UNSET))
-
-        def _parse_file(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        file = _parse_file(d.pop("file", UNSET))
 
         def _parse_url(data: object) -> None | str | Unset:
             if data is None:
@@ -164,16 +159,16 @@ class BodyRegisterAppBuild:
 
         package = _parse_package(d.pop("package", UNSET))
 
-        body_register_app_build = cls(
-            org_id=org_id,
+        register_app_build_body_register_app_build = cls(
             file=file,
+            org_id=org_id,
             url=url,
             sha256=sha256,
             package=package,
         )
 
-        body_register_app_build.additional_properties = d
-        return body_register_app_build
+        register_app_build_body_register_app_build.additional_properties = d
+        return register_app_build_body_register_app_build
 
     @property
     def additional_keys(self) -> list[str]:
