@@ -25,6 +25,7 @@ from qgjob_api.server import make_server, wait_started
 from qgjob_api.settings import ApiSettings
 from qgjob_cli import exit_codes
 from qgjob_cli.client import CliError
+from qgjob_core import tracing
 from qgjob_core.lifecycle import install_stop_handlers
 from qgjob_redis import Store
 from qgjob_redis.connection import is_memory
@@ -181,6 +182,7 @@ async def up(opts: UpOptions) -> None:
     opts = replace(opts, redis_url=await choose_store(opts.redis_url, fallback=opts.fallback))
     stop = asyncio.Event()
     install_stop_handlers(stop)
+    tracing.configure("qgjob")
     ready = asyncio.Event()
     runner = asyncio.create_task(run_platform(opts, stop, ready))
     waiter = asyncio.create_task(ready.wait())

@@ -78,13 +78,20 @@ class SuiteStore:
         default_max_attempts: int,
         job_id: Callable[[int], str],
         max_unfinished: int = 0,
+        traceparent: str = "",
     ) -> Suite:
         """Store the suite and its jobs (``job_id(i)`` names the i-th), whole or not at all:
         batches of :data:`SUBMIT_BATCH` are staged, and the last call stores them together.
         The cap on unfinished jobs is checked for the whole suite then; nothing is written
         when the suite does not fit (:class:`qgjob_redis.jobs.QuotaExceededError`)."""
         new: list[NewJob] = [
-            self.jobs.prepare(p, default_max_attempts, job_id=job_id(i), suite_id=suite_id)
+            self.jobs.prepare(
+                p,
+                default_max_attempts,
+                job_id=job_id(i),
+                suite_id=suite_id,
+                traceparent=traceparent,
+            )
             for i, p in enumerate(_payloads(org_id, payload))
         ]
         record = SuiteRecord(

@@ -20,6 +20,7 @@ from qgjob_api.errors import (
 )
 from qgjob_api.idempotent import IdempotencyKey, Ids, create_once
 from qgjob_api.quota import quota_error
+from qgjob_core import tracing
 from qgjob_redis import QuotaExceededError, SuiteStore
 from qgjob_schemas import ID_PATTERN, Suite, SuiteCancellation, SuitePayload
 
@@ -68,6 +69,7 @@ async def submit_suite(
                 default_max_attempts=settings.max_attempts,
                 job_id=lambda i: ids.make(f"job:{i}"),
                 max_unfinished=settings.max_unfinished_per_org,
+                traceparent=tracing.current_traceparent(),
             )
         except QuotaExceededError as exc:
             raise quota_error(org, exc) from None

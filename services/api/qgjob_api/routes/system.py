@@ -77,6 +77,10 @@ async def ready(store: StoreDep) -> JSONResponse:
 )
 async def metrics(stats: StatsDep, metrics: MetricsDep) -> PlainTextResponse:
     """Request latency by route, jobs by status, queue depth and lag per stream, installs,
-    retries, dead letters, workers by state. Not authenticated (scrape from inside)."""
-    metrics.store.snapshot = await stats.stats(None, operator=True)
+    retries, dead letters, workers by state. Not authenticated (scrape from inside). While
+    the store is unreachable it still answers, with `qgjob_store_up 0` and the latency."""
+    try:
+        metrics.store.read(await stats.stats(None, operator=True))
+    except STORE_ERRORS:
+        metrics.store.read(None)
     return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
