@@ -9,8 +9,8 @@ from enum import StrEnum
 
 import orjson
 
-from qgjob_redis.codec import dead_letter_from_entry, job_from_hash, ts
-from qgjob_redis.events import parse_id
+from qgjob_redis.codec import job_from_hash, ts
+from qgjob_redis.dead_letters import DeadLetterStore
 from qgjob_redis.ids import new_id
 from qgjob_redis.stats import StatsStore
 from qgjob_redis.store import Store
@@ -257,21 +257,5 @@ class JobStore:
     async def dead_letters(
         self, *, org_id: str | None = None, limit: int = 50, before: str | None = None
     ) -> list[DeadLetter]:
-        """Dead letters newest first, optionally of one org."""
-        if before is not None and parse_id(before) == (0, 0):
-            return []  # nothing is older than the first id
-        upper = f"({before}" if before else "+"
-        out: list[DeadLetter] = []
-        while len(out) < limit:
-            entries: list[tuple[str, dict[str, str]]] = await self._r.xrevrange(  # type: ignore[assignment]
-                self._k.dead(), upper, "-", count=limit * 2
-            )
-            if not entries:
-                break
-            for entry_id, fields in entries:
-                if org_id is None or fields.get("org") == org_id:
-                    out.append(dead_letter_from_entry(entry_id, fields))
-                    if len(out) == limit:
-                        break
-            upper = f"({entries[-1][0]}"
-        return out
+        """Current dead letters newest first, optionally of one org."""
+        return await DeadLetterStore(self._s).page(org_id=org_id, limit=limit, before=before)

@@ -2,7 +2,13 @@
 
 from qgjob_schemas.auth import TokenCreate, TokenCreated, TokenInfo
 from qgjob_schemas.builds import BUILD_SUFFIXES, AppBuild, Artifact
-from qgjob_schemas.dead_letters import DeadLetter
+from qgjob_schemas.dead_letters import (
+    ENTRY_ID_PATTERN,
+    DeadLetter,
+    DeadLetterBatch,
+    DeadLetterSelection,
+    DeadLetterSkip,
+)
 from qgjob_schemas.enums import (
     TERMINAL_STATUSES,
     GroupState,
@@ -32,6 +38,7 @@ from qgjob_schemas.workers import Worker
 
 __all__ = [
     "BUILD_SUFFIXES",
+    "ENTRY_ID_PATTERN",
     "ID_PATTERN",
     "SUITE_MAX_JOBS",
     "TERMINAL_STATUSES",
@@ -40,6 +47,9 @@ __all__ = [
     "Artifact",
     "Assignment",
     "DeadLetter",
+    "DeadLetterBatch",
+    "DeadLetterSelection",
+    "DeadLetterSkip",
     "DurationStats",
     "Error",
     "ErrorBody",

@@ -57,6 +57,19 @@ local function count(org, target, old, new, suite, t, n)
   end
 end
 
+-- Take back a terminal result from the per-minute figures (a job leaving a terminal status):
+-- t is when it finished; a bucket that expired is left alone.
+local function uncount_finished(org, status, t)
+  if not t then return end
+  local bucket = K.throughput(string.format('%d', math.floor(t / 60)))
+  if redis.call('EXISTS', bucket) == 0 then return end
+  for _, field in ipairs({ 'all', 'o:' .. org, 's:' .. status, 'os:' .. status .. ':' .. org }) do
+    if tonumber(redis.call('HGET', bucket, field) or '0') > 0 then
+      redis.call('HINCRBY', bucket, field, -1)
+    end
+  end
+end
+
 -- Append a state-change event; extra is a flat list of field, value pairs. The job's suite
 -- is looked up when the caller does not pass it.
 local function emit(jid, org, status, ts, extra, suite)
@@ -121,9 +134,11 @@ end
 local function to_dead(jkey, jid, org, target, old, ts, reason, attempts, last_error, log_tail)
   transition(jkey, jid, org, target, old, 'dead', ts,
     { 'finished_at', ts, 'error', last_error or '' }, { 'message', reason })
-  redis.call('XADD', K.dead, 'MAXLEN', '~', DEAD_MAXLEN, '*', 'job', jid, 'org', org,
+  local entry = redis.call('XADD', K.dead, 'MAXLEN', '~', DEAD_MAXLEN, '*', 'job', jid, 'org', org,
     'reason', reason, 'attempts', attempts, 'last_error', last_error or '',
     'log_tail', log_tail or '', 'at', ts)
+  -- the job's current entry: a requeue removes it, so a job that dies again is listed once
+  redis.call('HSET', jkey, 'dead_entry', entry)
   redis.call('HINCRBY', K.stats, 'dead_letters', 1)
   redis.call('HINCRBY', K.stats_org(org), 'dead_letters', 1)
 end

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
-from qgjob_api.auth import PrincipalDep
-from qgjob_api.deps import JobsDep
+from qgjob_api.auth import Principal, PrincipalDep
+from qgjob_api.deps import JobsDep, StoreDep
 from qgjob_api.errors import CONFLICT, ERROR_RESPONSES, FORBIDDEN, NOT_FOUND, ApiError, invalid
 from qgjob_api.routes.jobs import not_found, visible_job
-from qgjob_redis import RequeueOutcome, valid_stream_id
-from qgjob_schemas import ID_PATTERN, DeadLetter, Job
+from qgjob_redis import DeadLetterStore, RequeueOutcome, valid_stream_id
+from qgjob_schemas import (
+    ENTRY_ID_PATTERN,
+    ID_PATTERN,
+    DeadLetter,
+    DeadLetterBatch,
+    DeadLetterSelection,
+    Job,
+)
 
 router = APIRouter(prefix="/v1", tags=["dead-letters"])
 
@@ -57,3 +64,70 @@ async def requeue_dead_letter(
     if outcome is RequeueOutcome.CONFLICT:
         raise ApiError(409, "conflict", f"job {job_id} is {job.status.value}, not dead")
     return job
+
+
+def _entry_not_found(entry_id: str) -> ApiError:
+    return ApiError(404, "not_found", f"dead letter {entry_id} not found")
+
+
+def _visible(principal: Principal, letter: DeadLetter | None) -> bool:
+    """An org sees its own entries; poison entries (no org) only an operator."""
+    if letter is None:
+        return False
+    return principal.org_id is None or letter.org_id == principal.org_id
+
+
+@router.delete(
+    "/dead-letters/{entry_id}",
+    status_code=204,
+    operation_id="deleteDeadLetter",
+    summary="Delete a dead letter",
+    responses={**NOT_FOUND, **ERROR_RESPONSES},
+)
+async def delete_dead_letter(
+    entry_id: Annotated[str, Path(pattern=ENTRY_ID_PATTERN)],
+    principal: PrincipalDep,
+    store: StoreDep,
+) -> Response:
+    """Take one entry off the list (its job stays dead; nothing is run)."""
+    if not valid_stream_id(entry_id):
+        raise _entry_not_found(entry_id)
+    letters = DeadLetterStore(store)
+    if not _visible(principal, await letters.get(entry_id)):
+        raise _entry_not_found(entry_id)
+    await letters.remove(entry_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/dead-letters/requeue",
+    operation_id="requeueDeadLetters",
+    summary="Requeue dead jobs in bulk",
+    responses={**FORBIDDEN, **ERROR_RESPONSES},
+)
+async def requeue_dead_letters(
+    selection: DeadLetterSelection,
+    principal: PrincipalDep,
+    store: StoreDep,
+    org_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+) -> DeadLetterBatch:
+    """Queue the selected dead jobs again (``all``: every one in view), each with a fresh
+    attempt budget; poison entries and jobs no longer dead are skipped, with the reason."""
+    return await DeadLetterStore(store).requeue(principal.scope(org_id), selection.ids)
+
+
+@router.post(
+    "/dead-letters/purge",
+    operation_id="purgeDeadLetters",
+    summary="Delete dead letters in bulk",
+    responses={**FORBIDDEN, **ERROR_RESPONSES},
+)
+async def purge_dead_letters(
+    selection: DeadLetterSelection,
+    principal: PrincipalDep,
+    store: StoreDep,
+    org_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+) -> DeadLetterBatch:
+    """Take the selected dead letters off the list (``all``: every one in view); their
+    jobs stay dead."""
+    return await DeadLetterStore(store).purge(principal.scope(org_id), selection.ids)
