@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 PORT   ?= 8080
 
-.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi ensure-chromium
+.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi ensure-chromium lint-openapi
 
 install: $(VENV)/.installed ## Create .venv with qgjob and its runtime dependencies
 
@@ -51,16 +51,35 @@ typecheck: dev ## mypy (strict) on every package
 pytest: dev ensure-redis ensure-wrk ensure-chromium
 	$(BIN)/pytest
 
-test: lint typecheck pytest ## Lint, types and the whole test suite
+test: lint typecheck lint-openapi pytest ## Lint, types, the spec's lint and the whole test suite
 
 openapi: install ## Write the API's OpenAPI spec to openapi.json (a test fails when it is stale)
 	$(BIN)/python -m qgjob_api.openapi openapi.json
+
+# The spec's linters, from npm into a local folder kept between runs (pinned versions).
+SPEC_LINT     := .cache/spec-lint
+SPEC_LINT_PKGS := @redocly/cli@2.77.0 @stoplight/spectral-cli@6.16.3
+
+$(SPEC_LINT)/.installed: Makefile
+	@command -v npm >/dev/null || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get install -y -q npm >/dev/null 2>&1 || { \
+	    $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q npm >/dev/null; }; }
+	@mkdir -p $(SPEC_LINT)
+	npm install --prefix $(SPEC_LINT) --no-audit --no-fund --loglevel=error $(SPEC_LINT_PKGS)
+	@touch $@
+
+lint-openapi: $(SPEC_LINT)/.installed ## openapi.json: redocly (recommended) and spectral (spectral:oas), 0 errors and 0 warnings
+	@# redocly exits 0 on warnings: its totals decide (the problems are printed first)
+	$(SPEC_LINT)/node_modules/.bin/redocly lint openapi.json --config redocly.yaml --format=json 2>/dev/null \
+	  | $(PYTHON) -c 'import json,sys; r=json.load(sys.stdin); [print(p["ruleId"], p["severity"], p["message"], p["location"][0]["pointer"]) for p in r["problems"]]; t=r["totals"]; print("redocly:", t); sys.exit(t["errors"] + t["warnings"] > 0)'
+	$(SPEC_LINT)/node_modules/.bin/spectral lint openapi.json --ruleset .spectral.yaml --fail-severity=warn
 .PHONY: bench-scheduling
 bench-scheduling: install ensure-redis ## Scheduling benchmark: six workloads simulated, then W1 live at 1/100 scale
 	$(BIN)/python -m bench.scheduling --live
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output .cache
 	rm -rf $(PEERS_VENV)
 
 # --- benchmarks (bench/) ---------------------------------------------------------------

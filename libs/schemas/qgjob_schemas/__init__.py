@@ -23,6 +23,7 @@ from qgjob_schemas.events import JobEvent
 from qgjob_schemas.execution import RunJob
 from qgjob_schemas.fields import ID_PATTERN, Identifier, TestPath
 from qgjob_schemas.groups import GroupDetail, GroupJob, GroupPage, JobGroup
+from qgjob_schemas.health import Health
 from qgjob_schemas.jobs import Job, JobPage, JobPayload, JobResult, TestCounts
 from qgjob_schemas.scheduling import Assignment, GroupView, Plan, Snapshot, WorkerView
 from qgjob_schemas.stats import (
@@ -59,6 +60,7 @@ __all__ = [
     "GroupPage",
     "GroupState",
     "GroupView",
+    "Health",
     "Identifier",
     "Job",
     "JobEvent",

@@ -9,6 +9,7 @@ from typing import Any
 import structlog
 from fastapi import FastAPI
 
+from qgjob_api.contract import polish
 from qgjob_api.dashboard import install_dashboard
 from qgjob_api.errors import install_error_handlers, json_errors_only
 from qgjob_api.events_hub import EventHub
@@ -83,6 +84,9 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
         summary="Mobile end-to-end test orchestration: jobs grouped by app version.",
         description=DESCRIPTION,
         lifespan=lifespan,
+        servers=[{"url": "http://127.0.0.1:8080", "description": "`qgjob up` on its default port"}],
+        contact={"name": "qgjob maintainers"},
+        license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"},
         # qgjob exports its own metrics (/metrics) and logs; FastAPI's OpenTelemetry hooks
         # would otherwise look up the global providers on every request
         telemetry={"tracing": False, "metrics": False, "logs": False},
@@ -94,13 +98,15 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
             {"name": "dead-letters", "description": "Jobs that ran out of attempts."},
             {"name": "stats", "description": "Figures of the platform or of one org."},
             {"name": "admin", "description": "Operator actions: org API tokens."},
+            {"name": "apps", "description": "App builds: the file each app version installs."},
+            {"name": "workers", "description": "Workers, their devices and what they hold."},
             {"name": "system", "description": "Health, readiness and metrics."},
         ],
     )
     default_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
-        return json_errors_only(default_openapi())
+        return polish(json_errors_only(default_openapi()))
 
     app.openapi = openapi  # type: ignore[method-assign]
     install_error_handlers(app)

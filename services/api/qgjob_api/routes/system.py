@@ -9,6 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from qgjob_api.deps import MetricsDep, StatsDep, StoreDep
 from qgjob_api.errors import ERROR_RESPONSES, error_response
 from qgjob_core.retrying import STORE_ERRORS
+from qgjob_schemas import Health
 
 router = APIRouter(tags=["system"])
 
@@ -17,19 +18,23 @@ router = APIRouter(tags=["system"])
     "/healthz",
     operation_id="health",
     summary="Liveness",
-    responses={500: ERROR_RESPONSES[500]},
+    responses={413: ERROR_RESPONSES[413], 500: ERROR_RESPONSES[500]},
 )
-async def health() -> dict[str, str]:
+async def health() -> Health:
     """The process is up. Does not touch the store."""
-    return {"status": "ok"}
+    return Health(status="ok")
 
 
 @router.get(
     "/readyz",
     operation_id="ready",
     summary="Readiness",
-    response_model=dict[str, str],
-    responses={500: ERROR_RESPONSES[500], 503: ERROR_RESPONSES[503]},
+    response_model=Health,
+    responses={
+        413: ERROR_RESPONSES[413],
+        500: ERROR_RESPONSES[500],
+        503: ERROR_RESPONSES[503],
+    },
 )
 async def ready(store: StoreDep) -> JSONResponse:
     """Ready when the store answers."""
@@ -60,6 +65,7 @@ async def ready(store: StoreDep) -> JSONResponse:
                 }
             },
         },
+        413: ERROR_RESPONSES[413],
         500: ERROR_RESPONSES[500],
         503: ERROR_RESPONSES[503],
     },
