@@ -26,6 +26,7 @@ from qgjob_api.routes import (
     stats,
     suites,
     system,
+    websocket,
     workers,
 )
 from qgjob_api.settings import ApiSettings
@@ -122,5 +123,6 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
     app.include_router(apps.router)
     app.include_router(artifacts.router)
     app.include_router(workers.router)
+    app.include_router(websocket.router)
     install_dashboard(app)
     return app
