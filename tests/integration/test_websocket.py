@@ -86,11 +86,8 @@ async def test_job_stream_opens_with_a_snapshot_and_closes_when_finished(
         (snap,) = await messages(ws, 1, "snapshot")
         assert (snap["data"]["id"], snap["data"]["status"]) == (job_id, "queued")
         await _run_all(store)
-        seen = []
-        with pytest.raises(ConnectionClosed) as closed:
-            while True:
-                seen.append(json.loads(await ws.recv(decode=True)))
-    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1000
+        seen = [json.loads(m) async for m in ws]  # ends when the server closes normally
+    assert ws.close_code == 1000
     assert [m["data"]["status"] for m in seen if m["type"] == "event"][-1] == "passed"
 
     # a finished job: the snapshot, then the close
@@ -113,12 +110,8 @@ async def test_suite_stream_over_websocket(
         (snap,) = await messages(ws, 1, "snapshot")
         assert snap["data"]["total"] == 2
         await _run_all(store)
-        events = []
-        with pytest.raises(ConnectionClosed):
-            while True:
-                msg = json.loads(await ws.recv(decode=True))
-                if msg["type"] == "event":
-                    events.append(msg["data"])
+        events = [m["data"] async for raw in ws if (m := json.loads(raw))["type"] == "event"]
+    assert ws.close_code == 1000
     assert sorted(e["job_id"] for e in events if e["status"] == "passed") == sorted(
         suite["job_ids"]
     )
