@@ -2,7 +2,7 @@
 // as events arrive, new jobs shown the moment they are queued, older pages on demand.
 
 import {
-  STATUSES, TARGETS, badge, collapsible, errorBox, field, h, labelCells, replace, select, shortId,
+  STATUSES, TARGETS, badge, collapsible, errorBox, field, h, labelCells, pathText, replace, select, shortId,
   tableWrap, throttle, time,
 } from "../dom.js";
 
@@ -70,7 +70,7 @@ export const jobsView = {
         h("td", {}, h("a", { href: `#/jobs/${encodeURIComponent(job.id)}`, class: "mono",
           title: job.id, "aria-label": `Job ${job.id}` }, shortId(job.id))),
         h("td", { class: "status-cell" }, badge(job.status)),
-        h("td", { class: "test-path" }, job.test_path ?? dash()),
+        h("td", { class: "test-path" }, job.test_path ? pathText(job.test_path) : dash()),
         h("td", {}, job.app_version_id ?? dash()),
         h("td", {}, job.target ?? dash()),
         h("td", { class: "num" }, `${job.attempts}/${job.max_attempts ?? "…"}`),
