@@ -90,3 +90,61 @@ def test_jobs_table_fits_1280_and_tells_jobs_apart(page: Dashboard, site: Site) 
     assert shown == [f"…{i[-8:]}" for i in ids]
     assert len(set(shown)) == len(ids)
     both_sizes(page, "jobs-long-paths")
+
+
+def test_dead_letters_bulk_actions(page: Dashboard, site: Site) -> None:
+    dead = [
+        site.submit(f"tests/infra_bulk_{n}.spec.js", app_version_id="dlq-bulk", max_attempts=1)
+        for n in range(3)
+    ]
+    for job_id in dead:
+        site.wait_status(job_id, "dead")
+    page.load("/dead-letters")
+    page.sign_in(site.token)
+    page.nav("dead-letters")
+    for job_id in dead:
+        page.visible(f"#dead-table tr[data-job-id='{job_id}']")
+    assert page.find("#dead-delete-selected").get_attribute("disabled") is not None
+
+    def tick(job_id: str) -> None:
+        page.find(f"#dead-table tr[data-job-id='{job_id}'] input.select-letter").click()
+
+    def listed() -> list[str]:
+        return [r.get_attribute("data-job-id") or "" for r in page.all("#dead-table tbody tr")]
+
+    # select all, then two: the note and the buttons follow
+    page.find("#dead-select-all").click()
+    page.wait().until(lambda d: "selected" in page.find("#dead-selection").text)
+    page.find("#dead-select-all").click()
+    tick(dead[0])
+    tick(dead[1])
+    assert page.find("#dead-selection").text == "2 dead letters selected"
+    scroll, client = fits(page, ".table-wrap")
+    assert scroll <= client, f"the dead letters scroll sideways at 1280 px: {scroll} > {client}"
+    both_sizes(page, "dead-letters-selected")
+
+    page.find("#dead-delete-selected").click()
+    page.wait().until(lambda d: "2 dead letters deleted" in page.find("#dead-feedback").text)
+    page.wait().until(lambda d: dead[0] not in listed() and dead[1] not in listed())
+    assert dead[2] in listed()
+    assert site.job(dead[0])["status"] == "dead"  # deleting an entry runs nothing
+
+    row = f"#dead-table tr[data-job-id='{dead[2]}']"
+    before = page.find(row).get_attribute("data-entry-id")
+    tick(dead[2])
+    page.find("#dead-requeue-selected").click()
+    page.wait().until(lambda d: "1 job requeued" in page.find("#dead-feedback").text)
+    assert dead[2] in page.find("#dead-feedback").text
+    # it runs again, dies again, and is listed once more: one row
+    page.wait(30).until(
+        lambda d: [r.get_attribute("data-entry-id") for r in page.all(row)] not in ([], [before])
+    )
+    assert listed().count(dead[2]) == 1
+
+    page.find("#dead-purge-all").click()
+    page.wait().until(lambda d: d.switch_to.alert)
+    page.driver.switch_to.alert.accept()
+    page.wait().until(lambda d: "1 dead letter deleted" in page.find("#dead-feedback").text)
+    page.wait().until(lambda d: listed() == [])
+    assert "No dead letters" in page.find("#dead-summary").text
+    page.check_accessible("dead letters, purged")

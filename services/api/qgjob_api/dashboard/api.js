@@ -109,6 +109,8 @@ export class Api {
   submit(payload) { return this.post("/v1/jobs", payload); }
   requeue(id) { return this.post(`/v1/dead-letters/${encodeURIComponent(id)}/requeue`); }
   deadLetters(params) { return this.get(`/v1/dead-letters${query(params)}`); }
+  requeueDeadLetters(selection) { return this.post("/v1/dead-letters/requeue", selection); }
+  purgeDeadLetters(selection) { return this.post("/v1/dead-letters/purge", selection); }
   suite(id) { return this.get(`/v1/suites/${encodeURIComponent(id)}`); }
   groups(params) { return this.get(`/v1/groups${query(params)}`); }
   group(id) { return this.get(`/v1/groups/${encodeURIComponent(id)}`); }
