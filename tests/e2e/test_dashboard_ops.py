@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from tests.e2e import test_dashboard as base
-from tests.e2e.test_dashboard import TERMINAL, Dashboard, Site
+from tests.e2e.test_dashboard import TERMINAL, Dashboard, Site, make_token
 from tests.support.browser import NARROW, WIDE, set_viewport
 from tests.support.platform import ADMIN_TOKEN
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 # the platform, the browser and a fresh tab, as the dashboard's other tests have them
@@ -148,3 +152,74 @@ def test_dead_letters_bulk_actions(page: Dashboard, site: Site) -> None:
     page.wait().until(lambda d: listed() == [])
     assert "No dead letters" in page.find("#dead-summary").text
     page.check_accessible("dead letters, purged")
+
+
+def submit_as(site: Site, token: str, test_path: str, **fields: Any) -> str:
+    body = {"app_version_id": "v-rates", "test_path": test_path, **fields}
+    r = httpx.post(
+        f"{site.url}/v1/jobs", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    assert r.status_code == 201, r.text
+    job_id: str = r.json()["id"]
+    return job_id
+
+
+def wait_as(site: Site, token: str, job_id: str, *statuses: str) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    wait_until(
+        lambda: (
+            httpx.get(f"{site.url}/v1/jobs/{job_id}", headers=headers).json()["status"] in statuses
+        ),
+        timeout=30,
+        what=f"job {job_id} to be {statuses}",
+    )
+
+
+def test_overview_one_success_rate_over_a_range_and_an_org(page: Dashboard, site: Site) -> None:
+    token = make_token(site.platform, "rates")
+    passing = [submit_as(site, token, f"tests/ok_{n}.spec.js") for n in range(3)]
+    doomed = submit_as(site, token, "tests/infra_rates.spec.js", max_attempts=1)
+    for job_id in [*passing, doomed]:
+        wait_as(site, token, job_id, *TERMINAL)
+    # requeued, the dead job dies a second time: it must count once, by its latest result
+    headers = {"Authorization": f"Bearer {token}"}
+    r = httpx.post(f"{site.url}/v1/dead-letters/{doomed}/requeue", headers=headers, timeout=10)
+    assert r.status_code == 200, r.text
+    wait_until(
+        lambda: (
+            httpx.get(f"{site.url}/v1/jobs/{doomed}", headers=headers).json()["status"] == "dead"
+        ),
+        timeout=30,
+        what="the requeued job to die again",
+    )
+    solo = make_token(site.platform, "solo")
+    wait_as(site, solo, submit_as(site, solo, "tests/only.spec.js"), *TERMINAL)
+
+    page.load("/overview")
+    page.sign_in(ADMIN_TOKEN)
+    page.find("#overview-org").send_keys("rates")
+    Select(page.find("#overview-range")).select_by_value("15")  # applies at once
+    page.wait().until(lambda d: "org rates" in page.find("#overview-scope").text)
+    assert "last 15 minutes" in page.find("#overview-scope").text
+    assert "minutes=15" in page.driver.current_url and "org_id=rates" in page.driver.current_url
+
+    page.wait().until(lambda d: "of 4 finished jobs" in page.visible("#stat-success").text)
+    card = page.find("#stat-success")
+    assert "75 %" in card.text and "3 passed of 4 finished jobs, last 15 min" in card.text
+    chart = page.find("section[aria-label='Success rate'] figure")
+    assert "75 % of 4 finished jobs passed in the last 15 minutes" in chart.text
+    # the dead job is one dead job, though it was dead-lettered twice
+    dead_card = page.find("#stat-dead").text
+    assert "Dead jobs\n1\n" in dead_card.replace("DEAD JOBS", "Dead jobs")
+    assert "2 dead-letterings" in dead_card
+    both_sizes(page, "overview-org-range")
+
+    # one job of its own: said as one job
+    page.find("#overview-org").clear()
+    page.find("#overview-org").send_keys("solo", Keys.ENTER)
+    throughput = "section[aria-label='Throughput'] figure"
+    page.wait().until(
+        lambda d: "1 job finished in the last 15 minutes" in page.find(throughput).text
+    )
+    page.wait().until(lambda d: "1 passed of 1 finished job," in page.find("#stat-success").text)
+    assert "1 jobs" not in page.find("#main").text

@@ -57,6 +57,13 @@ async def test_a_requeued_job_that_dies_again_is_listed_once(
     assert again["id"] != first["id"]
     assert await store.redis.xlen(store.keys.dead()) == 1
 
+    # the per-minute figures count the job once, by its latest result, as the status counts do
+    timeline = (await sapi.get("/v1/stats/timeline?minutes=5", headers=acme)).json()
+    assert sum(p["dead"] for p in timeline["points"]) == 1
+    assert sum(p["finished"] for p in timeline["points"]) == 1
+    stats = (await sapi.get("/v1/stats", headers=acme)).json()
+    assert stats["jobs_by_status"]["dead"] == 1
+
 
 async def test_delete_one_entry_only_within_the_org(sapi: httpx.AsyncClient, store: Store) -> None:
     acme, globex = await org_token(sapi, "acme"), await org_token(sapi, "globex")

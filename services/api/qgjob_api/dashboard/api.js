@@ -100,7 +100,7 @@ export class Api {
 
   // Endpoints the dashboard uses.
   stats(params) { return this.get(`/v1/stats${query(params)}`); }
-  timeline(minutes) { return this.get(`/v1/stats/timeline${query({ minutes })}`); }
+  timeline(minutes, params) { return this.get(`/v1/stats/timeline${query({ minutes, ...(params || {}) })}`); }
   jobs(params) { return this.get(`/v1/jobs${query(params)}`); }
   job(id) { return this.get(`/v1/jobs/${encodeURIComponent(id)}`); }
   jobLog(id) { return this.get(`/v1/jobs/${encodeURIComponent(id)}/logs`); }
