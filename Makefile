@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 PORT   ?= 8080
 
-.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi ensure-chromium lint-openapi
+.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi ensure-chromium lint-openapi docs docs-serve
 
 install: $(VENV)/.installed ## Create .venv with qgjob and its runtime dependencies
 
@@ -53,6 +53,12 @@ pytest: dev ensure-redis ensure-wrk ensure-chromium
 
 test: lint typecheck lint-openapi pytest ## Lint, types, the spec's lint and the whole test suite
 
+docs: dev ## Build the docs site into site/ (strict: a broken link or anchor fails)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+docs-serve: dev ## Serve the docs site with live reload on http://127.0.0.1:8000
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
 openapi: install ## Write the API's OpenAPI spec to openapi.json (a test fails when it is stale)
 	$(BIN)/python -m qgjob_api.openapi openapi.json
 
@@ -79,7 +85,7 @@ bench-scheduling: install ensure-redis ## Scheduling benchmark: six workloads si
 	$(BIN)/python -m bench.scheduling --live
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output .cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output .cache site
 	rm -rf $(PEERS_VENV)
 
 # --- benchmarks (bench/) ---------------------------------------------------------------
