@@ -63,10 +63,13 @@ openapi: install ## Write the API's OpenAPI spec to openapi.json (a test fails w
 	$(BIN)/python -m qgjob_api.openapi openapi.json
 
 # The spec's linters, from npm into a local folder kept between runs (pinned versions).
-SPEC_LINT     := .cache/spec-lint
-SPEC_LINT_PKGS := @redocly/cli@2.77.0 @stoplight/spectral-cli@6.16.3
+SPEC_LINT        := .cache/spec-lint
+REDOCLY_VERSION  := 2.77.0
+SPECTRAL_VERSION := 6.16.3
+SPEC_LINT_PKGS   := @redocly/cli@$(REDOCLY_VERSION) @stoplight/spectral-cli@$(SPECTRAL_VERSION)
+SPEC_LINT_STAMP  := $(SPEC_LINT)/.installed-$(REDOCLY_VERSION)-$(SPECTRAL_VERSION)
 
-$(SPEC_LINT)/.installed: Makefile
+$(SPEC_LINT_STAMP):
 	@command -v npm >/dev/null || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get install -y -q npm >/dev/null 2>&1 || { \
@@ -75,7 +78,7 @@ $(SPEC_LINT)/.installed: Makefile
 	npm install --prefix $(SPEC_LINT) --no-audit --no-fund --loglevel=error $(SPEC_LINT_PKGS)
 	@touch $@
 
-lint-openapi: $(SPEC_LINT)/.installed ## openapi.json: redocly (recommended) and spectral (spectral:oas), 0 errors and 0 warnings
+lint-openapi: $(SPEC_LINT_STAMP) ## openapi.json: redocly (recommended) and spectral (spectral:oas), 0 errors and 0 warnings
 	@# redocly exits 0 on warnings: its totals decide (the problems are printed first)
 	$(SPEC_LINT)/node_modules/.bin/redocly lint openapi.json --config redocly.yaml --format=json 2>/dev/null \
 	  | $(PYTHON) -c 'import json,sys; r=json.load(sys.stdin); [print(p["ruleId"], p["severity"], p["message"], p["location"][0]["pointer"]) for p in r["problems"]]; t=r["totals"]; print("redocly:", t); sys.exit(t["errors"] + t["warnings"] > 0)'

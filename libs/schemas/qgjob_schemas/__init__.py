@@ -34,7 +34,7 @@ from qgjob_schemas.stats import (
     StatsTimeline,
     TimelinePoint,
 )
-from qgjob_schemas.suites import SUITE_MAX_JOBS, Suite, SuitePayload
+from qgjob_schemas.suites import SUITE_MAX_JOBS, Suite, SuitePayload, suite_dashboard_path
 from qgjob_schemas.workers import Worker
 
 __all__ = [
@@ -89,4 +89,5 @@ __all__ = [
     "Worker",
     "WorkerState",
     "WorkerView",
+    "suite_dashboard_path",
 ]

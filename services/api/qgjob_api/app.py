@@ -24,6 +24,7 @@ from qgjob_api.routes import (
     groups,
     jobs,
     stats,
+    suite_report,
     suites,
     system,
     websocket,
@@ -114,6 +115,7 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
     app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes, metrics=metrics)
     app.include_router(jobs.router)
     app.include_router(suites.router)
+    app.include_router(suite_report.router)
     app.include_router(events.router)
     app.include_router(groups.router)
     app.include_router(dead_letters.router)
