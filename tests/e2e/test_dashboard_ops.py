@@ -5,6 +5,8 @@ Screenshots at 1280 and 390 px under test-output/<test>/."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -223,3 +225,62 @@ def test_overview_one_success_rate_over_a_range_and_an_org(page: Dashboard, site
     )
     page.wait().until(lambda d: "1 passed of 1 finished job," in page.find("#stat-success").text)
     assert "1 jobs" not in page.find("#main").text
+
+
+def test_a_suites_page(page: Dashboard, site: Site, tmp_path: Path) -> None:
+    tests = [
+        "tests/login.spec.js",
+        "tests/cart_flaky.spec.js",
+        "tests/fail_search.spec.js",
+        "tests/infra_wifi.spec.js",
+    ]
+    body = {
+        "app_version_id": "suite-page",
+        "name": "nightly",
+        "tests": tests,
+        "flaky_retries": 1,
+        "max_attempts": 1,
+    }
+    with site.client() as c:
+        suite = c.post("/v1/suites", json=body).json()
+    for job_id in suite["job_ids"]:
+        site.wait_status(job_id, *TERMINAL)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    page.driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+
+    # the link the API gives (and qgjob prints) opens the page
+    page.load(suite["dashboard_path"].removeprefix("/ui/#"))
+    page.sign_in(site.token)
+    page.wait().until(lambda d: "nightly" in page.find("#suite-title").text)
+    assert "finished with failures" in page.find("#suite-title").text
+    assert "4/4 finished" in page.find("#suite-counts").text
+
+    rows = "#suite-jobs tbody tr"
+    page.wait().until(lambda d: len(page.all(rows)) == 4)
+    order = [
+        (r.get_attribute("data-status"), r.get_attribute("data-flaky")) for r in page.all(rows)
+    ]
+    assert [s for s, _ in order] == ["failed", "dead", "passed", "passed"]  # failures first
+    flaky = page.find(f"{rows}[data-flaky='true']")
+    assert "tests/cart_flaky.spec.js" in flaky.text and "flaky" in flaky.text
+    page.visible("#suite-installs")
+    assert "1 install served 4 jobs in 1 group" in page.find("#suite-installs").text
+    assert page.find("#suite-installs .stat-value").text == "3"
+    assert "tests/cart_flaky.spec.js" in page.find("#suite-flaky").text
+    assert "slowest" in page.find("#suite-durations").text
+    both_sizes(page, "suite")
+
+    page.find("#suite-junit").click()
+    report = downloads / f"junit-{suite['id']}.xml"
+    wait_until(report.exists, timeout=10, what="the JUnit download")
+    root = ET.parse(report).getroot()
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("4", "1", "1")
+    assert "downloaded" in page.find("#suite-feedback").text
+
+    # the suites list leads to it
+    page.go("/suites")
+    page.visible(f".suite[data-suite-id='{suite['id']}'] h2 a").click()
+    page.wait().until(lambda d: "nightly" in page.find("#suite-title").text)
