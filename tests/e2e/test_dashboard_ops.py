@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
@@ -284,3 +285,26 @@ def test_a_suites_page(page: Dashboard, site: Site, tmp_path: Path) -> None:
     page.go("/suites")
     page.visible(f".suite[data-suite-id='{suite['id']}'] h2 a").click()
     page.wait().until(lambda d: "nightly" in page.find("#suite-title").text)
+
+
+def test_flaky_passes_have_a_badge_and_a_filter(page: Dashboard, site: Site) -> None:
+    page.load("/jobs")
+    page.sign_in(site.token)
+    page.nav("jobs")
+    # submitted while the page is open: the badge appears live, once the job passes
+    flaky = site.submit("tests/checkout_flaky.spec.js", app_version_id="flaky-1", flaky_retries=1)
+    steady = site.submit("tests/steady.spec.js", app_version_id="flaky-1")
+    for job_id in (flaky, steady):
+        site.wait_status(job_id, "passed")
+    page.wait().until(lambda d: page.row(flaky).get_attribute("data-flaky") == "true")
+    assert "flaky" in page.row(flaky).find_element(By.CSS_SELECTOR, ".status-cell").text
+    assert page.row(steady).get_attribute("data-flaky") == "false"
+
+    Select(page.find("#filter-status")).select_by_value("flaky")
+    page.wait().until(lambda d: steady not in [j for j, _ in page.rows()])
+    shown = page.all("#jobs-table tbody tr")
+    assert flaky in [r.get_attribute("data-job-id") for r in shown]
+    assert {r.get_attribute("data-flaky") for r in shown} == {"true"}
+    assert "filtered by status flaky" in page.find("#jobs-summary").text
+    assert "status=flaky" in page.driver.current_url
+    both_sizes(page, "jobs-flaky")

@@ -38,7 +38,7 @@ async def test_a_suites_junit_report_and_dashboard_path(
         await ws.finish(lease, by_path[path], result)
 
     r = await sapi.get(f"/v1/suites/{suite['id']}/junit", headers=acme)
-    assert r.status_code == 200 and r.headers["content-type"].startswith("application/xml")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/xml")
     assert f'filename="junit-{suite["id"]}.xml"' in r.headers["content-disposition"]
     root = ET.fromstring(r.content)
     assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("3", "1", "1")

@@ -52,9 +52,7 @@ async def suite_jobs(jobs: JobStore, suite_id: str) -> list[Job]:
         200: {
             "description": "JUnit XML: one testsuite per target, one testcase per job; jobs "
             'not finished yet are errors of type "unfinished".',
-            "content": {
-                "application/xml": {"schema": {"type": "string"}, "example": JUNIT_EXAMPLE}
-            },
+            "content": {"text/xml": {"schema": {"type": "string"}, "example": JUNIT_EXAMPLE}},
         },
         **NOT_FOUND,
         **ERROR_RESPONSES,
@@ -82,4 +80,4 @@ async def get_suite_junit(
     body = ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True)
     filename = f"junit-{suite.id}.xml"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    return Response(body, media_type="application/xml", headers=headers)
+    return Response(body, media_type="text/xml; charset=utf-8", headers=headers)

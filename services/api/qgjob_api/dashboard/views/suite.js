@@ -2,6 +2,7 @@
 // jobs with the failures first and flaky passes marked, durations, the installs its
 // grouping saved, and its JUnit report; kept current by the live events.
 
+import { flakyBadge, isFlaky } from "./jobs.js";
 import { suiteProgress } from "./suites.js";
 import {
   badge, errorBox, h, labelCells, pathText, plural, replace, seconds, shortId, tableWrap,
@@ -74,7 +75,7 @@ export const suiteView = {
     }
 
     function drawFigures() {
-      const flaky = jobs.filter((j) => j.result && j.result.flaky);
+      const flaky = jobs.filter(isFlaky);
       const times = jobs.map(duration).filter((d) => d !== null);
       const total = times.reduce((a, b) => a + b, 0);
       const slowest = jobs.reduce((best, j) => ((duration(j) || 0) > (duration(best) || 0) ? j : best), jobs[0]);
@@ -101,9 +102,8 @@ export const suiteView = {
     function drawJobs() {
       const sorted = [...jobs].sort((a, b) => rank(a) - rank(b) || a.test_path.localeCompare(b.test_path));
       tbody.replaceChildren(...sorted.map((job) => {
-        const flaky = job.result && job.result.flaky;
-        const status = h("td", { class: "status-cell" }, badge(job.status),
-          flaky ? [" ", h("span", { class: "badge badge-flaky", title: `passed after ${job.result.runs} runs` }, "flaky")] : null);
+        const flaky = isFlaky(job);
+        const status = h("td", { class: "status-cell" }, badge(job.status), flaky ? [" ", flakyBadge(job)] : null);
         const cells = [
           h("td", {}, h("a", { href: `#/jobs/${encodeURIComponent(job.id)}`, class: "mono", title: job.id,
             "aria-label": `Job ${job.id}` }, shortId(job.id))),
