@@ -46,7 +46,7 @@ fmt: dev ## Format and autofix
 
 typecheck: dev ## mypy (strict) on every package
 	$(BIN)/mypy libs services cli
-	$(BIN)/mypy bench/scheduling bench/throughput bench/compare.py
+	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/compare.py
 
 pytest: dev ensure-redis ensure-wrk ensure-chromium
 	$(BIN)/pytest
@@ -83,6 +83,11 @@ lint-openapi: $(SPEC_LINT_STAMP) ## openapi.json: redocly (recommended) and spec
 	$(SPEC_LINT)/node_modules/.bin/redocly lint openapi.json --config redocly.yaml --format=json 2>/dev/null \
 	  | $(PYTHON) -c 'import json,sys; r=json.load(sys.stdin); [print(p["ruleId"], p["severity"], p["message"], p["location"][0]["pointer"]) for p in r["problems"]]; t=r["totals"]; print("redocly:", t); sys.exit(t["errors"] + t["warnings"] > 0)'
 	$(SPEC_LINT)/node_modules/.bin/spectral lint openapi.json --ruleset .spectral.yaml --fail-severity=warn
+
+.PHONY: bench-reads
+bench-reads: install ensure-redis ## One org's reads while another has 200,000 dead letters and events
+	$(BIN)/python -m bench.reads $(READS_ARGS)
+
 .PHONY: bench-scheduling
 bench-scheduling: install ensure-redis ## Scheduling benchmark: six workloads simulated, then W1 live at 1/100 scale
 	$(BIN)/python -m bench.scheduling --live

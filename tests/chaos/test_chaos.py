@@ -1,11 +1,18 @@
-"""Kill everything at random moments and restart Redis: no accepted job is lost or doubled.
+"""Kill everything at random moments and restart Redis: no accepted job is lost or doubled,
+none is left unfinished, and a worker that lost its lease writes nothing.
 
-A real redis-server with AOF (``appendfsync always``), the API, two schedulers and four
-workers as separate processes. While 1,000+ jobs over 24 app versions are submitted and run
-(with infrastructure errors injected by the simulated driver), the test SIGKILLs workers and
-schedulers and restarts them, SIGTERMs one worker, and restarts Redis once. Then every
-accepted job must be terminal, with exactly one terminal transition, no run after it, and
-every dead job in the dead-letter stream.
+A real redis-server with AOF (``appendfsync always``), the API, two schedulers and five
+workers as separate processes. While 720 jobs over 24 app versions are submitted and run
+(with infrastructure errors injected by the simulated driver; the device workers fetch each
+build for real), the test SIGKILLs workers and schedulers and restarts them, SIGTERMs one
+worker, restarts Redis once, freezes a device worker (SIGSTOP) in the middle of a run until
+its group is taken over and then wakes it (SIGCONT), cancels two suites whole mid-run, puts
+poison entries on the jobs stream and on a worker's assignments, and submits jobs whose
+build fetch raises an exception nothing expects. Then every accepted job must be terminal
+(``stuck``: those that are not), with exactly one terminal transition, no run after it,
+every dead job in the dead-letter stream, and nothing written by the frozen worker after it
+lost its lease (``fenced_writes``: its stale run's events and log lines that reached the
+store after the takeover).
 """
 
 from __future__ import annotations
@@ -21,16 +28,21 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.chaos.injuries import Frozen, SuiteCancels, poison_streams, register_builds
 from tests.support.platform import Platform
 from tests.support.redis_server import RedisServer
-from tests.support.waiting import wait_until
+from tests.support.waiting import ConditionTimeout, wait_until
 
 pytestmark = pytest.mark.chaos
 
-JOBS = 1080
+JOBS = 720
 APP_VERSIONS = 24
 TERMINAL = {"passed", "failed", "dead", "cancelled"}
-WORKERS = [("emulator", 1), ("emulator", 2), ("device", 1), ("browserstack", 1)]
+WORKERS = [("emulator", 1), ("emulator", 2), ("device", 1), ("device", 2), ("browserstack", 1)]
+FROZEN = "device-2"
+"""The worker frozen mid-run (never killed by the monkey)."""
+BROKEN_APP, BROKEN_JOBS = "app-broken", 4
+SUITES, SUITE_TESTS = 2, 30
 ENV = {
     "QGJOB_SIM_INSTALL_MS": "60",
     "QGJOB_SIM_TEST_MS": "8",
@@ -60,7 +72,7 @@ class Chaos:
 
     def run(self) -> None:
         try:
-            victims = [n for n in self.platform.services if n != "api"]
+            victims = [n for n in self.platform.services if n not in ("api", FROZEN)]
             plan = ["kill"] * 4 + ["term"] + ["kill"] * 2 + ["redis"] + ["kill"] * 3
             for action in plan:
                 if self.done.wait(self.rng.uniform(0.4, 1.2)):
@@ -101,11 +113,15 @@ class Chaos:
 
 def submit_all(platform: Platform, rng: random.Random) -> dict[str, str]:
     """Submit the jobs from 8 threads, retrying 503s and connection errors; returns the
-    accepted job ids (a 201 answer) with their target."""
+    accepted job ids (a 201 answer) with their target (``device-broken``: the jobs of the
+    build whose fetch raises)."""
     targets = ["emulator", "emulator", "device", "browserstack"]
     plan = [
         (f"app-{rng.randrange(APP_VERSIONS)}", targets[i % 4], f"tests/t{i}.spec.js")
         for i in range(JOBS)
+    ]
+    plan[JOBS // 2 : JOBS // 2] = [
+        (BROKEN_APP, "device", f"tests/broken{i}.spec.js") for i in range(BROKEN_JOBS)
     ]
     accepted: dict[str, str] = {}
     lock = threading.Lock()
@@ -122,7 +138,7 @@ def submit_all(platform: Platform, rng: random.Random) -> dict[str, str]:
                     continue
                 if r.status_code == 201:
                     with lock:
-                        accepted[r.json()["id"]] = target
+                        accepted[r.json()["id"]] = "device-broken" if app == BROKEN_APP else target
                     return
                 assert r.status_code == 503, r.text
                 time.sleep(0.1)
@@ -156,61 +172,104 @@ def test_chaos(
     redis.start()
     platform = Platform(redis.url, prefix, out_dir, ENV)
     chaos = Chaos(platform, redis, seed)
+    frozen = Frozen(FROZEN)
+    suites = SuiteCancels()
+    device_env = {
+        "QGJOB_SIM_FETCH_BUILDS": "true",
+        "QGJOB_BUILD_CACHE_DIR": str(tmp_path / "build-cache"),
+    }
     try:
+        register_builds(
+            platform, tmp_path / "builds", [f"app-{i}" for i in range(APP_VERSIONS)], BROKEN_APP
+        )
         platform.start_api()
         platform.start_scheduler(1)
         platform.start_scheduler(2)
         for target, n in WORKERS:
-            platform.start_worker(target, n)
+            platform.start_worker(target, n, device_env if target == "device" else None)
         platform.wait_for_workers([f"{t}-{n}" for t, n in WORKERS])
 
-        monkey = threading.Thread(target=chaos.run, daemon=True)
-        monkey.start()
+        injuries = [
+            threading.Thread(target=chaos.run, daemon=True),
+            threading.Thread(target=frozen.freeze_mid_run, args=(platform, chaos.done)),
+            threading.Thread(target=suites.run, args=(platform, SUITES, SUITE_TESTS)),
+        ]
+        for t in injuries:
+            t.daemon = True
+            t.start()
+        poisoned = poison_streams(platform, "emulator-1")
         accepted = submit_all(platform, random.Random(seed))
-        monkey.join(60)
+        for t in injuries:
+            t.join(90)
         assert not chaos.errors, chaos.errors
+        assert not frozen.errors, frozen.errors
+        assert not suites.errors, suites.errors
+        suite_jobs = {j for ids in suites.suites.values() for j in ids}
+        everyone = [*accepted, *suite_jobs]
 
-        def all_terminal() -> bool:
+        def unfinished() -> list[str]:
             pipe = platform.redis.pipeline(transaction=False)  # one round trip per check
-            for jid in accepted:
+            for jid in everyone:
                 pipe.hget(platform.keys.job(jid), "status")
-            return all(s in TERMINAL for s in pipe.execute())
+            return [j for j, s in zip(everyone, pipe.execute(), strict=True) if s not in TERMINAL]
 
         try:
-            wait_until(all_terminal, timeout=120, interval=0.5, what="every job terminal")
-        except AssertionError:
+            wait_until(lambda: not unfinished(), timeout=90, interval=0.5, what="all terminal")
+        except ConditionTimeout:
             print(platform.logs())
-            raise
+        stuck = unfinished()
 
         events = read_events(platform)
-        lost = [j for j in accepted if not any(s in TERMINAL for s in events.get(j, []))]
-        duplicated = [j for j in accepted if sum(s in TERMINAL for s in events[j]) > 1]
+        lost = [j for j in everyone if not any(s in TERMINAL for s in events.get(j, []))]
+        duplicated = [j for j in everyone if sum(s in TERMINAL for s in events[j]) > 1]
         ran_after_end = [
-            j for j in accepted if "running" in events[j][_first_terminal(events[j]) + 1 :]
+            j
+            for j in everyone
+            if j not in stuck and "running" in events[j][_first_terminal(events[j]) + 1 :]
         ]
-        final = {j: events[j][_first_terminal(events[j])] for j in accepted}
+        final = {j: events[j][_first_terminal(events[j])] for j in everyone if j not in stuck}
         dead = {j for j, s in final.items() if s == "dead"}
-        letters = {f.get("job") for _, f in platform.redis.xrange(platform.keys.dead())}
+        letters = platform.redis.xrange(platform.keys.dead())
+        dead_lettered = {f.get("job") for _, f in letters}
+        poison_letters = sum(f.get("reason") == "poison" for _, f in letters)
+        fenced = frozen.fenced_writes(platform)
+        broken = [j for j, t in accepted.items() if t == "device-broken"]
         with platform.client(timeout=10) as client:
             stats = client.get("/v1/stats").json()
         line = (
-            f"chaos: {len(accepted)} jobs, lost={len(lost)}, duplicated={len(duplicated)}, "
+            f"chaos: {len(everyone)} jobs, lost={len(lost)}, duplicated={len(duplicated)}, "
             f"dead={len(dead)}, kills={chaos.kills}, redis_restarts={chaos.redis_restarts}, "
-            f"installs={stats['installs_done']}"
+            f"installs={stats['installs_done']}, fenced_writes={fenced} stuck={len(stuck)}"
         )
-        line += f"  (seed {seed}, sigterm={chaos.terms}, {time.monotonic() - started:.1f}s)"
+        line += (
+            f"  (seed {seed}, sigterm={chaos.terms}, frozen {frozen.frozen_s:.1f}s, "
+            f"suites_cancelled={suites.cancelled}, poison={poison_letters}/{poisoned}, "
+            f"broken_builds={len(broken)}, {time.monotonic() - started:.1f}s)"
+        )
         (out_dir / "chaos.txt").write_text(line + "\n")
         with capsys.disabled():  # the figures a reader of the test run wants to see
             print(f"\n{line}")
-        assert len(accepted) >= 1000
+        assert stuck == []
+        assert len(accepted) >= JOBS
         assert lost == []
         assert duplicated == []
         assert ran_after_end == []
-        assert dead <= letters, dead - letters
+        assert dead <= dead_lettered, dead - dead_lettered
         assert chaos.kills >= 6
         assert chaos.terms == 1
         assert chaos.redis_restarts == 1
-        assert {s for s in final.values()} <= {"passed", "dead"}
+        assert frozen.job, "the frozen worker was running a job"
+        assert suites.cancelled == SUITES
+        assert {final[j] for j in accepted if j not in broken} <= {"passed", "dead"}
+        assert {final[j] for j in suite_jobs} <= {"passed", "dead", "cancelled"}
+        assert "cancelled" in {final[j] for j in suite_jobs}
+        assert len(broken) == BROKEN_JOBS
+        assert {final[j] for j in broken} == {"dead"}
+        errors = platform.redis.pipeline(transaction=False)
+        for j in broken:
+            errors.hget(platform.keys.job(j), "error")
+        assert all("ValueError" in (e or "") for e in errors.execute())
+        assert fenced == 0
     finally:
         chaos.done.set()
         platform.stop_all()

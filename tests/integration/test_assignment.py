@@ -68,7 +68,7 @@ async def test_a_preempted_group_yields_after_its_test_and_waits_again(store: St
     await sched.carry_out(Plan(preempt=(gid,)))
     assert await ws.finish(lease, jobs[0].id, passed()) == "passed"
     assert lease.yield_requested
-    assert await ws.release(lease, draining=False)
+    assert await ws.release(lease, reason="yield")
     snap = await sched.snapshot(["emulator"])
     (waiting,) = snap.groups
     assert (waiting.id, waiting.state.value, waiting.left) == (gid, "open", 2)

@@ -65,7 +65,7 @@ async def test_a_registered_upload_is_copied_once_and_verified(
 ) -> None:
     apk = make_build(tmp_path / "store" / "app.apk")
     await register(mem_store, apk.as_uri(), sha(apk))
-    fetcher = BuildFetcher(BuildStore(mem_store), tmp_path / "cache")
+    fetcher = BuildFetcher(BuildStore(mem_store), tmp_path / "cache", allow_private=True)
     first = await fetcher.fetch("acme", "v1")
     assert first.path is not None and first.path.read_bytes() == apk.read_bytes()
     assert (first.sha256, first.package) == (sha(apk), "com.acme.shop")
@@ -79,7 +79,7 @@ async def test_a_url_build_is_downloaded_once(
     base, asked = served
     apk = make_build(tmp_path / "www" / "shop-release.apk")
     await register(mem_store, f"{base}/shop-release.apk", sha(apk), "shop-release.apk")
-    fetcher = BuildFetcher(BuildStore(mem_store), tmp_path / "cache")
+    fetcher = BuildFetcher(BuildStore(mem_store), tmp_path / "cache", allow_private=True)
     for _ in range(3):
         got = await fetcher.fetch("acme", "v1")
     assert got.path is not None and got.path.name == "shop-release.apk"
@@ -90,17 +90,17 @@ async def test_a_jobs_app_url_serves_when_nothing_is_registered(
     mem_store: Store, tmp_path: Path, served: tuple[str, list[str]]
 ) -> None:
     base, _ = served
-    make_build(tmp_path / "www" / "nightly.apk")
-    fetcher = BuildFetcher(BuildStore(mem_store), tmp_path / "cache")
+    apk = make_build(tmp_path / "www" / "nightly.apk")
+    fetcher = BuildFetcher(BuildStore(mem_store), tmp_path / "cache", allow_private=True)
     got = await fetcher.fetch("acme", "v1", app_url=f"{base}/nightly.apk?token=abc")
-    assert got.path is not None and got.path.name == "nightly.apk" and got.sha256 == ""
+    assert got.path is not None and got.path.name == "nightly.apk" and got.sha256 == sha(apk)
 
 
 async def test_missing_and_corrupt_builds_are_infrastructure_errors(
     mem_store: Store, tmp_path: Path, served: tuple[str, list[str]]
 ) -> None:
     base, _ = served
-    fetcher = BuildFetcher(BuildStore(mem_store), tmp_path / "cache")
+    fetcher = BuildFetcher(BuildStore(mem_store), tmp_path / "cache", allow_private=True)
     with pytest.raises(InfrastructureError, match="no build of app version v1 for org acme"):
         await fetcher.fetch("acme", "v1")
     with pytest.raises(InfrastructureError, match=r"missing: GET .* answered 404"):
@@ -119,6 +119,22 @@ async def test_a_build_gone_from_the_build_store_is_missing(
     mem_store: Store, tmp_path: Path
 ) -> None:
     await register(mem_store, (tmp_path / "gone.apk").as_uri(), "0" * 64)
-    fetcher = BuildFetcher(BuildStore(mem_store), tmp_path / "cache")
+    fetcher = BuildFetcher(BuildStore(mem_store), tmp_path / "cache", allow_private=True)
     with pytest.raises(InfrastructureError, match="missing from the build store"):
         await fetcher.fetch("acme", "v1")
+
+
+@pytest.mark.parametrize("name", ["x\x00.apk", "../../x.apk", "a/b.apk", ".."])
+async def test_a_stored_build_name_no_file_can_have_is_an_infrastructure_error(
+    mem_store: Store, tmp_path: Path, served: tuple[str, list[str]], name: str
+) -> None:
+    """A record the API would refuse (written before it refused such names) fails the job
+    with a clear infrastructure error, not an unexpected exception, and writes nothing."""
+    base, _ = served
+    apk = make_build(tmp_path / "www" / "x.apk")
+    await register(mem_store, f"{base}/x.apk", sha(apk), name)
+    fetcher = BuildFetcher(BuildStore(mem_store), tmp_path / "cache", allow_private=True)
+    with pytest.raises(InfrastructureError, match="file name"):
+        await fetcher.fetch("acme", "v1")
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and "www" not in p.parts]
+    assert written == []

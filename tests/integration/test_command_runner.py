@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import time
 from pathlib import Path
@@ -10,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from qgjob_core.artifacts import ArtifactStore
-from qgjob_redis import Store, WorkerStore
-from qgjob_schemas import JobResult, Outcome, RunJob
+from qgjob_redis import JobStore, NewJob, Store, WorkerStore
+from qgjob_schemas import JobPayload, JobResult, Outcome, RunJob
 from qgjob_worker.drivers import ConfigurationError, InfrastructureError, LocalBuild, LogSink
 from qgjob_worker.drivers.command import TestCommand
 from qgjob_worker.drivers.runner import parse_template
 from qgjob_worker.execution import JobRunner, LogBuffer, StopReason
 from qgjob_worker.settings import WorkerSettings
+from tests.integration.helpers import dispatch_and_acquire, group_all
 from tests.support.devices import group_alive, make_test_repo, runner_command
 from tests.support.waiting import async_wait_until
 
@@ -78,7 +80,10 @@ async def test_exit_zero_passes_with_counts_log_and_artifacts(settings: WorkerSe
     assert result.counts is not None
     assert (result.counts.total, result.counts.passed, result.counts.skipped) == (3, 2, 1)
     assert "running tests/login.spec.js" in log.text and "ok" in result.log_tail
-    files = {f.path for f in ArtifactStore(settings.artifact_dir).list("J1")}
+    artifacts = ArtifactStore(settings.artifact_dir)
+    assert artifacts.list("J1") == []  # staged until the worker's result is taken
+    assert artifacts.publish("J1", 1) == 1
+    files = {f.path for f in artifacts.list("J1")}
     assert files == {
         "attempt-1/run-1/log.txt",
         "attempt-1/run-1/output/junit.xml",
@@ -99,6 +104,7 @@ async def test_a_rerun_gets_its_own_folder(settings: WorkerSettings) -> None:
     command = TestCommand(settings)
     for _ in range(2):
         await command.run(job("tests/a.spec.js"), Log(), build=None, env={})
+    ArtifactStore(settings.artifact_dir).publish("J1", 1)
     logs = [
         f.path
         for f in ArtifactStore(settings.artifact_dir).list("J1")
@@ -152,6 +158,7 @@ async def test_huge_output_streams_to_the_log_and_keeps_the_tail(settings: Worke
     )
     await buffer.flush()
     assert result.outcome is Outcome.PASSED
+    ArtifactStore(settings.artifact_dir).publish("J1", 1)
     log_file = ArtifactStore(settings.artifact_dir).find("J1", "attempt-1/run-1/log.txt")
     assert log_file is not None and log_file.stat().st_size > 20 * 1024 * 1024
     assert sum(stored) > 20 * 1024 * 1024  # every byte went to the job log, in chunks
@@ -161,11 +168,18 @@ async def test_huge_output_streams_to_the_log_and_keeps_the_tail(settings: Worke
 async def test_huge_output_keeps_a_bounded_log_in_the_store(
     settings: WorkerSettings, store: Store
 ) -> None:
+    jobs = JobStore(store)
+    flood = JobPayload(org_id="acme", app_version_id="v1", test_path="tests/flood.spec.js")
+    await jobs.submit([NewJob("J1", flood, 3)])
+    (gid,) = await group_all(store)
+    lease = await dispatch_and_acquire(store, gid)
     worker = WorkerStore(store, "w1", "emulator")
+    assert (await worker.start(lease, "J1")).ok
     max_bytes = 1 << 20
+    chunks = itertools.count(1)
 
     async def to_store(text: str) -> None:
-        await worker.append_log("J1", text, max_bytes=max_bytes)
+        assert await worker.append_log(lease, "J1", text, next(chunks), max_bytes=max_bytes)
 
     buffer = LogBuffer(to_store)
     started = time.monotonic()

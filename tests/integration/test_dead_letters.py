@@ -74,7 +74,7 @@ async def test_delete_one_entry_only_within_the_org(sapi: httpx.AsyncClient, sto
     r = await sapi.delete(f"/v1/dead-letters/{entry['id']}", headers=acme)
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
     assert (await sapi.delete("/v1/dead-letters/1-0", headers=globex)).status_code == 404
-    assert (await sapi.delete("/v1/dead-letters/not-an-id", headers=globex)).status_code == 422
+    assert (await sapi.delete("/v1/dead-letters/not-an-id", headers=globex)).status_code == 404
     assert [d["id"] for d in await listed(sapi, globex)] == [entry["id"]]
 
     assert (await sapi.delete(f"/v1/dead-letters/{entry['id']}", headers=globex)).status_code == 204
@@ -128,3 +128,20 @@ async def test_a_selection_must_be_ids_or_all(sapi: httpx.AsyncClient) -> None:
         assert r.json()["error"]["code"] == "validation_error"
     r = await sapi.post("/v1/dead-letters/purge?org_id=globex", json={"all": True}, headers=acme)
     assert r.status_code == 403
+
+
+async def test_poison_entries_naming_other_keys_are_listed_and_skipped(
+    sapi: httpx.AsyncClient, store: Store
+) -> None:
+    """A poison entry may name a key that is no job hash: listing and bulk actions go on."""
+    await store.redis.set(store.keys.job("str"), "x")
+    await store.redis.rpush(store.keys.job("lst"), "x")
+    for name in ("str", "lst"):
+        await store.redis.xadd(store.keys.dead(), {"job": name, "reason": "poison", "at": "1"})
+    listed = await sapi.get("/v1/dead-letters", headers=ADMIN)
+    assert listed.status_code == 200 and {d["job_id"] for d in listed.json()} == {"str", "lst"}
+    r = await sapi.post("/v1/dead-letters/requeue", json={"all": True}, headers=ADMIN)
+    assert r.status_code == 200, r.text
+    assert {s["reason"] for s in r.json()["skipped"]} == {"no usable job record"}
+    r = await sapi.post("/v1/dead-letters/purge", json={"all": True}, headers=ADMIN)
+    assert len(r.json()["removed"]) == 2

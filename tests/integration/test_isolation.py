@@ -20,7 +20,7 @@ async def _dead_job_of(sapi: httpx.AsyncClient, store: Store, headers: dict[str,
     ws = WorkerStore(store, "w1", "emulator")
     await ws.record_install(lease, installed=True, seconds=0.1, versions=["v1"])
     assert (await ws.start(lease, job_id)).ok
-    await ws.append_log(job_id, "secret output of globex\n")
+    assert await ws.append_log(lease, job_id, "secret output of globex\n", 1)
     err = JobResult(outcome=Outcome.ERROR, message="device lost")
     assert await ws.finish(lease, job_id, err) == "dead"
     await ws.close(lease)

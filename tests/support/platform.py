@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +63,10 @@ class Platform:
     def start_api(self) -> Service:
         return self.start_api_with({})
 
-    def start_api_with(self, env: Mapping[str, str]) -> Service:
-        svc = self.add("api", python_module("qgjob_api"), {"QGJOB_PORT": str(self.port), **env})
+    def start_api_with(self, env: Mapping[str, str], wrapper: Sequence[str] = ()) -> Service:
+        """The API process, started through ``wrapper`` (e.g. ``prlimit ... --``) if given."""
+        argv = [*wrapper, *python_module("qgjob_api")]
+        svc = self.add("api", argv, {"QGJOB_PORT": str(self.port), **env})
         wait_until(self._api_ready, timeout=30, what="the API to be ready")
         return svc
 

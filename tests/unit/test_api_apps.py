@@ -58,10 +58,10 @@ async def test_upload_registers_the_build_with_its_checksum(
         "shop.apk",
         apk.stat().st_size,
     )
-    assert build["package"] == "com.acme.shop" and build["source"].startswith("file://")
-    stored = Path(build["source"].removeprefix("file://"))
+    assert build["package"] == "com.acme.shop"
+    assert build["source"] == f"store:acme/build-42/{sha}/shop.apk"  # no server path shown
+    stored = api_settings.build_store_dir / build["source"].removeprefix("store:")
     assert stored.read_bytes() == apk.read_bytes()
-    assert stored.is_relative_to(api_settings.build_store_dir.absolute())
     got = await client.get("/v1/apps/build-42", params={"org_id": "acme"})
     assert got.status_code == 200 and got.json() == build
     again = await client.post("/v1/apps/build-42", **upload(apk, org_id="acme"))  # type: ignore[arg-type]
@@ -130,6 +130,7 @@ async def test_too_large_a_build_is_413(client: httpx.AsyncClient, tmp_path: Pat
     big.write_bytes(b"PK\x03\x04" + b"0" * (2 << 20))
     r = await client.post("/v1/apps/v1", **upload(big, org_id="acme"))  # type: ignore[arg-type]
     assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
+    assert not [p for p in tmp_path.joinpath("builds").rglob("*") if p.is_file()]  # none kept
 
 
 async def test_artifacts_are_listed_and_served(
@@ -140,10 +141,12 @@ async def test_artifacts_are_listed_and_served(
             "/v1/jobs", json={"org_id": "acme", "app_version_id": "v1", "test_path": "t.spec.js"}
         )
     ).json()
-    run = ArtifactStore(api_settings.artifact_dir).new_run(job["id"], 1)
+    artifacts = ArtifactStore(api_settings.artifact_dir)
+    run = artifacts.new_run(job["id"], 1)
     run.log.write_text("hello from the test\n")
     (run.output / "videos").mkdir()
     (run.output / "videos" / "login.webm").write_bytes(b"\x1a\x45\xdf\xa3 video")
+    artifacts.publish(job["id"], 1)  # as the worker does once its result is taken
     r = await client.get(f"/v1/jobs/{job['id']}/artifacts")
     assert r.status_code == 200
     listed = {a["path"]: a for a in r.json()}

@@ -16,21 +16,38 @@ from qgjob_worker.drivers.reports import json_counts, read_counts
 def test_runs_and_attempts_get_their_own_folders(tmp_path: Path) -> None:
     store = ArtifactStore(tmp_path)
     first, rerun, retry = store.new_run("J1", 1), store.new_run("J1", 1), store.new_run("J1", 2)
-    assert [p.root.relative_to(tmp_path).as_posix() for p in (first, rerun, retry)] == [
-        "J1/attempt-1/run-1",
-        "J1/attempt-1/run-2",
-        "J1/attempt-2/run-1",
-    ]
     assert first.output.is_dir() and first.log.name == "log.txt"
+    assert store.list("J1") == []  # staged: nothing shows before the result is taken
+    for run in (first, rerun, retry):
+        run.log.write_text("out")
+    assert store.publish("J1", 1) == 2 and store.publish("J1", 2) == 1
+    assert store.publish("J1", 2) == 0  # a repeated publish moves nothing
+    assert [f.path for f in store.list("J1")] == [
+        "attempt-1/run-1/log.txt",
+        "attempt-1/run-2/log.txt",
+        "attempt-2/run-1/log.txt",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".staging", "J1"]
+    assert list((tmp_path / ".staging").iterdir()) == []
+
+
+def test_a_discarded_run_never_shows(tmp_path: Path) -> None:
+    store = ArtifactStore(tmp_path)
+    store.new_run("J1", 1).log.write_text("written by a worker that lost its lease")
+    store.discard("J1", 1)
+    assert store.publish("J1", 1) == 0
+    assert store.list("J1") == []
 
 
 def test_find_never_leaves_the_job_folder(tmp_path: Path) -> None:
     store = ArtifactStore(tmp_path / "a")
-    run = store.new_run("J1", 1)
-    run.log.write_text("ok")
+    staged = store.new_run("J1", 1)
+    staged.log.write_text("ok")
     (tmp_path / "secret").write_text("no")
-    (run.output / "link").symlink_to(tmp_path / "secret")
-    assert store.find("J1", "attempt-1/run-1/log.txt") == run.log.resolve()
+    (staged.output / "link").symlink_to(tmp_path / "secret")
+    store.publish("J1", 1)
+    run = store.job_dir("J1") / "attempt-1" / "run-1"
+    assert store.find("J1", "attempt-1/run-1/log.txt") == (run / "log.txt").resolve()
     for bad in ["../../secret", "/etc/passwd", "attempt-1/run-1/output/link", "attempt-1"]:
         assert store.find("J1", bad) is None, bad
     with pytest.raises(ValueError, match="not a job id"):
@@ -39,12 +56,16 @@ def test_find_never_leaves_the_job_folder(tmp_path: Path) -> None:
 
 def test_prune_drops_jobs_older_than_the_retention(tmp_path: Path) -> None:
     store = ArtifactStore(tmp_path)
-    store.new_run("OLD", 1)
-    store.new_run("NEW", 1)
+    for job_id in ("OLD", "NEW", "LEFT"):
+        store.new_run(job_id, 1)
+    store.publish("OLD", 1)
+    store.publish("NEW", 1)
     week_ago = time.time() - 8 * 86400
     os.utime(tmp_path / "OLD", (week_ago, week_ago))
-    assert store.prune(7 * 86400) == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["NEW"]
+    os.utime(tmp_path / ".staging" / "LEFT", (week_ago, week_ago))  # its worker died
+    assert store.prune(7 * 86400) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".staging", "NEW"]
+    assert list((tmp_path / ".staging").iterdir()) == []
 
 
 def test_reports_give_counts(tmp_path: Path) -> None:

@@ -19,3 +19,23 @@ def test_delays_double_within_their_jitter_band() -> None:
 def test_delays_never_exceed_the_cap() -> None:
     rng = random.Random(1)
     assert max(retry_delay(30, base=1.0, cap=10.0, rng=rng) for _ in range(100)) <= 10.0
+
+
+async def test_store_reconnect_waits_are_spread_out_and_grow() -> None:
+    """Services that lost the store together do not retry in the same instant."""
+    import asyncio
+    import random
+
+    from qgjob_core.retrying import Backoff
+
+    stop = asyncio.Event()
+    stop.set()  # the wait returns at once; its intended length is what is checked
+    firsts, thirds = [], []
+    for seed in range(20):
+        backoff = Backoff(base=1.0, cap=8.0, rng=random.Random(seed))
+        for n in range(3):
+            await backoff.wait(stop, ConnectionError("store away"))
+            (firsts if n == 0 else thirds if n == 2 else []).append(backoff.last_wait)
+    assert len(set(firsts)) == 20
+    assert all(0.5 <= w <= 1.0 for w in firsts)
+    assert all(2.0 <= w <= 4.0 for w in thirds)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qgjob_redis import Retention
@@ -31,6 +32,11 @@ class StoreSettings(BaseSettings):
     """Entries kept in the dead-letter stream (approximate trim)."""
     heartbeat_ttl_s: float = 15.0
     """A worker whose heartbeat is older than this is counted lost."""
+    max_deliveries: int = Field(default=10, ge=2)
+    """A stream entry read this many times without being handled is dead-lettered (poison)."""
+    build_urls_allow_private: bool = False
+    """Build URLs may name loopback, link-local and private addresses (on-premise farms);
+    read by the API when it accepts a URL and by workers when they fetch one."""
 
     def retention(self) -> Retention:
         return Retention(

@@ -16,6 +16,7 @@ from qgjob_redis.jobs import (
     NewJob,
     QuotaExceededError,
     RequeueOutcome,
+    StagingLostError,
     SuiteRecord,
 )
 from qgjob_redis.keys import SCHEDULER_GROUP, WORKER_GROUP, Keys
@@ -53,6 +54,7 @@ __all__ = [
     "Retention",
     "SchedulerStore",
     "Scripts",
+    "StagingLostError",
     "Started",
     "StatsStore",
     "Store",

@@ -15,6 +15,9 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 
 MEMORY_SCHEME = "memory://"
+DECODE_ERRORS = "replace"
+"""Bytes that are not UTF-8 (in a stream entry written by hand, say) read as U+FFFD: such an
+entry is then poison to be dead-lettered, not a reply no reader can decode."""
 _memory_servers: dict[str, Any] = {}
 
 
@@ -43,7 +46,9 @@ def _memory_client(url: str) -> Redis:
     server = _memory_servers.get(name)
     if server is None:
         server = _memory_servers[name] = FakeServer()
-    client: Redis = FakeAsyncRedis(server=server, decode_responses=True)
+    client: Redis = FakeAsyncRedis(
+        server=server, decode_responses=True, encoding_errors=DECODE_ERRORS
+    )
     return client
 
 
@@ -60,6 +65,7 @@ def connect(url: str, *, block_ms: int = 0, max_connections: int = 64) -> Redis:
     pool = BlockingConnectionPool.from_url(
         url,
         decode_responses=True,
+        encoding_errors=DECODE_ERRORS,
         protocol=2,
         socket_timeout=5.0 + block_ms / 1000.0,
         socket_connect_timeout=5.0,

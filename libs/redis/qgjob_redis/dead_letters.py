@@ -1,10 +1,13 @@
-"""The dead-letter stream: listing what is still dead, and removing or requeueing entries
-one by one or in bulk. A job's current entry is named on its record (``dead_entry``); an
-entry whose job was requeued since, or died again, is superseded and not listed."""
+"""The dead-letter stream (and each org's copy of its entries, same ids): listing what is
+still dead, and removing or requeueing entries one by one or in bulk. A job's current entry is
+named on its record (``dead_entry``); an entry whose job was requeued since, or died again, is
+superseded and not listed."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+
+from redis.exceptions import ResponseError
 
 from qgjob_redis.codec import dead_letter_from_entry
 from qgjob_redis.events import parse_id
@@ -31,9 +34,11 @@ class DeadLetterStore:
             for _, fields in entries:
                 job = fields.get("job")
                 pipe.hmget(self._k.job(job or "-"), ["status", "test_path", "dead_entry"])
-            rows: list[list[str | None]] = await pipe.execute()
+            # a poison entry may name a key that is no job hash (WRONGTYPE): no record then
+            replies: list[object] = await pipe.execute(raise_on_error=False)
         out = []
-        for (entry_id, fields), (status, test_path, current) in zip(entries, rows, strict=True):
+        for (entry_id, fields), reply in zip(entries, replies, strict=True):
+            status, test_path, current = reply if isinstance(reply, list) else (None, None, None)
             letter = dead_letter_from_entry(entry_id, fields)
             if letter.job_id is None or status is None:
                 out.append((letter, True))
@@ -49,7 +54,7 @@ class DeadLetterStore:
         """Every entry newest first (of one org when ``org_id``), with its currency."""
         while True:
             entries: list[tuple[str, dict[str, str]]] = await self._r.xrevrange(  # type: ignore[assignment]
-                self._k.dead(), upper, "-", count=SCAN_CHUNK
+                self._k.dead(org_id), upper, "-", count=SCAN_CHUNK
             )
             if not entries:
                 return
@@ -81,9 +86,14 @@ class DeadLetterStore:
         ((letter, _),) = await self._current(entries)
         return letter
 
-    async def remove(self, entry_id: str) -> bool:
-        """Take one entry off the stream (its job, if any, stays as it is)."""
-        return bool(await self._r.xdel(self._k.dead(), entry_id))
+    async def remove(self, letter: DeadLetter) -> bool:
+        """Take one entry off the list, and its org's copy (its job, if any, stays as it is)."""
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.xdel(self._k.dead(), letter.id)
+            if letter.org_id:
+                pipe.xdel(self._k.dead(letter.org_id), letter.id)
+            removed = await pipe.execute()
+        return any(removed)
 
     async def select(
         self, org_id: str | None, ids: list[str] | None
@@ -106,7 +116,7 @@ class DeadLetterStore:
 
     async def purge(self, org_id: str | None, ids: list[str] | None) -> DeadLetterBatch:
         letters, skipped = await self.select(org_id, ids)
-        removed = [d.id for d in letters if await self.remove(d.id)]
+        removed = [d.id for d in letters if await self.remove(d)]
         return DeadLetterBatch(removed=removed, skipped=skipped)
 
     async def requeue(self, org_id: str | None, ids: list[str] | None) -> DeadLetterBatch:
@@ -117,9 +127,13 @@ class DeadLetterStore:
             if d.job_id is None:
                 batch.skipped.append(DeadLetterSkip(id=d.id, reason="poison entry: no job"))
                 continue
-            outcome, status = await self._s.scripts.run("requeue", d.job_id)
+            try:
+                outcome, status = await self._s.scripts.run("requeue", d.job_id)
+            except ResponseError:  # a poison entry naming a key that is no job hash
+                batch.skipped.append(DeadLetterSkip(id=d.id, reason="no usable job record"))
+                continue
             if outcome == "requeued":
-                await self.remove(d.id)  # an entry the record did not name (older records)
+                await self.remove(d)  # an entry the record did not name (older records)
                 batch.requeued.append(d.job_id)
                 batch.removed.append(d.id)
             else:

@@ -27,9 +27,17 @@ def valid_stream_id(entry_id: str) -> bool:
 
 
 class EventLog:
-    def __init__(self, store: Store) -> None:
+    """The events stream of every org, or of one (``org_id``: the same entries and ids,
+    so cursors are valid in both)."""
+
+    def __init__(self, store: Store, org_id: str | None = None) -> None:
+        self._store = store
         self._r = store.redis
-        self.key = store.keys.events()
+        self.key = store.keys.events(org_id)
+
+    def of_org(self, org_id: str | None) -> EventLog:
+        """The log an org's reader catches up from (``None``: every org's)."""
+        return EventLog(self._store, org_id)
 
     async def last_id(self) -> str:
         """The id of the newest event (``0-0`` when there is none)."""

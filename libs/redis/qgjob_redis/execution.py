@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
@@ -61,8 +63,21 @@ class WorkerStore:
         """The scripts of running a group (acquire, install, start, finish) go over a
         connection of their own."""
 
-    def reader(self, store: Store, *, block_ms: int) -> StreamReader:
-        """A reader of this worker's inbox on ``store`` (a client for blocking reads)."""
+    def reader(
+        self,
+        store: Store,
+        *,
+        block_ms: int,
+        max_deliveries: int = 0,
+        busy: Callable[[str], bool] = lambda _entry_id: False,
+    ) -> StreamReader:
+        """A reader of this worker's inbox on ``store`` (a client for blocking reads).
+        Entries delivered more than ``max_deliveries`` times are dead-lettered, unless
+        ``busy`` says a lane of this worker runs them now."""
+
+        async def on_poison(entries: list[tuple[Entry, int]]) -> set[str]:
+            return await self.discard_poison([e for e in entries if not busy(e[0][0])])
+
         return StreamReader(
             store.redis,
             self._s.keys.inbox(self.worker_id),
@@ -70,7 +85,20 @@ class WorkerStore:
             self.worker_id,
             count=1,
             block_ms=block_ms,
+            max_deliveries=max_deliveries,
+            on_poison=on_poison,
         )
+
+    async def discard_poison(self, entries: list[tuple[Entry, int]]) -> set[str]:
+        """Dead-letter assignments delivered too often (the group, if still this worker's,
+        goes back to wait for the scheduler); returns their ids."""
+        if not entries:
+            return set()
+        args: list[str | int] = ["inbox", self.worker_id]
+        for (entry_id, fields), times in entries:
+            args += [entry_id, fields.get("group", ""), times]
+        await self._s.scripts.run("poison", *args)
+        return {entry_id for (entry_id, _), _ in entries}
 
     async def _run(self, name: str, *args: str | int | float) -> list:  # type: ignore[type-arg]
         reply: list = await self._s.scripts.run(name, *args)  # type: ignore[type-arg]
@@ -89,7 +117,8 @@ class WorkerStore:
     async def acquire(self, entry: Entry) -> Lease | None:
         entry_id, fields = entry
         group_id = fields.get("group", "")
-        reply = await self._run_hot("acquire", group_id, self.worker_id, entry_id)
+        # the token tells a retried call (answered as the first) from a new acquire
+        reply = await self._run_hot("acquire", group_id, self.worker_id, entry_id, uuid.uuid4().hex)
         if int(reply[0]) == 0:
             return None
         _, epoch, app, org, count, jobs = reply
@@ -189,16 +218,11 @@ class WorkerStore:
             lease.lost = True
         return None
 
-    async def release(self, lease: Lease, *, draining: bool = True) -> bool:
-        """Hand the rest of the group back at once: when draining, or when the scheduler
-        asked for the lane (``draining=False``)."""
+    async def release(self, lease: Lease, *, reason: str = "drain") -> bool:
+        """Hand the rest of the group back at once: when draining (``drain``), when the
+        scheduler asked for the lane (``yield``), or after a worker error (``error``)."""
         reply = await self._s.scripts.run(
-            "release",
-            lease.group_id,
-            lease.epoch,
-            self.worker_id,
-            lease.entry_id,
-            "drain" if draining else "yield",
+            "release", lease.group_id, lease.epoch, self.worker_id, lease.entry_id, reason
         )
         lease.lost = True
         return bool(int(reply))
@@ -238,7 +262,16 @@ class WorkerStore:
             lease_ms,
         )
 
-    async def append_log(self, job_id: str, text: str, *, max_bytes: int = 1 << 20) -> None:
-        """Append driver output to the job's log while it runs (the last output travels
-        with ``finish``), keeping the last ``max_bytes``."""
-        await self._run("log", job_id, text, max_bytes)
+    async def append_log(
+        self, lease: Lease, job_id: str, text: str, chunk: int, *, max_bytes: int = 1 << 20
+    ) -> bool:
+        """Append chunk number ``chunk`` (from 1, per run) of driver output to the job's log
+        while it runs (the last output travels with ``finish``), keeping the last
+        ``max_bytes``. ``False`` when the lease is lost: nothing was written."""
+        reply = await self._run(
+            "log", lease.group_id, lease.epoch, job_id, self.worker_id, chunk, text, max_bytes
+        )
+        if not int(reply):  # type: ignore[call-overload]
+            lease.lost = True
+            return False
+        return True

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import orjson
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from qgjob_redis.codec import job_from_hash, ts
 from qgjob_redis.dead_letters import DeadLetterStore
@@ -45,6 +46,11 @@ class QuotaExceededError(Exception):
     def __init__(self, unfinished: int, cap: int) -> None:
         super().__init__(f"{unfinished} unfinished jobs; at most {cap} allowed")
         self.unfinished, self.cap = unfinished, cap
+
+
+class StagingLostError(RedisConnectionError):
+    """A staged batch of a suite was gone when the suite was published (the store restarted
+    and lost it, or it expired): nothing was stored; submitting again stores it whole."""
 
 
 @dataclass(frozen=True)
@@ -160,9 +166,13 @@ class JobStore:
         max_unfinished: int = 0,
         reserve: int = 0,
         suite: SuiteRecord | None = None,
+        batch: str = "",
     ) -> tuple[datetime, list[bool]]:
         """:meth:`submit` without building the stored jobs back: the store's time and, per
-        job, whether it was created (False: its id was stored before)."""
+        job, whether it was created (False: its id was stored before). ``batch`` stages the
+        jobs as batch n of ``suite`` (``stage:<n>``, nothing is stored yet: the reply lists
+        no job) or stores them with the batches staged before (``publish:<n>``); see
+        ``submit.lua``."""
         body = [
             {
                 "id": j.id,
@@ -175,10 +185,12 @@ class JobStore:
         ]
         suite_arg = orjson.dumps({"id": suite.id, "fields": suite.fields}).decode() if suite else ""
         reply = await self._s.scripts.run(
-            "submit", orjson.dumps(body).decode(), max_unfinished, reserve, suite_arg
+            "submit", orjson.dumps(body).decode(), max_unfinished, reserve, suite_arg, batch
         )
         if reply[0] == "quota":
             raise QuotaExceededError(int(reply[1]), max_unfinished)
+        if reply[0] == "incomplete":
+            raise StagingLostError(f"batch {reply[1]} of suite {suite and suite.id} is gone")
         now = _required(ts(reply[1]))
         return now, [bool(int(c)) for c in reply[2:]]
 
@@ -257,5 +269,6 @@ class JobStore:
     async def dead_letters(
         self, *, org_id: str | None = None, limit: int = 50, before: str | None = None
     ) -> list[DeadLetter]:
-        """Current dead letters newest first, optionally of one org."""
+        """Current dead letters newest first, optionally of one org (read from the org's own
+        stream: another org's dead letters cost nothing)."""
         return await DeadLetterStore(self._s).page(org_id=org_id, limit=limit, before=before)

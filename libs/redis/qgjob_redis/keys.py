@@ -28,6 +28,9 @@ TEMPLATES: dict[str, str] = {
     "wake": "stream:wake",
     "events": "stream:events",
     "dead": "stream:dead",
+    # the same entries (same ids) of one org: an org's reads cost what its own data costs
+    "events_org": "stream:events:org:{}",
+    "dead_org": "stream:dead:org:{}",
     # a worker's assignments: the scheduler appends, the worker reads (one per worker id)
     "inbox": "stream:inbox:{}",
     # retries waiting for their backoff to pass: zset job id -> due time
@@ -49,6 +52,10 @@ TEMPLATES: dict[str, str] = {
     "dur_install": "durations:install",
     "dur_target": "durations:target",
     "dur_test": "durations:test",
+    # the same, of one org's runs only (what its /v1/stats shows)
+    "dur_install_org": "durations:install:org:{}",
+    "dur_target_org": "durations:target:org:{}",
+    "dur_test_org": "durations:test:org:{}",
     # one dispatching scheduler at a time; dispatch plans already carried out (idempotency)
     "dispatch_lock": "lock:dispatch",
     "plan": "plan:{}",
@@ -75,6 +82,9 @@ TEMPLATES: dict[str, str] = {
     "suite": "suite:{}",
     "suite_jobs": "suite:{}:jobs",
     "suite_counts": "suite:{}:counts",
+    # a suite's batches of jobs staged until its last call publishes them all (hash: batch
+    # number -> JSON), expiring when abandoned
+    "suite_staging": "suite:{}:staging",
     # API tokens by the sha256 of the secret; token id -> that hash
     "token": "token:{}",
     "tokens": "tokens",
@@ -116,11 +126,13 @@ class Keys:
     def wake(self) -> str:
         return self._name("wake")
 
-    def events(self) -> str:
-        return self._name("events")
+    def events(self, org_id: str | None = None) -> str:
+        """Every org's events, or one org's (the same entries, with the same ids)."""
+        return self._name("events_org", org_id) if org_id else self._name("events")
 
-    def dead(self) -> str:
-        return self._name("dead")
+    def dead(self, org_id: str | None = None) -> str:
+        """Every dead letter (poison entries too), or one org's (same entries and ids)."""
+        return self._name("dead_org", org_id) if org_id else self._name("dead")
 
     def inbox(self, worker_id: str) -> str:
         return self._name("inbox", worker_id)
@@ -164,6 +176,15 @@ class Keys:
     def dur_test(self) -> str:
         return self._name("dur_test")
 
+    def dur_install_org(self, org_id: str) -> str:
+        return self._name("dur_install_org", org_id)
+
+    def dur_target_org(self, org_id: str) -> str:
+        return self._name("dur_target_org", org_id)
+
+    def dur_test_org(self, org_id: str) -> str:
+        return self._name("dur_test_org", org_id)
+
     def stats(self) -> str:
         return self._name("stats")
 
@@ -199,6 +220,9 @@ class Keys:
 
     def suite_counts(self, suite_id: str) -> str:
         return self._name("suite_counts", suite_id)
+
+    def suite_staging(self, suite_id: str) -> str:
+        return self._name("suite_staging", suite_id)
 
     def token(self, digest: str) -> str:
         return self._name("token", digest)

@@ -2,9 +2,11 @@
 
 Streams are trimmed with ``MINID`` at the oldest entry a consumer group still needs (the
 oldest pending one, or the first not yet delivered), never by plain length: ``MAXLEN`` would
-delete unacked jobs. Job indexes drop ids older than the retention (ids sort by time; the
-records themselves expire by TTL when they finish). Workers gone longer than a retention and
-holding nothing leave the registry, with their inbox.
+delete unacked jobs. Job indexes drop ids older than the retention whose records are gone
+(ids sort by time; the records expire by TTL once they finish: a job still live, however
+old, stays listed). Workers gone longer than a retention and holding nothing leave the
+registry, with their inbox; scheduler consumers idle that long and holding nothing leave the
+jobs stream's group (each start of a scheduler is a new consumer name).
 """
 
 from __future__ import annotations
@@ -38,21 +40,48 @@ async def trim_consumed(store: Store, stream: str, group: str) -> int:
     return removed
 
 
+INDEX_PAGE = 1000
+
+
 async def trim_indexes(store: Store, retention_s: float, *, now: float | None = None) -> int:
-    """Drop index entries of jobs created longer ago than the retention."""
+    """Drop index entries of jobs created longer ago than the retention whose records are
+    gone (expired after they finished); a live job stays listed."""
     floor = "(" + id_floor((now or time.time()) - retention_s)
-    removed = int(await store.redis.zremrangebylex(store.keys.idx_all(), "-", floor))
+    removed = await _drop_gone(store, store.keys.idx_all(), floor)
     pattern = store.keys.idx_org("*")
     async for key in store.redis.scan_iter(match=pattern, count=500):
-        removed += int(await store.redis.zremrangebylex(key, "-", floor))
+        removed += await _drop_gone(store, key, floor)
     return removed
 
 
+async def _drop_gone(store: Store, index: str, floor: str) -> int:
+    removed, lower = 0, "-"
+    while True:
+        ids: list[str] = await store.redis.zrangebylex(index, lower, floor, 0, INDEX_PAGE)  # type: ignore[assignment]
+        if not ids:
+            return removed
+        async with store.redis.pipeline(transaction=False) as pipe:
+            for jid in ids:
+                pipe.exists(store.keys.job(jid))
+            exists: list[int] = await pipe.execute()
+        gone = [jid for jid, there in zip(ids, exists, strict=True) if not there]
+        if gone:
+            removed += int(await store.redis.zrem(index, *gone))
+        if len(ids) < INDEX_PAGE:
+            return removed
+        lower = "(" + ids[-1]
+
+
 async def housekeeping(
-    store: Store, retention_s: float, *, forget_workers_s: float = 86400.0
+    store: Store,
+    retention_s: float,
+    *,
+    forget_workers_s: float = 86400.0,
+    forget_consumers_s: float = 3600.0,
 ) -> dict[str, int]:
     """One pass over every stream and index; returns what was removed where."""
     out = {"jobs": await trim_consumed(store, store.keys.jobs_stream(), SCHEDULER_GROUP)}
+    out["consumers"] = int(await store.scripts.run("prune", int(forget_consumers_s * 1000)))
     out["workers"] = int(await store.scripts.run("forget", forget_workers_s))
     inboxes = 0
     members: set[str] = await store.redis.smembers(store.keys.workers())  # type: ignore[assignment]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from qgjob_redis.store import Store
@@ -27,7 +28,8 @@ class RateLimiter:
         """Take ``cost`` tokens from the org's bucket, atomically."""
         if not self.enabled:
             return RateDecision(True, 0.0, float(self.burst))
+        # the request id keeps a retried call from taking twice
         allowed, wait, left = await self._s.scripts.run(
-            "ratelimit", org_id, self.per_s, self.burst, cost
+            "ratelimit", org_id, self.per_s, self.burst, cost, uuid.uuid4().hex
         )
         return RateDecision(bool(int(allowed)), float(wait), float(left))

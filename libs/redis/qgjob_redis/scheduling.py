@@ -58,7 +58,7 @@ class SchedulerStore:
         self, entries: Sequence[Entry], max_group_size: int, default_test_s: float = 60.0
     ) -> list[str]:
         """Group the submissions and ack them; returns the ids of the groups they joined.
-        Entries without a job id are dead-lettered as poison by the script."""
+        Entries that name no usable job are dead-lettered as poison by the script."""
         if not entries:
             return []
         args: list[str | int | float] = [max_group_size, default_test_s]
@@ -66,6 +66,15 @@ class SchedulerStore:
             args += [entry_id, fields.get("job", "")]
         touched: list[str] = await self._s.scripts.run("join", *args)
         return touched
+
+    async def discard_poison(self, entries: list[tuple[Entry, int]]) -> set[str]:
+        """Dead-letter jobs-stream entries delivered too often (their jobs end dead, reason
+        ``poison``); returns their ids."""
+        args: list[str | int] = ["jobs", ""]
+        for (entry_id, fields), times in entries:
+            args += [entry_id, fields.get("job", ""), times]
+        await self._s.scripts.run("poison", *args)
+        return {entry_id for (entry_id, _), _ in entries}
 
     async def snapshot(self, targets: Iterable[str], default_install_s: float = 60.0) -> Snapshot:
         now, workers, groups, installs = await self._s.scripts.run("snapshot", *targets)

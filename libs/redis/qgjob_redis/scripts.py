@@ -7,7 +7,9 @@ of every call is the key base; :class:`Scripts` passes it for you.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from importlib import resources
 from typing import Any
 
@@ -15,6 +17,7 @@ from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 
 from qgjob_redis.keys import Keys, lua_prelude_keys
+from qgjob_schemas import JobStatus, Priority, Target
 
 SCRIPT_NAMES = (
     "submit",
@@ -40,6 +43,8 @@ SCRIPT_NAMES = (
     "preempt",
     "recover",
     "forget",
+    "poison",
+    "prune",
 )
 
 
@@ -57,8 +62,18 @@ def _read(name: str) -> str:
     return resources.files("qgjob_redis").joinpath("lua", f"{name}.lua").read_text("utf-8")
 
 
+def _lua_set(name: str, values: Iterable[StrEnum]) -> str:
+    """A Lua set of an enum's values, so scripts check stored fields against the models."""
+    return f"local {name} = {{ " + ", ".join(f"['{v.value}'] = true" for v in values) + " }"
+
+
 def build_source(name: str, retention: Retention) -> str:
     """The full Lua text of one script, header and prelude included."""
+    return with_prelude(_read(name), retention)
+
+
+def with_prelude(body: str, retention: Retention) -> str:
+    """``body`` with the generated header and the prelude in front (its helpers in scope)."""
     header = "\n".join(
         [
             "local B = ARGV[1]",
@@ -67,9 +82,12 @@ def build_source(name: str, retention: Retention) -> str:
             f"local GROUP_TTL = {int(retention.group_ttl_s)}",
             f"local EVENTS_MAXLEN = {int(retention.events_maxlen)}",
             f"local DEAD_MAXLEN = {int(retention.dead_maxlen)}",
+            _lua_set("STATUSES", JobStatus),
+            _lua_set("TARGETS", Target),
+            _lua_set("PRIORITIES", Priority),
         ]
     )
-    return "\n".join([header, _read("prelude"), _read(name)])
+    return "\n".join([header, _read("prelude"), body])
 
 
 class Scripts:

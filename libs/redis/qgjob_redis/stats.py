@@ -70,15 +70,17 @@ class StatsStore:
             workers_by_state=await self.workers_by_state() if operator else None,
             groups_split=int(counters.get("groups_split", 0)),
             preemptions=int(counters.get("preemptions", 0)),
-            durations=await self.durations(),
+            durations=await self.durations(org_id),
         )
 
-    async def durations(self) -> DurationStats:
-        """The learned install times and test durations (moving averages)."""
+    async def durations(self, org_id: str | None = None) -> DurationStats:
+        """The learned install times and test durations (moving averages): of one org's
+        runs (``org_id``), or of every org's."""
+        k = self._k
         async with self._r.pipeline(transaction=False) as pipe:
-            pipe.hgetall(self._k.dur_install())
-            pipe.hgetall(self._k.dur_target())
-            pipe.hlen(self._k.dur_test())
+            pipe.hgetall(k.dur_install_org(org_id) if org_id else k.dur_install())
+            pipe.hgetall(k.dur_target_org(org_id) if org_id else k.dur_target())
+            pipe.hlen(k.dur_test_org(org_id) if org_id else k.dur_test())
             installs, tests, known = await pipe.execute()
         return DurationStats(
             install_s={t: round(float(v), 3) for t, v in installs.items()},

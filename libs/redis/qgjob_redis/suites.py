@@ -1,5 +1,6 @@
-"""Suites: many jobs of one app version created in batches (one script call per batch),
-with per-suite status counters kept by the Lua ``count()`` helper."""
+"""Suites: many jobs of one app version created in batches (one script call per batch, the
+last one storing them all), with per-suite status counters kept by the Lua ``count()``
+helper."""
 
 from __future__ import annotations
 
@@ -75,9 +76,10 @@ class SuiteStore:
         job_id: Callable[[int], str],
         max_unfinished: int = 0,
     ) -> Suite:
-        """Store the suite and its jobs (``job_id(i)`` names the i-th). The cap on unfinished
-        jobs is checked for the whole suite with the first batch; nothing is written when the
-        suite does not fit (:class:`qgjob_redis.jobs.QuotaExceededError`)."""
+        """Store the suite and its jobs (``job_id(i)`` names the i-th), whole or not at all:
+        batches of :data:`SUBMIT_BATCH` are staged, and the last call stores them together.
+        The cap on unfinished jobs is checked for the whole suite then; nothing is written
+        when the suite does not fit (:class:`qgjob_redis.jobs.QuotaExceededError`)."""
         new: list[NewJob] = [
             self.jobs.prepare(p, default_max_attempts, job_id=job_id(i), suite_id=suite_id)
             for i, p in enumerate(_payloads(org_id, payload))
@@ -97,14 +99,17 @@ class SuiteStore:
                 len(new),
             ],
         )
-        for start in range(0, len(new), SUBMIT_BATCH):
-            first = start == 0
-            await self.jobs.store(
-                new[start : start + SUBMIT_BATCH],
-                max_unfinished=max_unfinished if first else 0,
-                reserve=len(new) if first else 0,
-                suite=record if first else None,
-            )
+        batches = [new[i : i + SUBMIT_BATCH] for i in range(0, len(new), SUBMIT_BATCH)]
+        # every batch but the last is staged; the last call stores them all at once, so a
+        # failure between calls leaves no suite at all (the staging expires)
+        for n, batch in enumerate(batches[:-1], 1):
+            await self.jobs.store(batch, suite=record, batch=f"stage:{n}")
+        await self.jobs.store(
+            batches[-1],
+            max_unfinished=max_unfinished,
+            suite=record,
+            batch=f"publish:{len(batches)}" if len(batches) > 1 else "",
+        )
         suite = await self.get(suite_id)
         if suite is None:
             raise RuntimeError(f"suite {suite_id} vanished right after it was stored")

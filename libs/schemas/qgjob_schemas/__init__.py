@@ -1,7 +1,14 @@
 """The contract between qgjob's services and its clients: one definition of each model."""
 
 from qgjob_schemas.auth import TokenCreate, TokenCreated, TokenInfo
-from qgjob_schemas.builds import BUILD_SUFFIXES, AppBuild, Artifact
+from qgjob_schemas.builds import (
+    BUILD_SUFFIXES,
+    PACKAGE_PATTERN,
+    SHA256_PATTERN,
+    AppBuild,
+    Artifact,
+    BuildForm,
+)
 from qgjob_schemas.dead_letters import (
     ENTRY_ID_PATTERN,
     DeadLetter,
@@ -21,7 +28,17 @@ from qgjob_schemas.enums import (
 from qgjob_schemas.errors import Error, ErrorBody, ErrorDetail
 from qgjob_schemas.events import JobEvent
 from qgjob_schemas.execution import RunJob
-from qgjob_schemas.fields import ID_PATTERN, Identifier, TestPath
+from qgjob_schemas.fields import (
+    FILE_NAME_MAX_BYTES,
+    ID_MESSAGE,
+    ID_PATTERN,
+    Identifier,
+    Name,
+    RequestModel,
+    TestPath,
+    check_file_name,
+    check_text,
+)
 from qgjob_schemas.groups import GroupDetail, GroupJob, GroupPage, JobGroup
 from qgjob_schemas.health import Health
 from qgjob_schemas.jobs import Job, JobPage, JobPayload, JobResult, TestCounts
@@ -40,13 +57,18 @@ from qgjob_schemas.workers import Worker
 __all__ = [
     "BUILD_SUFFIXES",
     "ENTRY_ID_PATTERN",
+    "FILE_NAME_MAX_BYTES",
+    "ID_MESSAGE",
     "ID_PATTERN",
+    "PACKAGE_PATTERN",
+    "SHA256_PATTERN",
     "SUITE_MAX_JOBS",
     "TERMINAL_STATUSES",
     "TIMELINE_MAX_MINUTES",
     "AppBuild",
     "Artifact",
     "Assignment",
+    "BuildForm",
     "DeadLetter",
     "DeadLetterBatch",
     "DeadLetterSelection",
@@ -69,10 +91,12 @@ __all__ = [
     "JobPayload",
     "JobResult",
     "JobStatus",
+    "Name",
     "Outcome",
     "Plan",
     "Priority",
     "QueueStats",
+    "RequestModel",
     "RunJob",
     "Snapshot",
     "Stats",
@@ -89,5 +113,7 @@ __all__ = [
     "Worker",
     "WorkerState",
     "WorkerView",
+    "check_file_name",
+    "check_text",
     "suite_dashboard_path",
 ]

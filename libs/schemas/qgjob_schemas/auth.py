@@ -6,10 +6,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from qgjob_schemas.fields import Identifier
+from qgjob_schemas.fields import Identifier, Name, RequestModel
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(RequestModel):
     """What an operator asks for: a token for one organisation."""
 
     model_config = ConfigDict(
@@ -18,7 +18,7 @@ class TokenCreate(BaseModel):
     )
 
     org_id: Identifier = Field(description="Organisation the token acts for.")
-    name: str = Field(default="", max_length=128, description="A label for operators.")
+    name: Name = Field(default="", description="A label for operators.")
 
 
 class TokenInfo(BaseModel):

@@ -6,8 +6,35 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qgjob_schemas.fields import Identifier, RequestModel
+
 BUILD_SUFFIXES = (".apk", ".aab", ".ipa")
 """File types a build may be: Android package, Android app bundle, iOS app."""
+SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"
+PACKAGE_PATTERN = r"^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+$"
+URL_MAX = 4096
+
+
+class BuildForm(RequestModel):
+    """The text fields of ``POST /v1/apps/{app_version_id}`` (a multipart form whose field
+    ``file`` holds the build, or which gives its ``url``)."""
+
+    model_config = ConfigDict(title="Body_registerAppBuild")
+
+    org_id: Identifier | None = Field(
+        default=None, description="Org that owns the build [default: the token's]."
+    )
+    url: str | None = Field(
+        default=None, max_length=URL_MAX, description="Or: where workers download it."
+    )
+    sha256: str | None = Field(
+        default=None,
+        pattern=SHA256_PATTERN,
+        description="Required with url; checked for a file.",
+    )
+    package: str | None = Field(
+        default=None, pattern=PACKAGE_PATTERN, description="Android package, e.g. com.acme.app."
+    )
 
 
 class AppBuild(BaseModel):

@@ -7,13 +7,13 @@ from datetime import datetime
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
 from qgjob_schemas.enums import JobStatus, Outcome, Priority, Target
-from qgjob_schemas.fields import Identifier, TestPath
+from qgjob_schemas.fields import Identifier, RequestModel, TestPath
 
 MAX_ATTEMPTS_LIMIT = 20
 FLAKY_RETRIES_LIMIT = 5
 
 
-class JobPayload(BaseModel):
+class JobPayload(RequestModel):
     """What a client submits to run one test."""
 
     model_config = ConfigDict(

@@ -21,7 +21,8 @@ class QueueStats(BaseModel):
 
 
 class DurationStats(BaseModel):
-    """What the scheduler has learned about durations (moving averages of results)."""
+    """What the scheduler has learned about durations (moving averages of results): from the
+    caller's org's runs only (an operator: every org's, or ``org_id``'s)."""
 
     install_s: dict[str, float] = Field(
         default_factory=dict, description="Expected install time per target, in seconds."

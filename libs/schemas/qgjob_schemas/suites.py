@@ -7,14 +7,14 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from qgjob_schemas.enums import JobStatus, Priority, Target
-from qgjob_schemas.fields import Identifier, TestPath
+from qgjob_schemas.fields import Identifier, Name, RequestModel, TestPath
 from qgjob_schemas.jobs import FLAKY_RETRIES_LIMIT, MAX_ATTEMPTS_LIMIT
 
 SUITE_MAX_JOBS = 5000
 """Jobs one suite may create (tests × targets)."""
 
 
-class SuitePayload(BaseModel):
+class SuitePayload(RequestModel):
     """Tests to run against one app version; one job per test and target."""
 
     model_config = ConfigDict(
@@ -45,7 +45,7 @@ class SuitePayload(BaseModel):
         max_length=len(Target),
         description="Where to run each test: one job per test and target.",
     )
-    name: str = Field(default="", max_length=128, description="A label, e.g. the CI run.")
+    name: Name = Field(default="", description="A label, e.g. the CI run.")
     priority: Priority = Priority.NORMAL
     max_attempts: int | None = Field(default=None, strict=True, ge=1, le=MAX_ATTEMPTS_LIMIT)
     flaky_retries: int = Field(default=0, strict=True, ge=0, le=FLAKY_RETRIES_LIMIT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 import structlog
 from fastapi import FastAPI
 
+from qgjob_api.api_docs import install_api_docs
+from qgjob_api.build_files import sweep_incoming
 from qgjob_api.contract import polish
 from qgjob_api.dashboard import install_dashboard
 from qgjob_api.errors import install_error_handlers, json_errors_only
@@ -72,6 +75,9 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
         app.state.hub = hub = EventHub(EventLog(s))
         if settings.admin_token is None:
             log.warning("authentication is off: no QGJOB_ADMIN_TOKEN, every caller is operator")
+        swept = await asyncio.to_thread(sweep_incoming, settings.build_store_dir.absolute())
+        if swept:
+            log.info("removed abandoned uploads", files=swept)
         hub.start()
         try:
             yield
@@ -89,6 +95,8 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
         servers=[{"url": "http://127.0.0.1:8080", "description": "`qgjob up` on its default port"}],
         contact={"name": "qgjob maintainers"},
         license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"},
+        docs_url=None,
+        redoc_url=None,
         # qgjob exports its own metrics (/metrics) and logs; FastAPI's OpenTelemetry hooks
         # would otherwise look up the global providers on every request
         telemetry={"tracing": False, "metrics": False, "logs": False},
@@ -112,7 +120,13 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
 
     app.openapi = openapi  # type: ignore[method-assign]
     install_error_handlers(app)
-    app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes, metrics=metrics)
+    app.add_middleware(
+        RequestContext,
+        max_body_bytes=settings.max_body_bytes,
+        metrics=metrics,
+        upload_path=apps.UPLOAD_PATH,
+        upload_max_bytes=apps.upload_limit(settings),
+    )
     app.include_router(jobs.router)
     app.include_router(suites.router)
     app.include_router(suite_report.router)
@@ -127,4 +141,6 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
     app.include_router(workers.router)
     app.include_router(websocket.router)
     install_dashboard(app)
+    if settings.api_docs:
+        install_api_docs(app)
     return app

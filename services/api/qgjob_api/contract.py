@@ -61,27 +61,33 @@ def _frames(spec: dict[str, Any], schemas: dict[str, Any]) -> None:
             }
 
 
+def _binary_files(body: dict[str, Any]) -> None:
+    for prop in body.get("properties", {}).values():
+        kinds = prop.get("anyOf", [prop])
+        if any("contentMediaType" in k for k in kinds):
+            prop.pop("anyOf", None)
+            prop.update({"type": "string", "format": "binary"})
+
+
 def _upload_bodies(spec: dict[str, Any], schemas: dict[str, Any]) -> None:
-    """Multipart bodies get a name, and their file fields the binary string a generator
+    """Multipart bodies get a name (in the components, whether FastAPI put them there or
+    the route wrote its body inline), and their file fields the binary string a generator
     turns into a file part (FastAPI writes a nullable ``contentMediaType`` string)."""
-    for old, new in UPLOAD_BODIES.items():
-        body = schemas.pop(old, None)
-        if body is None:
-            continue
-        body["title"] = new
-        for prop in body.get("properties", {}).values():
-            kinds = prop.get("anyOf", [prop])
-            if any("contentMediaType" in k for k in kinds):
-                prop.pop("anyOf", None)
-                prop.update({"type": "string", "format": "binary"})
-        schemas[new] = body
     for ops in spec["paths"].values():
         for op in ops.values():
             for media in op.get("requestBody", {}).get("content", {}).values():
-                ref = media.get("schema", {}).get("$ref", "")
-                name = ref.rsplit("/", 1)[-1]
-                if name in UPLOAD_BODIES:
-                    media["schema"]["$ref"] = f"#/components/schemas/{UPLOAD_BODIES[name]}"
+                schema = media.get("schema", {})
+                old = schema.get("$ref", "").rsplit("/", 1)[-1] or schema.get("title", "")
+                new = UPLOAD_BODIES.get(old)
+                if new is None:
+                    continue
+                body = schemas.pop(old, None) if "$ref" in schema else schema
+                if body is None:
+                    continue
+                body["title"] = new
+                _binary_files(body)
+                schemas[new] = body
+                media["schema"] = {"$ref": f"#/components/schemas/{new}"}
 
 
 def _public_and_untitled(spec: dict[str, Any]) -> None:

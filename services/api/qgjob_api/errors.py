@@ -3,27 +3,42 @@
 * ``ApiError`` — raised by routes: its status, code and message as given.
 * request validation — 422 ``validation_error`` with one detail per offending field.
 * the store unreachable — 503 ``store_unavailable`` with ``Retry-After``.
+* a file system error of this server — 500 ``file_system_error`` (build uploads: 507
+  ``build_store_full`` or 500 ``build_store_error``), logged as an error.
 * anything else — 500 ``internal_error`` (a bug), logged with its traceback.
 """
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from qgjob_api.context import current_request_id
-from qgjob_core.retrying import STORE_ERRORS
+from qgjob_api.patterns import pattern_message
 from qgjob_schemas import Error, ErrorBody, ErrorDetail
 
 log = structlog.get_logger("qgjob.api")
+STORE_DOWN: tuple[type[BaseException], ...] = (
+    RedisConnectionError,
+    RedisTimeoutError,
+    ConnectionError,
+    TimeoutError,
+)
+"""What says the job store is away for now (503 with ``Retry-After``). Other ``OSError``s
+are this server's files: their own error, never taken for an outage clients should retry."""
 
+LOCATIONS = ("body", "query", "path", "header", "cookie")
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 FRIENDLY = {
-    "string_pattern_mismatch": "must be 1-128 characters of letters, digits, '.', '_', ':' or '-'",
     "extra_forbidden": "is not a known field",
     "missing": "is required",
 }
@@ -70,13 +85,14 @@ def error_response(
 
 
 def _field(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    # the first item says where (a parameter may itself be named "path" or "body")
+    parts = [str(p) for p in (loc[1:] if loc and loc[0] in LOCATIONS else loc)]
     return ".".join(parts) or "body"
 
 
 def _message(err: dict[str, Any]) -> str:
     if err["type"] == "string_pattern_mismatch":
-        return FRIENDLY["string_pattern_mismatch"]
+        return pattern_message(str(err.get("ctx", {}).get("pattern", "")))
     if err["type"] in FRIENDLY:
         return FRIENDLY[err["type"]]
     msg = str(err.get("msg", "is invalid"))
@@ -85,6 +101,18 @@ def _message(err: dict[str, Any]) -> str:
 
 def validation_details(errors: list[dict[str, Any]]) -> list[ErrorDetail]:
     return [ErrorDetail(field=_field(tuple(e["loc"])), message=_message(e)) for e in errors]
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of this path answers (Starlette names only the first
+    route's, and a path such as ``/v1/jobs`` has one route per method): each method is
+    tried against the routes as the router itself would."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in METHODS
+        if any(r.matches({**request.scope, "method": method})[0] is Match.FULL for r in routes)
+    ]
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -99,7 +127,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(422, "validation_error", f"invalid request: {summary}", details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400:  # a body that is not even text: invalid input like any
             detail = ErrorDetail(field="body", message="is not valid JSON")
             return error_response(
@@ -112,9 +140,11 @@ def install_error_handlers(app: FastAPI) -> None:
             413: "payload_too_large",
         }.get(exc.status_code, "http_error")
         headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
         return error_response(exc.status_code, code, str(exc.detail), headers=headers)
 
-    for exc_type in STORE_ERRORS:
+    for exc_type in STORE_DOWN:
 
         @app.exception_handler(exc_type)  # type: ignore[arg-type]
         async def _store_down(_: Request, exc: Exception) -> JSONResponse:
@@ -125,6 +155,19 @@ def install_error_handlers(app: FastAPI) -> None:
                 "the job store is unreachable; retry shortly",
                 headers={"Retry-After": "2"},
             )
+
+    @app.exception_handler(OSError)
+    async def _file_system(_: Request, exc: OSError) -> JSONResponse:
+        # a disk or permission problem of this server: not the store, and not retried
+        log.error(
+            "file system error",
+            errno=errno.errorcode.get(exc.errno or 0, str(exc.errno)),
+            filename=str(exc.filename),
+            error=str(exc),
+        )
+        return error_response(
+            500, "file_system_error", "the server cannot read or write its files; it was logged"
+        )
 
     @app.exception_handler(Exception)
     async def _bug(_: Request, exc: Exception) -> JSONResponse:

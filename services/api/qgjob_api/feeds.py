@@ -46,8 +46,9 @@ async def org_feed(
 ) -> Feed:
     """Every state change of the token's org (an operator's: every org's, or ``org_id``'s)."""
     where = EventFilter(org_id=principal.scope(org_id))
-    stream = EventStream(src.hub, src.log, where, src.keepalive_s)
-    return Feed(stream, cursor or await src.log.last_id())
+    log = src.log.of_org(where.org_id)  # catching up reads that org's events only
+    stream = EventStream(src.hub, log, where, src.keepalive_s)
+    return Feed(stream, cursor or await log.last_id())
 
 
 async def job_feed(
@@ -55,15 +56,16 @@ async def job_feed(
 ) -> Feed:
     """The job's changes until it is finished; a snapshot of it first unless resuming."""
     job = await visible_job(jobs, principal, job_id)
+    log = src.log.of_org(job.org_id)  # catching up reads the job's org's events only
 
     async def finished(event: JobEvent) -> bool:
         return event.status.terminal
 
     where = EventFilter(job_id=job_id)
-    stream = EventStream(src.hub, src.log, where, src.keepalive_s, done=finished)
+    stream = EventStream(src.hub, log, where, src.keepalive_s, done=finished)
     if cursor is not None:
         return Feed(stream, cursor)
-    start = await src.log.last_id()
+    start = await log.last_id()
     job = await visible_job(jobs, principal, job_id)  # read after the cursor: nothing slips
     return Feed(stream, start, job.model_dump_json(), job.status.terminal)
 
@@ -73,7 +75,8 @@ async def suite_feed(
 ) -> Feed:
     """The suite's job changes until every job is finished; a snapshot first unless
     resuming."""
-    await visible_suite(suites, principal, suite_id, with_jobs=False)
+    owner = (await visible_suite(suites, principal, suite_id, with_jobs=False)).org_id
+    log = src.log.of_org(owner)
 
     async def finished(event: JobEvent) -> bool:
         if not event.status.terminal:
@@ -82,9 +85,9 @@ async def suite_feed(
         return suite is None or suite.finished
 
     where = EventFilter(suite_id=suite_id)
-    stream = EventStream(src.hub, src.log, where, src.keepalive_s, done=finished)
+    stream = EventStream(src.hub, log, where, src.keepalive_s, done=finished)
     if cursor is not None:
         return Feed(stream, cursor)
-    start = await src.log.last_id()
+    start = await log.last_id()
     suite = await visible_suite(suites, principal, suite_id, with_jobs=False)
     return Feed(stream, start, suite.model_dump_json(), suite.finished)

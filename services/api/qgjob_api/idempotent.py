@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 from fastapi import Header, Request
@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from qgjob_api.errors import ApiError
+from qgjob_api.patterns import IDEMPOTENCY_KEY
 from qgjob_redis import IdempotencyConflictError, IdempotencyStore
 from qgjob_redis.ids import derived_id, new_id
 
@@ -21,7 +22,7 @@ IdempotencyKey = Annotated[
         alias="Idempotency-Key",
         min_length=1,
         max_length=255,
-        pattern=r"^[\x21-\x7e]+$",
+        pattern=IDEMPOTENCY_KEY,
         description="Makes the request safe to retry: the same key and body within 24 h "
         "return the first response and create nothing; the same key with another body is 409.",
     ),
@@ -40,7 +41,9 @@ class Ids:
         return derived_id(self.ms, f"{self.seed}:{name}") if self.seed else new_id()
 
 
-Create = Callable[[Ids], Awaitable[tuple[BaseModel, dict[str, str]]]]
+Create = Callable[[Ids], Awaitable[BaseModel]]
+Location = Callable[[dict[str, Any]], str]
+"""The ``Location`` of a created record, from the response body: the same for a replay."""
 
 
 def fingerprint(model: BaseModel) -> str:
@@ -57,12 +60,13 @@ async def create_once(
     org_id: str,
     body: BaseModel,
     create: Create,
+    location: Location,
     status: int = 201,
 ) -> Response:
-    """Run ``create`` (which returns the response model and headers) at most once per key."""
+    """Run ``create`` (which returns the response model) at most once per key."""
     if key is None:
-        model, headers = await create(Ids())
-        return Response(model.model_dump_json(), status, headers, "application/json")
+        content = (await create(Ids())).model_dump_json().encode()
+        return _created(content, status, location)
     store: IdempotencyStore = request.app.state.idempotency
     scope = f"{operation}:{org_id}:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
     try:
@@ -75,10 +79,14 @@ async def create_once(
         ) from None
     if claim.replay is not None:
         replay_status, content = claim.replay
-        return Response(
-            content, replay_status, {REPLAYED_HEADER: "true"}, media_type="application/json"
-        )
-    model, headers = await create(Ids(scope, claim.ms))
-    content = model.model_dump_json().encode()
+        return _created(content, replay_status, location, {REPLAYED_HEADER: "true"})
+    content = (await create(Ids(scope, claim.ms))).model_dump_json().encode()
     await store.complete(claim, status, content)
+    return _created(content, status, location)
+
+
+def _created(
+    content: bytes, status: int, location: Location, extra: dict[str, str] | None = None
+) -> Response:
+    headers = {"Location": location(orjson.loads(content)), **(extra or {})}
     return Response(content, status, headers, "application/json")

@@ -4,6 +4,7 @@ A pure ASGI middleware, so streaming responses (server-sent events) pass through
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -19,10 +20,20 @@ log = structlog.get_logger("qgjob.api")
 
 
 class RequestContext:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, metrics: ApiMetrics) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        metrics: ApiMetrics,
+        upload_path: re.Pattern[str] | None = None,
+        upload_max_bytes: int = 0,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.metrics = metrics
+        # build uploads are read as they arrive, to disk: their limit is the build's
+        self.upload_path, self.upload_max_bytes = upload_path, upload_max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -59,9 +70,10 @@ class RequestContext:
         send: Send,
         status: dict[str, Any],
     ) -> None:
+        limit = self._limit(scope)
         length = headers.get("content-length", "")
-        if length.isdigit() and int(length) > self.max_body_bytes:
-            await self._too_large(scope, receive, send)
+        if length.isdigit() and int(length) > limit:
+            await self._too_large(scope, receive, send, limit)
             return
         seen = 0
 
@@ -69,8 +81,8 @@ class RequestContext:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_body_bytes:
-                raise HTTPException(413, self._too_large_message())
+            if seen > limit:
+                raise HTTPException(413, self._too_large_message(limit))
             return message
 
         try:
@@ -83,14 +95,27 @@ class RequestContext:
                 )
                 await response(scope, receive, send)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def _limit(self, scope: Scope) -> int:
+        if (
+            self.upload_path is not None
+            and scope["method"] == "POST"
+            and self.upload_path.match(scope["path"])
+        ):
+            return self.upload_max_bytes
+        return self.max_body_bytes
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response = error_response(
-            413, "payload_too_large", self._too_large_message(), headers={"Connection": "close"}
+            413,
+            "payload_too_large",
+            self._too_large_message(limit),
+            headers={"Connection": "close"},
         )
         await response(scope, receive, send)
 
-    def _too_large_message(self) -> str:
-        return f"the request body is larger than {self.max_body_bytes} bytes"
+    @staticmethod
+    def _too_large_message(limit: int) -> str:
+        return f"the request body is larger than {limit} bytes"
 
     def _done(self, scope: Scope, status: int, seconds: float) -> None:
         route = scope.get("route")

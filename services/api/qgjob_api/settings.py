@@ -42,6 +42,8 @@ class ApiSettings(StoreSettings):
     """PEM private key of the certificate."""
     sse_keepalive_s: float = Field(default=15.0, gt=0)
     """How often an idle event stream sends a keep-alive comment."""
+    api_docs: bool = False
+    """Serve ``/docs`` and ``/redoc``, pages that load their scripts from a CDN."""
 
     @field_validator("admin_token")
     @classmethod

@@ -9,6 +9,7 @@ import socket
 from typing import Any
 
 import structlog
+from redis.exceptions import ResponseError
 
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
@@ -37,6 +38,8 @@ class Scheduler:
             self.consumer,
             count=settings.read_count,
             block_ms=settings.block_ms,
+            max_deliveries=settings.max_deliveries,
+            on_poison=self.store.discard_poison,
         )
         self.rules = settings.rules()
         self._wake_reader = reader_store
@@ -140,6 +143,25 @@ class Scheduler:
                 log.warning("reclaim failed", error=str(exc) or type(exc).__name__)
 
     async def _join(self, entries: list[Entry]) -> None:
+        try:
+            await self._join_batch(entries)
+        except ResponseError:
+            if len(entries) == 1:
+                raise
+            # one entry the script cannot take must not hold back the rest: one at a time,
+            # the others are grouped and the bad one stays pending until it is dead-lettered
+            log.warning("grouping a batch failed; grouping its entries one by one")
+            failed = 0
+            for entry in entries:
+                try:
+                    await self._join_batch([entry])
+                except ResponseError as exc:
+                    failed += 1
+                    log.warning("grouping an entry failed", entry_id=entry[0], error=str(exc))
+            if failed:
+                self.reader.recover()
+
+    async def _join_batch(self, entries: list[Entry]) -> None:
         await self.store.join(entries, self.settings.group_max_size, self.settings.default_test_s)
 
     async def _recover(self, stop: asyncio.Event) -> None:
@@ -163,6 +185,7 @@ class Scheduler:
                     self.raw,
                     self.settings.job_retention_s,
                     forget_workers_s=self.settings.forget_workers_s,
+                    forget_consumers_s=self.settings.forget_consumers_s,
                 )
                 if any(removed.values()):
                     log.info("housekeeping", **removed)

@@ -52,6 +52,9 @@ class SchedulerSettings(StoreSettings):
     """Lease of workers that did not report theirs."""
     forget_workers_s: float = Field(default=86400.0, gt=0)
     """Workers gone longer than this (and holding nothing) leave the registry."""
+    forget_consumers_s: float = Field(default=3600.0, ge=60)
+    """Scheduler consumers idle longer than this (and holding nothing) leave the jobs
+    stream's consumer group (a live scheduler reads every ``block_ms``)."""
 
     def rules(self) -> Rules:
         return Rules(

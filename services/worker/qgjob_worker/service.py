@@ -5,11 +5,15 @@ an emulator host may have several)."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from dataclasses import replace
 
 import structlog
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from qgjob_core.artifacts import ArtifactStore
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
 from qgjob_redis import BuildStore, Entry, Lease, Started, Store, WorkerStore
@@ -18,11 +22,16 @@ from qgjob_worker.backoff import retry_delay
 from qgjob_worker.builds import BuildFetcher
 from qgjob_worker.drivers import ConfigurationError, Driver, DriverError, LocalBuild
 from qgjob_worker.execution import JobRunner, LogBuffer, StopReason
+from qgjob_worker.lanes import LaneRetries
 from qgjob_worker.settings import WorkerSettings
 
 log = structlog.get_logger("qgjob.worker")
 RUNNABLE = ("scheduled", "running")
 HEALTH_TIMEOUT_S = 30.0
+STORE_OUTAGE = (RedisConnectionError, RedisTimeoutError)
+"""A lane that fails with these leaves its group as it is, to take it up again once the
+store answers; any other exception ends the group's jobs in an infrastructure error."""
+ERROR_MESSAGE_MAX = 500
 
 
 class Worker:
@@ -40,14 +49,21 @@ class Worker:
         self.jobs = WorkerStore(
             store, worker_id, settings.target.value, duration_alpha=settings.duration_alpha
         )
-        self.reader = self.jobs.reader(reader_store, block_ms=settings.block_ms)
         self.lanes: dict[str, asyncio.Task[None]] = {}
         """Groups being run, by inbox entry id."""
+        self.reader = self.jobs.reader(
+            reader_store,
+            block_ms=settings.block_ms,
+            max_deliveries=settings.max_deliveries,
+            busy=lambda entry_id: entry_id in self.lanes,
+        )
         self.runners: set[JobRunner] = set()
         self.builds = BuildFetcher(BuildStore(store), settings.build_cache_dir)
+        self.artifacts = ArtifactStore(settings.artifact_dir)
         self.draining = False
         self.device_lost = False
         self.groups_run = 0
+        self.retries = LaneRetries()
 
     @property
     def state(self) -> WorkerState:
@@ -124,7 +140,7 @@ class Worker:
         """The next group from the inbox (its own unacked entries first, after a restart),
         skipping entries a lane already runs."""
         for entry in await self.reader.read():
-            if entry[0] not in self.lanes:
+            if entry[0] not in self.lanes and self.retries.due(entry[0]):
                 return entry
         return None
 
@@ -145,29 +161,34 @@ class Worker:
             ok = False
         if ok == self.device_lost:
             log.warning("device ready again" if ok else "device not ready: taking no work")
-        self.device_lost = not ok
+            self.device_lost = not ok
+            await self._beat(self.state)  # the scheduler sees the change now, not at the next beat
         return ok
 
     def _start_lane(self, entry: Entry, stop: asyncio.Event) -> None:
         self.lanes[entry[0]] = asyncio.create_task(self._lane(entry, stop))
 
     async def _lane(self, entry: Entry, stop: asyncio.Event) -> None:
-        """Run one assignment. When the store fails midway, the entry stays pending in the
-        inbox: the reader reads it again and a lane takes the group up where it was."""
-        failed = False
+        """Run one assignment. When it fails midway (the store is away, or the failure could
+        not even be recorded), the entry stays pending in the inbox: the reader reads it
+        again after a backoff that grows with each failure in a row, and a lane takes the
+        group up where it was."""
+        entry_id = entry[0]
         try:
             await self._run_group(entry, stop)
         except Exception as exc:
-            failed = True
-            if isinstance(exc, STORE_ERRORS):
+            failures, delay = self.retries.failed(entry_id)
+            if isinstance(exc, STORE_OUTAGE):
                 log.warning("store unavailable while running a group", error=str(exc))
             else:
-                log.exception("lane error")
+                log.exception("lane error", failures=failures, retry_in_s=round(delay, 2))
+        else:
+            self.retries.succeeded(entry_id)
+            return
         finally:
-            self.lanes.pop(entry[0], None)
-        if failed:
-            await wait_or_stop(stop, 0.5)
-            self.reader.recover()
+            self.lanes.pop(entry_id, None)
+        await wait_or_stop(stop, delay)
+        self.reader.recover()
 
     # --- one group -------------------------------------------------------------------
 
@@ -182,9 +203,33 @@ class Worker:
         keeper = asyncio.create_task(self._keep_lease(lease, runner))
         try:
             await self._work_group(lease, runner, stop)
+        except Exception as exc:
+            if isinstance(exc, STORE_OUTAGE):
+                raise
+            log.exception("lane error: the group's jobs end in an infrastructure error")
+            await self._give_up(lease, exc)
         finally:
             keeper.cancel()
             self.runners.discard(runner)
+
+    async def _give_up(self, lease: Lease, exc: Exception) -> None:
+        """After an exception nothing expected: each job of the group not finished yet ends
+        in an infrastructure error (retried after a backoff, dead once out of attempts),
+        and the group is given back (it ends when nothing is left). Never a hot loop: every
+        round charges the jobs an attempt."""
+        message = f"worker error: {type(exc).__name__}: {exc}"[:ERROR_MESSAGE_MAX]
+        try:
+            for job in _runnable(lease.jobs):
+                if not lease.held():
+                    return
+                await self._fail(lease, job, message)
+        except Exception as again:
+            if isinstance(again, STORE_OUTAGE):
+                raise
+            log.exception("could not record the lane error: giving the group back")
+        if lease.held():
+            await self.jobs.release(lease, reason="error")
+        await self._device_ok()
 
     async def _work_group(self, lease: Lease, runner: JobRunner, stop: asyncio.Event) -> None:
         pending = _runnable(lease.jobs)
@@ -198,12 +243,13 @@ class Worker:
                 log.warning("lease lost; another worker has the group")
                 return
             if stop.is_set() or lease.yield_requested or self.device_lost:
-                await self.jobs.release(lease, draining=stop.is_set())
+                await self.jobs.release(lease, reason="drain" if stop.is_set() else "yield")
                 log.info("released the rest of the group", reason=self._release_reason(stop))
                 return
             more = await self.jobs.close(lease)
             if more is None:
                 return
+            lease.jobs.extend(more)
             pending = _runnable(more)
 
     def _must_stop(self, lease: Lease, stop: asyncio.Event) -> bool:
@@ -291,12 +337,18 @@ class Worker:
     ) -> Started | None:
         """Run a started job and store its result, starting ``following`` in the same step
         when nothing says to stop; returns how starting it went (``None``: not asked)."""
-        logbuf = LogBuffer(
-            lambda text: self.jobs.append_log(job.id, text, max_bytes=self.settings.log_max_bytes)
-        )
+        chunks = itertools.count(1)  # numbered, so a retried append is not applied twice
+
+        async def to_log(text: str) -> None:
+            await self.jobs.append_log(
+                lease, job.id, text, next(chunks), max_bytes=self.settings.log_max_bytes
+            )
+
+        logbuf = LogBuffer(to_log)
         result = await runner.run(replace(job, attempts=attempt), logbuf)
         if result is None:
             log.warning("run abandoned: lease lost", job_id=job.id)
+            await asyncio.to_thread(self.artifacts.discard, job.id, attempt)
             return None
         failed = result.outcome is Outcome.ERROR
         # after an infrastructure error the device is checked before anything else starts
@@ -310,6 +362,11 @@ class Worker:
             log_max_bytes=self.settings.log_max_bytes,
             next_job=go_on,
         )
+        # the run's files show only when its result was taken: a fenced worker's never do
+        if done.status is None:
+            await asyncio.to_thread(self.artifacts.discard, job.id, attempt)
+        else:
+            await asyncio.to_thread(self.artifacts.publish, job.id, attempt)
         if failed:
             await self._device_ok()
         level = log.debug if result.outcome is Outcome.PASSED else log.info
@@ -335,8 +392,8 @@ class Worker:
             await asyncio.sleep(self.settings.heartbeat_interval_s)
             try:
                 held = await self.jobs.renew(lease)
-            except STORE_ERRORS as exc:
-                log.warning("lease renewal failed", error=str(exc))
+            except Exception as exc:  # renewing stops only when the lane ends
+                log.warning("lease renewal failed", error=repr(exc))
                 continue
             if not held:
                 runner.stop_current(StopReason.LEASE_LOST)

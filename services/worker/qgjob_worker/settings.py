@@ -50,6 +50,9 @@ class WorkerSettings(StoreSettings):
     """Share of runs that fail with an injected infrastructure error."""
     sim_install_error_rate: float = Field(default=0.0, ge=0, le=1)
     sim_seed: int = 0
+    sim_fetch_builds: bool = False
+    """The simulated driver wants each group's build file first, as a device driver does
+    (the real build fetch runs: registered build or the job's ``app_url``)."""
     # health
     health_interval_s: float = Field(default=5.0, gt=0)
     """How often a worker whose device is not ready checks it again (it takes no work)."""

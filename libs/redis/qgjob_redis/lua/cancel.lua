@@ -1,5 +1,6 @@
 -- Cancel a job. Waiting jobs (queued, scheduled, error) end 'cancelled' at once; a running
--- job is flagged, and its worker stops the test and finishes it 'cancelled'.
+-- job is flagged, and its worker stops the test and finishes it 'cancelled'. A waiting
+-- group whose last job this was ends with it (state, indexes, expiry).
 -- ARGV[2]: job id. Returns {'cancelled'|'requested'|'conflict'|'missing', status}.
 local jid = ARGV[2]
 local jkey = K.job(jid)
@@ -13,18 +14,25 @@ if TERMINAL[st] then
 end
 local ts = fmt(now())
 if st == 'running' then
+  if redis.call('HGET', jkey, 'cancel_requested') == '1' then
+    return { 'requested', st }  -- asked before (a repeated call): nothing more to write
+  end
   redis.call('HSET', jkey, 'cancel_requested', '1', 'updated_at', ts)
   redis.call('SADD', K.group_cancel(j[4]), jid)
   emit(jid, j[2], 'running', ts, { 'message', 'cancel requested' })
   return { 'requested', st }
 end
 redis.call('ZREM', K.delayed, jid)
+transition(jkey, jid, j[2], j[3], st, 'cancelled', ts, { 'finished_at', ts })
 if st == 'scheduled' and j[4] and j[4] ~= '' then
   local gk = K.group(j[4])
   if (tonumber(redis.call('HGET', gk, 'left')) or 0) > 0 then
     redis.call('HINCRBY', gk, 'left', -1)
     redis.call('HINCRBYFLOAT', gk, 'work', -(tonumber(redis.call('HGET', jkey, 'est_s')) or 0))
   end
+  -- a waiting group left with nothing to run ends now: no worker would ever close it
+  if redis.call('HGET', gk, 'state') == 'open' and recount(j[4]) == 0 then
+    end_group(j[4])
+  end
 end
-transition(jkey, jid, j[2], j[3], st, 'cancelled', ts, { 'finished_at', ts })
 return { 'cancelled', st }

@@ -1,5 +1,6 @@
 -- End a group's run: when jobs joined since the worker last looked, hand them over;
 -- otherwise mark the group done, stop it taking jobs, ack its assignment and free the lane.
+-- Safe to repeat: a group closed before answers 'done' and nothing is written again.
 -- ARGV[2]: group id, [3]: epoch, [4]: worker id, [5]: entry id,
 -- [6]: number of jobs of the group's list the worker has seen.
 -- Returns {'more', jobs in the list now, {job fields...}...}, {'done'} or {'fenced'}.
@@ -8,14 +9,11 @@ local gk = K.group(gid)
 if redis.call('HGET', gk, 'epoch') ~= epoch then
   return { 'fenced' }
 end
-local n = redis.call('LLEN', K.group_jobs(gid))
-if n > seen then
-  local jobs = {}
-  for _, jid in ipairs(redis.call('LRANGE', K.group_jobs(gid), seen, -1)) do
-    if redis.call('HGET', K.job(jid), 'group_id') == gid then
-      jobs[#jobs + 1] = run_fields(jid)
-    end
-  end
+if redis.call('HGET', gk, 'state') == 'done' then
+  return { 'done' }  -- closed before (a repeated call)
+end
+local jobs, n = group_run_jobs(gid, seen, eid)
+if jobs and n > seen then
   return { 'more', n, jobs }
 end
 end_group(gid)

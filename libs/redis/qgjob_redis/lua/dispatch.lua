@@ -1,5 +1,5 @@
 -- Carry out a dispatch plan: give groups to workers, whole or split. Each step checks again
--- what the plan assumed (the worker is live, serves the group's target and has a free
+-- what the plan assumed (the worker is live, takes work, serves the group's target, has a free
 -- lane; the group is still waiting, or still has jobs to split off), so a stale plan or a
 -- second scheduler cannot over-assign. A plan runs once: a retried call returns what the
 -- first one did.
@@ -15,7 +15,7 @@ local ts = fmt(now())
 local function lane_free(wid, target)
   if redis.call('EXISTS', K.heartbeat(wid)) == 0 then return false end
   local w = redis.call('HMGET', K.worker(wid), 'target', 'state', 'capacity')
-  return w[1] == target and w[2] ~= 'draining'
+  return w[1] == target and TAKES_WORK[w[2]]
     and redis.call('SCARD', K.worker_groups(wid)) < (tonumber(w[3]) or 1)
 end
 
@@ -42,11 +42,13 @@ local function split(gid, take)
   end
   local n = math.min(take, #waiting - 1)
   if n < 1 then return nil end
-  local ng = 'g' .. redis.call('INCR', K.group_seq)
+  local seq = redis.call('INCR', K.group_seq)
+  local ng = 'g' .. seq
   redis.call('HSET', K.group(ng), 'id', ng, 'org_id', g[2], 'app_version_id', g[3],
     'target', g[4], 'state', 'open', 'size', n, 'priority', g[5], 'created_at', ts,
     'waiting_since', ts,
     'epoch', 0, 'parent', gid)
+  index_group(g[2], seq, ng)
   local moved = 0
   for k = #waiting - n + 1, #waiting do
     local jid = waiting[k]

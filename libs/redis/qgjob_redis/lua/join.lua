@@ -1,62 +1,61 @@
 -- Put submissions read from the jobs stream into the open group of their
--- (org, app version, target, priority), and ack them in the same step. Idempotent: a job
--- that is no longer queued (already grouped, cancelled) is only acked. An entry without a
--- job, or naming an unknown job, goes to the dead-letter stream (poison) and is acked.
+-- (org, app version, target, priority), and ack them in the same step. Idempotent: an
+-- entry no longer pending was handled before and is skipped; a job that is no longer queued
+-- (already grouped, cancelled) is only acked. An entry without a job, or naming something
+-- that is not a usable job record (another type of key, fields missing or out of range),
+-- goes to the dead-letter stream (poison; the job, if any, ends dead) and is acked; the
+-- other entries of the call are grouped all the same.
 -- A group stays open to new jobs (even while a worker runs it) until it is full or ends.
 -- ARGV[2]: max group size; ARGV[3]: expected seconds of a test never seen before;
 -- ARGV[4..]: entry id, job id pairs (job id '' when absent).
 -- Returns a flat list of touched group ids.
 local max_size, default_s = tonumber(ARGV[2]), tonumber(ARGV[3])
-local GROUP_INDEX_MAX = 100000  -- groups listed per index at most (finished ones expire anyway)
 local ts = fmt(now())
 local touched, seen = {}, {}
 for i = 4, #ARGV, 2 do
   local eid, jid = ARGV[i], ARGV[i + 1]
-  local jkey = K.job(jid)
-  local j = nil
-  if jid ~= '' then
-    j = redis.call('HMGET', jkey, 'status', 'org_id', 'app_version_id', 'target', 'priority',
-      'test_path')
-  end
-  if j == nil or not j[1] then
-    redis.call('XADD', K.dead, 'MAXLEN', '~', DEAD_MAXLEN, '*', 'reason', 'poison',
-      'entry', eid, 'job', jid, 'stream', 'jobs', 'at', ts)
-    redis.call('HINCRBY', K.stats, 'dead_letters', 1)
-  elseif j[1] == 'queued' then
-    local org, app, target, prio = j[2], j[3], j[4], j[5]
-    local gkey = org .. '|' .. app .. '|' .. target .. '|' .. prio
-    local gid = redis.call('HGET', K.open_groups, gkey)
-    if gid and tonumber(redis.call('HGET', K.group(gid), 'size') or max_size) >= max_size then
-      gid = false
-    end
-    if not gid then
-      local seq = redis.call('INCR', K.group_seq)
-      gid = 'g' .. seq
-      for _, index in ipairs({ K.groups_all, K.groups_org(org) }) do
-        redis.call('ZADD', index, seq, gid)
-        redis.call('ZREMRANGEBYRANK', index, 0, -GROUP_INDEX_MAX - 1)
+  if still_pending(K.jobs_stream, SCHEDULER_GROUP, eid) then
+    local j, why = job_record(jid)
+    if not j then
+      poison('jobs', eid, jid, '', why)
+    elseif j.status == 'queued' then
+      local jkey = K.job(jid)
+      local org, app, target, prio = j.org, j.app, j.target, j.prio
+      local gkey = org .. '|' .. app .. '|' .. target .. '|' .. prio
+      local gid = redis.call('HGET', K.open_groups, gkey)
+      if gid then
+        local g = group_fields(gid, 'size', 'state')
+        if not g or g[2] ~= 'open' and not GROUP_HELD[g[2]]
+            or tonumber(g[1] or max_size) >= max_size then
+          gid = false
+        end
       end
-      redis.call('HINCRBY', K.stats_org(org), 'groups_formed', 1)
-      redis.call('HSET', K.group(gid), 'id', gid, 'org_id', org, 'app_version_id', app,
-        'target', target, 'state', 'open', 'size', 0, 'left', 0, 'work', 0, 'priority', prio,
-        'created_at', ts, 'waiting_since', ts, 'epoch', 0)
-      redis.call('HSET', K.open_groups, gkey, gid)
-      redis.call('ZADD', K.pending_groups, ts, gid)
-      redis.call('HINCRBY', K.stats, 'groups_formed', 1)
+      if not gid then
+        local seq = redis.call('INCR', K.group_seq)
+        gid = 'g' .. seq
+        index_group(org, seq, gid)
+        redis.call('HINCRBY', K.stats_org(org), 'groups_formed', 1)
+        redis.call('HSET', K.group(gid), 'id', gid, 'org_id', org, 'app_version_id', app,
+          'target', target, 'state', 'open', 'size', 0, 'left', 0, 'work', 0, 'priority', prio,
+          'created_at', ts, 'waiting_since', ts, 'epoch', 0)
+        redis.call('HSET', K.open_groups, gkey, gid)
+        redis.call('ZADD', K.pending_groups, ts, gid)
+        redis.call('HINCRBY', K.stats, 'groups_formed', 1)
+      end
+      local gk = K.group(gid)
+      local est = estimate(org, target, j.path, default_s)
+      redis.call('RPUSH', K.group_jobs(gid), jid)
+      redis.call('HINCRBY', gk, 'size', 1)
+      redis.call('HINCRBY', gk, 'left', 1)
+      redis.call('HINCRBYFLOAT', gk, 'work', est)
+      transition(jkey, jid, org, target, 'queued', 'scheduled', ts,
+        { 'group_id', gid, 'est_s', fmt(est) }, { 'group', gid })
+      if not seen[gid] then
+        seen[gid] = true
+        touched[#touched + 1] = gid
+      end
     end
-    local gk = K.group(gid)
-    local est = estimate(org, target, j[6], default_s)
-    redis.call('RPUSH', K.group_jobs(gid), jid)
-    redis.call('HINCRBY', gk, 'size', 1)
-    redis.call('HINCRBY', gk, 'left', 1)
-    redis.call('HINCRBYFLOAT', gk, 'work', est)
-    transition(jkey, jid, org, target, 'queued', 'scheduled', ts,
-      { 'group_id', gid, 'est_s', fmt(est) }, { 'group', gid })
-    if not seen[gid] then
-      seen[gid] = true
-      touched[#touched + 1] = gid
-    end
+    redis.call('XACK', K.jobs_stream, SCHEDULER_GROUP, eid)
   end
-  redis.call('XACK', K.jobs_stream, SCHEDULER_GROUP, eid)
 end
 return touched

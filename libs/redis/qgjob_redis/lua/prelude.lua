@@ -12,6 +12,7 @@ local function fmt(x)
 end
 
 local TERMINAL = { passed = true, failed = true, dead = true, cancelled = true }
+local UNFINISHED = { 'queued', 'scheduled', 'running', 'error' }
 local THROUGHPUT_TTL = 3600
 local WAIT_SAMPLES = 1000
 
@@ -49,11 +50,20 @@ local function count(org, target, old, new, suite, t, n)
       redis.call('EXPIRE', bucket, THROUGHPUT_TTL)
     end
   end
-  if skey and (not old or old == '' or TERMINAL[new]) then
-    -- a suite lives as long as its jobs: from its first job, and again as each one ends
-    redis.call('EXPIRE', skey, JOB_TTL)
-    redis.call('EXPIRE', K.suite(suite), JOB_TTL)
-    redis.call('EXPIRE', K.suite_jobs(suite), JOB_TTL)
+  if skey then
+    -- a suite never expires while one of its jobs is unfinished; its retention starts when
+    -- the last one ends (and stops again when a job of it is requeued)
+    local live = 0
+    for _, x in ipairs(redis.call('HMGET', skey, unpack(UNFINISHED))) do
+      live = live + (tonumber(x) or 0)
+    end
+    for _, key in ipairs({ skey, K.suite(suite), K.suite_jobs(suite) }) do
+      if live > 0 then
+        redis.call('PERSIST', key)
+      else
+        redis.call('EXPIRE', key, JOB_TTL)
+      end
+    end
   end
 end
 
@@ -68,6 +78,33 @@ local function uncount_finished(org, status, t)
       redis.call('HINCRBY', bucket, field, -1)
     end
   end
+end
+
+-- Append an entry to a shared stream and, under the same id, to its org's copy (so an org's
+-- reads cost what its own entries cost); the org's copy expires once the org is quiet
+-- for the retention. args: XADD, stream, MAXLEN, ~, n, '*', fields... Returns the id.
+local function xadd_with_org(args, org_stream)
+  local id = redis.call(unpack(args))
+  if org_stream then
+    args[2], args[6] = org_stream, id
+    redis.call(unpack(args))
+    redis.call('EXPIRE', org_stream, JOB_TTL)
+  end
+  return id
+end
+
+-- Append to the dead-letter stream (and the org's, when there is one) and count it.
+-- fields: flat list of field, value pairs. Every dead letter goes through here.
+local function dead_letter(org, fields)
+  local args = { 'XADD', K.dead, 'MAXLEN', '~', DEAD_MAXLEN, '*' }
+  for i = 1, #fields do args[#args + 1] = fields[i] end
+  local has_org = org and org ~= ''
+  local id = xadd_with_org(args, has_org and K.dead_org(org) or nil)
+  redis.call('HINCRBY', K.stats, 'dead_letters', 1)
+  if has_org then
+    redis.call('HINCRBY', K.stats_org(org), 'dead_letters', 1)
+  end
+  return id
 end
 
 -- Append a state-change event; extra is a flat list of field, value pairs. The job's suite
@@ -85,7 +122,66 @@ local function emit(jid, org, status, ts, extra, suite)
   if extra then
     for i = 1, #extra do args[#args + 1] = extra[i] end
   end
-  return redis.call(unpack(args))
+  return xadd_with_org(args, K.events_org(org))
+end
+
+-- Stored data is checked before it is used: a key of another type, a record with fields
+-- missing or out of their models' range, must not stop a script midway (Redis does not roll
+-- back what ran before the error). Such data is 'poison': it goes to the dead-letter stream
+-- and the script goes on with the rest.
+local JOB_CHECK = { 'status', 'org_id', 'app_version_id', 'target', 'priority', 'test_path',
+                    'attempts', 'max_attempts', 'group_id' }
+
+-- A job record, checked: {status, org, app, target, prio, path, group} or nil and why not.
+local function job_record(jid)
+  if not jid or jid == '' then
+    return nil, 'no job id'
+  end
+  local v = redis.pcall('HMGET', K.job(jid), unpack(JOB_CHECK))
+  if type(v) ~= 'table' or v.err then
+    return nil, 'not a job record'
+  end
+  if not v[1] then
+    return nil, 'no such job'
+  end
+  if not STATUSES[v[1]] then
+    return nil, 'unknown status'
+  end
+  for i, name in ipairs({ 'org_id', 'app_version_id', 'target', 'priority', 'test_path' }) do
+    if not v[i + 1] or v[i + 1] == '' then
+      return nil, 'no ' .. name
+    end
+  end
+  if not TARGETS[v[4]] then
+    return nil, 'unknown target'
+  end
+  if not PRIORITIES[v[5]] then
+    return nil, 'unknown priority'
+  end
+  if not tonumber(v[7]) or not tonumber(v[8]) then
+    return nil, 'attempts are not numbers'
+  end
+  return { status = v[1], org = v[2], app = v[3], target = v[4], prio = v[5], path = v[6],
+           group = v[9] or '' }
+end
+
+-- A group's fields (HMGET) or nil when the key is not a group record.
+local function group_fields(gid, ...)
+  if not gid or gid == '' then
+    return nil
+  end
+  local v = redis.pcall('HMGET', K.group(gid), ...)
+  if type(v) ~= 'table' or v.err then
+    return nil
+  end
+  return v
+end
+
+-- Whether entry eid of stream is still pending in group (not handled yet): a repeated call
+-- of a consumer's script skips what the first one handled.
+local function still_pending(stream, group, eid)
+  local r = redis.pcall('XPENDING', stream, group, eid, eid, 1)
+  return type(r) == 'table' and not r.err and #r > 0
 end
 
 -- Keep the queue wait (submit -> first run) of a job that just started its first attempt.
@@ -134,13 +230,64 @@ end
 local function to_dead(jkey, jid, org, target, old, ts, reason, attempts, last_error, log_tail)
   transition(jkey, jid, org, target, old, 'dead', ts,
     { 'finished_at', ts, 'error', last_error or '' }, { 'message', reason })
-  local entry = redis.call('XADD', K.dead, 'MAXLEN', '~', DEAD_MAXLEN, '*', 'job', jid, 'org', org,
-    'reason', reason, 'attempts', attempts, 'last_error', last_error or '',
-    'log_tail', log_tail or '', 'at', ts)
+  local entry = dead_letter(org, { 'job', jid, 'org', org, 'reason', reason,
+    'attempts', attempts, 'last_error', last_error or '', 'log_tail', log_tail or '', 'at', ts })
   -- the job's current entry: a requeue removes it, so a job that dies again is listed once
   redis.call('HSET', jkey, 'dead_entry', entry)
-  redis.call('HINCRBY', K.stats, 'dead_letters', 1)
-  redis.call('HINCRBY', K.stats_org(org), 'dead_letters', 1)
+end
+
+-- Dead-letter a poison entry (reason 'poison'; why: what was wrong) of stream ('jobs' or
+-- 'inbox'). The job it names, when that record is usable enough, ends 'dead' with the reason,
+-- so nothing waits for it in silence.
+local function poison(stream, eid, jid, gid, why)
+  local ts = fmt(now())
+  local org = ''
+  if jid and jid ~= '' then
+    local jkey = K.job(jid)
+    local j = redis.pcall('HMGET', jkey, 'status', 'org_id', 'target', 'attempts')
+    if type(j) == 'table' and not j.err and j[1] then
+      org = j[2] or ''
+      if not TERMINAL[j[1]] then
+        redis.call('ZREM', K.delayed, jid)
+        local fields = { 'finished_at', ts, 'error', 'poison: ' .. why }
+        if STATUSES[j[1]] and org ~= '' and TARGETS[j[3] or ''] then
+          transition(jkey, jid, org, j[3], j[1], 'dead', ts, fields, { 'message', 'poison' })
+        else
+          redis.call('HSET', jkey, 'status', 'dead', 'updated_at', ts, unpack(fields))
+          redis.call('EXPIRE', jkey, JOB_TTL)
+        end
+      end
+    end
+  end
+  dead_letter(org, { 'job', jid or '', 'org', org, 'reason', 'poison', 'last_error', why,
+    'stream', stream, 'entry', eid, 'group', gid or '', 'at', ts })
+end
+
+-- The run fields of the jobs of group gid from position first (0-based) of its list: jobs
+-- of another group are left out, poison ones dead-lettered (once: the group's 'checked'
+-- field counts the positions looked at) and left out.
+-- Returns the list and the list's length, or nil when the list is not a list.
+local function group_run_jobs(gid, first, eid)
+  local ids = redis.pcall('LRANGE', K.group_jobs(gid), first, -1)
+  if type(ids) ~= 'table' or ids.err then
+    return nil, 0
+  end
+  local checked = tonumber(redis.call('HGET', K.group(gid), 'checked')) or 0
+  local jobs = {}
+  for k, jid in ipairs(ids) do
+    local j, why = job_record(jid)
+    if not j then
+      if first + k > checked then
+        poison('inbox', eid, jid, gid, why)
+      end
+    elseif j.group == gid then
+      jobs[#jobs + 1] = run_fields(jid)
+    end
+  end
+  if first + #ids > checked then
+    redis.call('HSET', K.group(gid), 'checked', first + #ids)
+  end
+  return jobs, first + #ids
 end
 
 -- Learned durations: a moving average per field; the first sample is taken as it is.
@@ -163,6 +310,19 @@ local function estimate(org, target, path, fallback)
 end
 
 local GROUP_HELD = { dispatched = true, running = true }
+
+-- List a new group in the group indexes (all, and its org's), scored by its sequence number.
+local GROUP_INDEX_MAX = 100000  -- groups listed per index at most (finished ones expire anyway)
+local function index_group(org, seq, gid)
+  for _, index in ipairs({ K.groups_all, K.groups_org(org) }) do
+    redis.call('ZADD', index, seq, gid)
+    redis.call('ZREMRANGEBYRANK', index, 0, -GROUP_INDEX_MAX - 1)
+  end
+end
+
+-- Worker states that take new work: a draining or unhealthy worker (or one in a state this
+-- version does not know) is given nothing.
+local TAKES_WORK = { idle = true, busy = true }
 
 -- Count a group's jobs still to run (scheduled, or running with no live owner) and refresh
 -- their expected durations: the group's 'left' and 'work' fields. Returns the count.
@@ -199,6 +359,39 @@ local function end_group(gid)
   redis.call('DEL', K.group_cancel(gid))
 end
 
+-- Give up on group gid, which worker wid holds by inbox entry eid and cannot run (its record
+-- is poison, or it failed on every worker it was given to): ack the entry, free the lane,
+-- end the group and dead-letter each of its unfinished jobs (one letter for the entry when
+-- there is none), so nothing waits for it in silence.
+local function drop_group(gid, wid, eid, why)
+  redis.call('XACK', K.inbox(wid), WORKER_GROUP, eid)
+  local ended = 0
+  local g = group_fields(gid, 'org_id', 'app_version_id', 'target', 'priority', 'state')
+  if g and g[5] then
+    redis.call('SREM', K.worker_groups(wid), gid)
+    local ids = redis.pcall('LRANGE', K.group_jobs(gid), 0, -1)
+    if type(ids) == 'table' and not ids.err then
+      for _, jid in ipairs(ids) do
+        local j = job_record(jid)
+        if j and j.group == gid and (j.status == 'scheduled' or j.status == 'running') then
+          poison('inbox', eid, jid, gid, why)
+          ended = ended + 1
+        end
+      end
+    end
+    if g[1] and g[2] and g[3] and g[4] then
+      end_group(gid)
+    else
+      redis.call('HSET', K.group(gid), 'state', 'done', 'left', 0, 'work', 0)
+      redis.call('ZREM', K.pending_groups, gid)
+      redis.call('EXPIRE', K.group(gid), GROUP_TTL)
+    end
+  end
+  if ended == 0 then
+    poison('inbox', eid, '', gid, why)
+  end
+end
+
 -- Take a group from the worker holding it: fence that worker (epoch), ack its assignment,
 -- and put the group back to wait for the scheduler (or end it when nothing is left). Its
 -- waiting clock starts again: the time it ran is not time it waited.
@@ -221,8 +414,19 @@ local function unassign(gid, wid, eid)
   return 'open'
 end
 
--- Mark a job running, fenced by the group epoch. A job found 'running' belonged to an
--- owner that lost its lease: that run counts as an infrastructure failure.
+-- Whether worker wid holds the run of job jid: the group's epoch is its lease, and the job
+-- runs in that group under that lease (a worker fenced by a takeover holds nothing).
+local function holds_run(gid, epoch, jid, wid)
+  if redis.call('HGET', K.group(gid), 'epoch') ~= epoch then
+    return false
+  end
+  local j = redis.call('HMGET', K.job(jid), 'status', 'group_id', 'lease', 'worker_id')
+  return j[1] == 'running' and j[2] == gid and j[3] == epoch and j[4] == wid
+end
+
+-- Mark a job running, fenced by the group epoch. A job found 'running' under another lease
+-- belonged to an owner that lost it: that run counts as an infrastructure failure. Found
+-- running under the caller's own lease, it was this call's first run (a retried call).
 -- Returns {'ok', attempt}, {'skip', status} or {'fenced'}.
 local function start_job(gid, epoch, jid, wid)
   local gk = K.group(gid)
@@ -232,10 +436,13 @@ local function start_job(gid, epoch, jid, wid)
   end
   local jkey = K.job(jid)
   local j = redis.call('HMGET', jkey, 'status', 'group_id', 'attempts', 'max_attempts', 'org_id',
-    'target', 'cancel_requested', 'est_s', 'suite_id', 'created_at')
+    'target', 'cancel_requested', 'est_s', 'suite_id', 'created_at', 'lease', 'worker_id')
   local st = j[1]
   if j[2] ~= gid or (st ~= 'scheduled' and st ~= 'running') then
     return { 'skip', st or 'missing' }
+  end
+  if st == 'running' and j[11] == epoch and j[12] == wid then
+    return { 'ok', tonumber(j[3]) }  -- started by this very lease already: a repeated call
   end
   local attempts, maxa, org, target, suite = tonumber(j[3]), tonumber(j[4]), j[5], j[6], j[9]
   local t = now()
@@ -263,7 +470,7 @@ local function start_job(gid, epoch, jid, wid)
     redis.call('HSET', gk, 'run_started', ts, 'run_est', fmt(est))
   end
   transition(jkey, jid, org, target, st, 'running', ts,
-    { 'attempts', attempts, 'started_at', ts, 'worker_id', wid, 'lease', epoch },
+    { 'attempts', attempts, 'started_at', ts, 'worker_id', wid, 'lease', epoch, 'log_seq', 0 },
     { 'group', gid, 'worker', wid, 'attempt', attempts }, suite)
   if attempts == 1 and j[10] then
     sample_wait(org, t - tonumber(j[10]))
@@ -271,14 +478,21 @@ local function start_job(gid, epoch, jid, wid)
   return { 'ok', attempts }
 end
 
--- Record the outcome of a run, fenced by the group epoch (see finish.lua).
--- Returns {'ok', new status, the group's 'yield' flag} or {'fenced', status}.
+-- Record the outcome of a run, fenced by the group epoch (see finish.lua). The run's mark
+-- (group, epoch, worker, attempt) is kept with the job: a repeated call answers as the first
+-- did and changes nothing.
+-- Returns {'ok', new status, the group's 'yield' flag, 'repeat' when recorded before} or
+-- {'fenced', status}.
 local function finish_job(gid, epoch, jid, wid, outcome, result, err, backoff, tail, final,
                           alpha)
   local jkey = K.job(jid)
   local j = redis.call('HMGET', jkey, 'status', 'group_id', 'lease', 'attempts', 'max_attempts',
-    'org_id', 'target', 'started_at', 'test_path', 'suite_id')
+    'org_id', 'target', 'started_at', 'test_path', 'suite_id', 'finish_mark', 'finish_status')
   local g = redis.call('HMGET', K.group(gid), 'epoch', 'yield')
+  local mark = gid .. '|' .. epoch .. '|' .. wid .. '|' .. (j[4] or '')
+  if j[11] == mark then
+    return { 'ok', j[12], g[2] or '', 'repeat' }
+  end
   if g[1] ~= epoch or j[1] ~= 'running' or j[2] ~= gid or j[3] ~= epoch then
     return { 'fenced', j[1] or 'missing' }
   end
@@ -311,9 +525,12 @@ local function finish_job(gid, epoch, jid, wid, outcome, result, err, backoff, t
     if started and (outcome == 'passed' or outcome == 'failed') then
       ewma(K.dur_test, org .. '|' .. target .. '|' .. j[9], t - started, alpha)
       ewma(K.dur_target, target, t - started, alpha)
+      ewma(K.dur_test_org(org), target .. '|' .. j[9], t - started, alpha)
+      ewma(K.dur_target_org(org), target, t - started, alpha)
     end
   end
-  return { 'ok', new, g[2] or '' }
+  redis.call('HSET', jkey, 'finish_mark', mark, 'finish_status', new)
+  return { 'ok', new, g[2] or '', '' }
 end
 
 -- Append output to a job's log, cut back to its last max_bytes once half as long again

@@ -1,10 +1,15 @@
 -- A token bucket per org: refills at ARGV[3] tokens per second up to ARGV[4]; a request
--- takes ARGV[5] tokens. ARGV[2]: org id.
+-- takes ARGV[5] tokens. ARGV[2]: org id, [6]: id of this request ('' for none): a repeated
+-- call of the last request answers as it did and takes nothing.
 -- Returns {1, 0, tokens left} when allowed, {0, seconds until allowed, tokens} when not.
 local key = K.rate(ARGV[2])
 local rate, burst, cost = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local req = ARGV[6] or ''
 local t = now()
-local v = redis.call('HMGET', key, 'tokens', 'ts')
+local v = redis.call('HMGET', key, 'tokens', 'ts', 'req', 'reply')
+if req ~= '' and v[3] == req and v[4] then
+  return cjson.decode(v[4])
+end
 local tokens = tonumber(v[1]) or burst
 local last = tonumber(v[2]) or t
 tokens = math.min(burst, tokens + math.max(0, t - last) * rate)
@@ -15,6 +20,8 @@ if tokens >= cost then
 else
   wait = (cost - tokens) / rate
 end
-redis.call('HSET', key, 'tokens', fmt(tokens), 'ts', fmt(t))
+local reply = { allowed, fmt(wait), fmt(tokens) }
+redis.call('HSET', key, 'tokens', fmt(tokens), 'ts', fmt(t), 'req', req,
+  'reply', cjson.encode(reply))
 redis.call('PEXPIRE', key, math.ceil(burst / rate * 1000) + 1000)
-return { allowed, fmt(wait), fmt(tokens) }
+return reply

@@ -1,10 +1,14 @@
 -- Take groups back from workers that can no longer run them, so nothing stays stranded:
--- a group dispatched to a worker that is gone (no heartbeat), and a running group whose
--- lease expired (its inbox entry idle longer than the worker's lease: the holder stopped
--- renewing). The holder is fenced; the group waits for the scheduler again.
+-- a group dispatched to a worker that is gone (no heartbeat) or unhealthy (it reads no
+-- assignment while its device is not ready), a running group whose lease expired (its
+-- inbox entry idle longer than the worker's lease: the holder stopped renewing), and a
+-- running group of a worker unhealthy for longer than its lease (its heartbeat and
+-- renewals would otherwise keep the group for as long as the device stays down). The
+-- holder is fenced; the group waits for the scheduler again.
 -- ARGV[2]: lease in ms for workers that did not report one.
 -- Returns the ids of the groups taken back.
 local default_lease = tonumber(ARGV[2])
+local t = now()
 local out = {}
 
 local function pending(wid, eid, idle)
@@ -22,7 +26,10 @@ end
 
 for _, wid in ipairs(redis.call('SMEMBERS', K.workers)) do
   local alive = redis.call('EXISTS', K.heartbeat(wid)) == 1
-  local lease = tonumber(redis.call('HGET', K.worker(wid), 'lease_ms')) or default_lease
+  local w = redis.call('HMGET', K.worker(wid), 'lease_ms', 'state', 'unhealthy_since')
+  local lease = tonumber(w[1]) or default_lease
+  local unhealthy = alive and w[2] == 'unhealthy'
+  local down_too_long = unhealthy and t - (tonumber(w[3]) or t) > lease / 1000
   for _, gid in ipairs(redis.call('SMEMBERS', K.worker_groups(wid))) do
     local g = redis.call('HMGET', K.group(gid), 'state', 'worker_id', 'entry')
     if not GROUP_HELD[g[1]] or g[2] ~= wid then
@@ -30,9 +37,10 @@ for _, wid in ipairs(redis.call('SMEMBERS', K.workers)) do
     else
       local lost
       if g[1] == 'running' then
-        lost = pending(wid, g[3], lease) or (not alive and not pending(wid, g[3], nil))
+        lost = down_too_long or pending(wid, g[3], lease)
+          or (not alive and not pending(wid, g[3], nil))
       else
-        lost = not alive
+        lost = not alive or unhealthy
       end
       if lost then
         unassign(gid, wid, g[3])

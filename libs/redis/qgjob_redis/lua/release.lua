@@ -1,17 +1,22 @@
--- A worker gives its group back at a test boundary: when it drains (shutting down) or when
--- the scheduler asked for the lane (more urgent or fairer work is waiting). The worker is
+-- A worker gives its group back at a test boundary: when it drains (shutting down), when
+-- the scheduler asked for the lane (more urgent or fairer work is waiting), or after an
+-- error it did not expect (the jobs it ran were charged an attempt already). The worker is
 -- fenced, its assignment acked, and the rest of the group waits for the scheduler again
 -- (or ends, when nothing is left).
--- ARGV[2]: group id, [3]: epoch, [4]: worker id, [5]: entry id, [6]: 'drain' or 'yield'.
+-- ARGV[2]: group id, [3]: epoch, [4]: worker id, [5]: entry id, [6]: 'drain', 'yield' or
+-- 'error'.
 -- Returns 1, or 0 when the caller no longer held the group.
 local gid, epoch, wid, eid, why = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-if redis.call('HGET', K.group(gid), 'epoch') ~= epoch then
-  return 0
+local mark = epoch .. '|' .. wid
+local g = redis.call('HMGET', K.group(gid), 'epoch', 'released_by')
+if g[1] ~= epoch then
+  return g[2] == mark and 1 or 0  -- 1: released by this very call before (a repeat)
 end
 unassign(gid, wid, eid)
+redis.call('HSET', K.group(gid), 'released_by', mark)
 if why == 'drain' then
   redis.call('HSET', K.worker(wid), 'state', 'draining')
-else
+elseif why == 'yield' then
   redis.call('HINCRBY', K.stats, 'preemptions', 1)
 end
 wake_scheduler()

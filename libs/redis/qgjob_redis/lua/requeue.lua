@@ -13,6 +13,7 @@ if j[1] ~= 'dead' then
 end
 if j[4] then
   redis.call('XDEL', K.dead, j[4])
+  redis.call('XDEL', K.dead_org(j[2]), j[4])  -- the org's copy has the same id
   redis.call('HDEL', jkey, 'dead_entry')
 end
 uncount_finished(j[2], 'dead', tonumber(j[5]))

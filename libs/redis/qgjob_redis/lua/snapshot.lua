@@ -1,7 +1,9 @@
--- What the scheduling policy needs, per target: the live workers that take work (capacity,
--- installed versions, groups they hold), the groups they hold and the groups waiting,
--- and the learned install time. Drops stale index entries on the way. Waiting groups: the
--- oldest PENDING_PER_TARGET of each target (looking at PENDING_SCAN at most).
+-- What the scheduling policy needs, per target: the live workers that take work (idle or
+-- busy; not draining, not unhealthy), with capacity, installed versions and the groups they
+-- hold; the groups they hold and the groups waiting; and the learned install time. Drops
+-- stale index entries on the way. Waiting groups: the oldest PENDING_PER_TARGET of each
+-- target that have jobs left (looking at PENDING_SCAN at most); a waiting group with nothing
+-- left is ended, not listed.
 -- ARGV[2..]: targets.
 -- Returns {now, {worker rows}, {group rows}, {target, install s}...}.
 local t = now()
@@ -10,7 +12,7 @@ local GROUP_FIELDS = { 'target', 'org_id', 'app_version_id', 'priority', 'state'
   'work', 'waiting_since', 'dispatched_at', 'worker_id', 'yield', 'run_started', 'run_est' }
 
 local function group_row(gid)
-  local v = redis.call('HMGET', K.group(gid), unpack(GROUP_FIELDS))
+  local v = group_fields(gid, unpack(GROUP_FIELDS)) or {}  -- not a group: dropped as stale
   local row = { gid }
   for i = 1, #GROUP_FIELDS do row[#row + 1] = v[i] or '' end
   return row, v[5], v[11]
@@ -31,12 +33,13 @@ for i = 2, #ARGV do
       end
     end
     local w = redis.call('HMGET', K.worker(wid), 'state', 'capacity', 'versions')
-    if redis.call('EXISTS', K.heartbeat(wid)) == 1 and w[1] ~= 'draining' then
+    if redis.call('EXISTS', K.heartbeat(wid)) == 1 and TAKES_WORK[w[1]] then
       workers[#workers + 1] = { wid, target, w[2] or '1', w[3] or '[]', held }
     end
   end
 end
-local PENDING_PER_TARGET, PENDING_SCAN, CHUNK = 1000, 20000, 500
+local PENDING_PER_TARGET, PENDING_SCAN, CHUNK, REPAIRS_MAX = 1000, 20000, 500, 1000
+local repairs = 0
 local taken = {}
 local scanned = 0
 local offset = 0
@@ -45,10 +48,23 @@ while scanned < PENDING_SCAN do
   offset = offset + #ids
   for _, gid in ipairs(ids) do
     local row, state = group_row(gid)
+    local left = tonumber(row[8]) or 0
+    if state == 'open' and left <= 0 and repairs < REPAIRS_MAX then
+      -- nothing left to run (stored before cancels ended such groups): end it, so it cannot
+      -- take the place of a group that has work
+      repairs = repairs + 1
+      left = recount(gid)
+      if left == 0 then
+        end_group(gid)
+        state = 'done'
+      else
+        row = group_row(gid)
+      end
+    end
     if state ~= 'open' then
       redis.call('ZREM', K.pending_groups, gid)
       offset = offset - 1
-    elseif (taken[row[2]] or 0) < PENDING_PER_TARGET then
+    elseif left > 0 and (taken[row[2]] or 0) < PENDING_PER_TARGET then
       taken[row[2]] = (taken[row[2]] or 0) + 1
       groups[#groups + 1] = row
     end

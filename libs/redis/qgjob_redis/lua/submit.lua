@@ -3,9 +3,41 @@
 -- ARGV[3]: cap on the org's unfinished jobs (0: none); ARGV[4]: jobs to check against the cap
 -- (0: the new jobs of this call; a suite's first batch passes the whole suite).
 -- ARGV[5]: JSON {id, fields = [k, v, ...]} of a suite record to create with the jobs, or ''.
+-- ARGV[6]: '' to store the jobs now; 'stage:<n>' to stage them as batch n of the suite of
+-- ARGV[5] (nothing is visible yet); 'publish:<n>' to store batches 1..n-1 staged before
+-- and these jobs (batch n) together: a suite is either whole or absent, whatever fails
+-- between its calls. Abandoned staging expires.
 -- Returns {'ok', now, created_1, created_2, ...} with 1 for a new job and 0 for an existing
--- one, or {'quota', unfinished} when the cap would be passed (nothing is written).
+-- one, {'staged', now}, {'incomplete', missing batch} when a staged batch is gone (nothing
+-- is written), or {'quota', unfinished} when the cap would be passed (nothing is written).
+local STAGING_TTL = 3600
+local mode = ARGV[6] or ''
+if mode:sub(1, 6) == 'stage:' then
+  local key = K.suite_staging(cjson.decode(ARGV[5]).id)
+  redis.call('HSET', key, mode:sub(7), ARGV[2])
+  redis.call('EXPIRE', key, STAGING_TTL)
+  return { 'staged', fmt(now()) }
+end
 local jobs = cjson.decode(ARGV[2])
+local staging = nil
+if mode:sub(1, 8) == 'publish:' then
+  local suite_id = cjson.decode(ARGV[5]).id
+  staging = K.suite_staging(suite_id)
+  local all = {}
+  for n = 1, tonumber(mode:sub(9)) - 1 do
+    local batch = redis.call('HGET', staging, tostring(n))
+    if not batch then
+      if redis.call('EXISTS', K.suite(suite_id)) == 1 then
+        all = {}  -- published before (a repeated call): its jobs exist
+        break
+      end
+      return { 'incomplete', n }
+    end
+    for _, j in ipairs(cjson.decode(batch)) do all[#all + 1] = j end
+  end
+  for _, j in ipairs(jobs) do all[#all + 1] = j end
+  jobs = all
+end
 local cap, need = tonumber(ARGV[3] or '0') or 0, tonumber(ARGV[4] or '0') or 0
 local ts = fmt(now())
 local fresh = {}
@@ -26,6 +58,7 @@ if cap > 0 and n_fresh > 0 then
   for _, x in ipairs(v) do open = open + (tonumber(x) or 0) end
   if need == 0 then need = n_fresh end
   if open + need > cap then
+    if staging then redis.call('DEL', staging) end
     return { 'quota', open }
   end
 end
@@ -38,6 +71,9 @@ if ARGV[5] and ARGV[5] ~= '' then
     redis.call(unpack(args))
     redis.call('EXPIRE', skey, JOB_TTL)
   end
+end
+if staging then
+  redis.call('DEL', staging)
 end
 -- Per job: its record, its stream entry and its event; the indexes, the suite's job list and
 -- the counters are written once per call (all jobs are of one org).

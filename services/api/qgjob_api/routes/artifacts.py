@@ -8,16 +8,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 from fastapi.responses import FileResponse
+from pydantic import AfterValidator
 
 from qgjob_api.auth import PrincipalDep
 from qgjob_api.deps import JobsDep, SettingsDep
 from qgjob_api.errors import ERROR_RESPONSES, NOT_FOUND, ApiError
 from qgjob_api.routes.jobs import visible_job
 from qgjob_core.artifacts import ArtifactStore
-from qgjob_schemas import ID_PATTERN, Artifact
+from qgjob_schemas import ID_PATTERN, Artifact, check_text
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
+ARTIFACT_PATH_MAX = 4096
 JobId = Annotated[str, Path(pattern=ID_PATTERN, description="The job's id.")]
+ArtifactPath = Annotated[
+    str,
+    Path(max_length=ARTIFACT_PATH_MAX, description="As listed, e.g. attempt-1/run-1/log.txt."),
+    AfterValidator(lambda value: check_text(value, "path")),
+]
 
 
 @router.get(
@@ -59,7 +66,11 @@ async def list_job_artifacts(
     },
 )
 async def get_job_artifact(
-    job_id: JobId, path: str, principal: PrincipalDep, jobs: JobsDep, settings: SettingsDep
+    job_id: JobId,
+    path: ArtifactPath,
+    principal: PrincipalDep,
+    jobs: JobsDep,
+    settings: SettingsDep,
 ) -> FileResponse:
     """One file, as listed by ``listJobArtifacts``."""
     await visible_job(jobs, principal, job_id)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
+from starlette.convertors import Convertor, register_url_convertor
 
 from qgjob_api.auth import Principal, PrincipalDep
 from qgjob_api.deps import JobsDep, StoreDep
 from qgjob_api.errors import CONFLICT, ERROR_RESPONSES, FORBIDDEN, NOT_FOUND, ApiError, invalid
+from qgjob_api.patterns import STREAM_ID
 from qgjob_api.routes.jobs import not_found, visible_job
 from qgjob_redis import DeadLetterStore, RequeueOutcome, valid_stream_id
 from qgjob_schemas import (
@@ -23,6 +25,22 @@ from qgjob_schemas import (
 router = APIRouter(prefix="/v1", tags=["dead-letters"])
 
 
+class EntryIdConvertor(Convertor[str]):
+    """A path segment that is a stream entry id, so ``/v1/dead-letters/{entry_id}`` does not
+    also claim ``/v1/dead-letters/requeue`` and ``/purge`` (their 405s allow POST only)."""
+
+    regex = r"[0-9]{1,20}-[0-9]{1,20}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("entry_id", EntryIdConvertor())
+
+
 @router.get(
     "/dead-letters",
     operation_id="listDeadLetters",
@@ -34,7 +52,7 @@ async def list_dead_letters(
     jobs: JobsDep,
     org_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    before: Annotated[str | None, Query(pattern=r"^\d{1,20}-\d{1,20}$")] = None,
+    before: Annotated[str | None, Query(pattern=STREAM_ID)] = None,
 ) -> list[DeadLetter]:
     """Newest first, of the token's org (an operator sees every org's, and poison entries).
     Pass the last entry's ``id`` as ``before`` for older ones."""
@@ -78,7 +96,7 @@ def _visible(principal: Principal, letter: DeadLetter | None) -> bool:
 
 
 @router.delete(
-    "/dead-letters/{entry_id}",
+    "/dead-letters/{entry_id:entry_id}",
     status_code=204,
     operation_id="deleteDeadLetter",
     summary="Delete a dead letter",
@@ -93,9 +111,10 @@ async def delete_dead_letter(
     if not valid_stream_id(entry_id):
         raise _entry_not_found(entry_id)
     letters = DeadLetterStore(store)
-    if not _visible(principal, await letters.get(entry_id)):
+    letter = await letters.get(entry_id)
+    if letter is None or not _visible(principal, letter):
         raise _entry_not_found(entry_id)
-    await letters.remove(entry_id)
+    await letters.remove(letter)
     return Response(status_code=204)
 
 

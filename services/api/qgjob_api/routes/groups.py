@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from qgjob_api.auth import PrincipalDep
 from qgjob_api.deps import GroupsDep
 from qgjob_api.errors import ERROR_RESPONSES, FORBIDDEN, NOT_FOUND, ApiError
+from qgjob_api.patterns import CURSOR
 from qgjob_schemas import ID_PATTERN, GroupDetail, GroupPage, GroupState, Target
 
 router = APIRouter(prefix="/v1", tags=["groups"])
@@ -28,7 +29,7 @@ async def list_groups(
     target: Target | None = None,
     state: GroupState | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, Query(pattern=r"^\d{1,15}$")] = None,
+    cursor: Annotated[str | None, Query(pattern=CURSOR)] = None,
 ) -> GroupPage:
     """Groups newest first, of the token's org (an operator sees every org's). Follow
     ``next_cursor`` until it is null; a page may be short when filters skip many groups."""

@@ -21,6 +21,7 @@ from qgjob_api.errors import (
 )
 from qgjob_api.idempotent import IdempotencyKey, Ids, create_once
 from qgjob_api.quota import quota_error
+from qgjob_api.url_check import check_build_url
 from qgjob_redis import CancelOutcome, JobStore, QuotaExceededError
 from qgjob_schemas import ID_PATTERN, Job, JobPage, JobPayload, JobStatus, Target
 
@@ -60,14 +61,16 @@ async def submit_job(
     ``org_id`` may be left out: the token's org is used."""
     org = principal.owner(payload.org_id)
     payload = payload.model_copy(update={"org_id": org})
+    if payload.app_url is not None:
+        await check_build_url(str(payload.app_url), "app_url", settings)
 
-    async def create(ids: Ids) -> tuple[BaseModel, dict[str, str]]:
+    async def create(ids: Ids) -> BaseModel:
         new = jobs.prepare(payload, settings.max_attempts, job_id=ids.make("job"))
         try:
             (job,) = await jobs.submit([new], max_unfinished=settings.max_unfinished_per_org)
         except QuotaExceededError as exc:
             raise quota_error(org, exc) from None
-        return job, {"Location": f"/v1/jobs/{job.id}"}
+        return job
 
     return await create_once(
         request,
@@ -76,6 +79,7 @@ async def submit_job(
         org_id=org,
         body=payload,
         create=create,
+        location=lambda body: f"/v1/jobs/{body['id']}",
     )
 
 

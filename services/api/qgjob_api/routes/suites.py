@@ -58,7 +58,7 @@ async def submit_suite(
     org = principal.owner(payload.org_id)
     payload = payload.model_copy(update={"org_id": org})
 
-    async def create(ids: Ids) -> tuple[BaseModel, dict[str, str]]:
+    async def create(ids: Ids) -> BaseModel:
         suite_id = "s" + ids.make("suite")
         try:
             suite = await suites.create(
@@ -71,7 +71,7 @@ async def submit_suite(
             )
         except QuotaExceededError as exc:
             raise quota_error(org, exc) from None
-        return suite, {"Location": f"/v1/suites/{suite.id}"}
+        return suite
 
     return await create_once(
         request,
@@ -80,6 +80,7 @@ async def submit_suite(
         org_id=org,
         body=payload,
         create=create,
+        location=lambda body: f"/v1/suites/{body['id']}",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import structlog
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -12,6 +13,7 @@ from qgjob_core.retrying import STORE_ERRORS
 from qgjob_schemas import Health
 
 router = APIRouter(tags=["system"])
+log = structlog.get_logger("qgjob.api")
 
 
 @router.get(
@@ -41,10 +43,12 @@ async def ready(store: StoreDep) -> JSONResponse:
     try:
         await store.ping()
     except STORE_ERRORS as exc:
+        # where the store is (host, port) is for the logs, not for anyone who can connect
+        log.warning("not ready: store unreachable", error=str(exc) or type(exc).__name__)
         return error_response(
             503,
             "store_unavailable",
-            f"the job store is unreachable: {exc}",
+            "the job store is unreachable",
             headers={"Retry-After": "2"},
         )
     return JSONResponse({"status": "ready"})

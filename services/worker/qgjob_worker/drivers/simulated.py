@@ -58,7 +58,9 @@ class SimulatedDriver:
         seed: int = 0,
         cache_size: int = 4,
         time_scale: float = 1.0,
+        needs_build: bool = False,
     ) -> None:
+        self.needs_build = needs_build
         self.time_scale = time_scale
         self.install_s = install_ms / 1000 * time_scale
         self.test_s = test_ms / 1000
@@ -134,4 +136,5 @@ def create(ctx: DriverContext) -> SimulatedDriver:
         seed=s.sim_seed,
         cache_size=s.app_cache_size,
         time_scale=s.sim_time_scale,
+        needs_build=s.sim_fetch_builds,
     )

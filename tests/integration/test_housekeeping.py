@@ -1,0 +1,68 @@
+"""Housekeeping and indexes: scheduler consumers idle long and holding nothing leave the
+jobs stream's group (never one that still holds entries), live jobs stay listed however old, and the
+groups a split makes are listed like any other."""
+
+from __future__ import annotations
+
+import time
+
+from qgjob_redis import GroupStore, JobStore, SchedulerStore, Store
+from qgjob_redis.maintenance import housekeeping, trim_indexes
+from tests.integration.helpers import give, group_all, register, scheduler_reader, submit
+from tests.support.waiting import async_wait_until
+
+
+async def _consumers(store: Store) -> set[str]:
+    rows = await store.redis.xinfo_consumers(store.keys.jobs_stream(), "schedulers")
+    return {r["name"] for r in rows}
+
+
+async def test_consumers_of_gone_schedulers_leave_the_group_but_not_one_holding_entries(
+    store: Store,
+) -> None:
+    await submit(store, 1)
+    holding = scheduler_reader(store, "host-1")  # read a submission and died before grouping
+    await holding.start()
+    assert len(await holding.read(block=False)) == 1
+    gone = scheduler_reader(store, "host-2")  # read nothing and died
+    assert await gone.read(block=False) == []
+    assert await _consumers(store) == {"host-1", "host-2"}
+
+    async def pruned() -> bool:
+        await housekeeping(store, 3600, forget_consumers_s=0.3)
+        return "host-2" not in await _consumers(store)
+
+    await async_wait_until(pruned, timeout=10, what="the gone consumer removed")
+    assert await _consumers(store) == {"host-1"}
+    pending = await store.redis.xpending(store.keys.jobs_stream(), "schedulers")
+    assert pending["pending"] == 1  # host-1's entry is still there to be claimed
+    # a scheduler that was only quiet that long (it held nothing) reads on as before
+    (later,) = await submit(store, 1)
+    again = await gone.read(block=False)
+    assert [e[1]["job"] for e in again] == [later.id]
+    assert await _consumers(store) == {"host-1", "host-2"}
+
+
+async def test_housekeeping_keeps_live_jobs_listed_however_old(store: Store) -> None:
+    live, finished = await submit(store, 2)
+    await store.redis.delete(store.keys.job(finished.id))  # its record expired
+    later = time.time() + 30 * 86400  # both are now older than the retention
+    assert await trim_indexes(store, 86400, now=later) == 2  # the gone one, from both indexes
+    for org in (None, "org1"):
+        page = await JobStore(store).page(org_id=org)
+        assert [j.id for j in page.items] == [live.id]
+    assert await store.redis.zrange(store.keys.idx_org("org1"), 0, -1) == [live.id]
+
+
+async def test_a_group_made_by_a_split_is_listed(store: Store) -> None:
+    await submit(store, 4)
+    (gid,) = await group_all(store)
+    await register(store, "w1")
+    await register(store, "w2")
+    assert await give(store, gid, "w1") == [gid]
+    (split,) = await give(store, gid, "w2", take=2)
+    assert split != gid
+    for org in (None, "org1"):
+        listed = {g.id for g in (await GroupStore(store).page(org_id=org)).items}
+        assert listed == {gid, split}
+    assert (await SchedulerStore(store).snapshot(["emulator"])).groups
