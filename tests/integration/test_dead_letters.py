@@ -56,6 +56,7 @@ async def test_a_requeued_job_that_dies_again_is_listed_once(
     assert again["job_id"] == job_id and again["last_error"] == "device lost again"
     assert again["id"] != first["id"]
     assert await store.redis.xlen(store.keys.dead()) == 1
+    assert await store.redis.xlen(store.keys.dead("acme")) == 1  # the org's copy follows
 
     # the per-minute figures count the job once, by its latest result, as the status counts do
     timeline = (await sapi.get("/v1/stats/timeline?minutes=5", headers=acme)).json()
@@ -79,6 +80,7 @@ async def test_delete_one_entry_only_within_the_org(sapi: httpx.AsyncClient, sto
 
     assert (await sapi.delete(f"/v1/dead-letters/{entry['id']}", headers=globex)).status_code == 204
     assert await listed(sapi, globex) == []
+    assert await store.redis.xlen(store.keys.dead("globex")) == 0
     job = (await sapi.get(f"/v1/jobs/{theirs}", headers=globex)).json()
     assert job["status"] == "dead"  # deleting the entry runs nothing
 
