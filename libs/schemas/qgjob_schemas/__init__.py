@@ -51,7 +51,13 @@ from qgjob_schemas.stats import (
     StatsTimeline,
     TimelinePoint,
 )
-from qgjob_schemas.suites import SUITE_MAX_JOBS, Suite, SuitePayload, suite_dashboard_path
+from qgjob_schemas.suites import (
+    SUITE_MAX_JOBS,
+    Suite,
+    SuiteCancellation,
+    SuitePayload,
+    suite_dashboard_path,
+)
 from qgjob_schemas.workers import Worker
 
 __all__ = [
@@ -102,6 +108,7 @@ __all__ = [
     "Stats",
     "StatsTimeline",
     "Suite",
+    "SuiteCancellation",
     "SuitePayload",
     "Target",
     "TestCounts",

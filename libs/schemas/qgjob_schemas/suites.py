@@ -110,3 +110,29 @@ class Suite(BaseModel):
     @property
     def dashboard_path(self) -> str:
         return suite_dashboard_path(self.id)
+
+
+class SuiteCancellation(BaseModel):
+    """What cancelling a suite did. Cancelling again is harmless: what is already cancelled
+    or finished counts as ``already_finished``, what is stopping as ``stopping``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "suite": Suite.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+                    "cancelled": 1,
+                    "stopping": 1,
+                    "already_finished": 0,
+                }
+            ]
+        }
+    )
+
+    suite: Suite = Field(description="The suite after the cancel.")
+    cancelled: int = Field(description="Waiting jobs this request cancelled: they never run.")
+    stopping: int = Field(
+        description="Running jobs asked to stop: each ends `cancelled` once its worker has "
+        "stopped the test (`cancel_requested` is true meanwhile)."
+    )
+    already_finished: int = Field(description="Jobs that had finished (or been cancelled) before.")

@@ -119,6 +119,7 @@ class CommandRunner:
                 raise
             finally:
                 _signal_group(proc.pid, signal.SIGKILL)
+                await _group_gone(proc.pid)
                 await _finish_pump(pump)
         return _result(code, out.tail, time.monotonic() - started, inv.output_dir)
 
@@ -155,6 +156,40 @@ def _open_log(path: Path) -> BinaryIO:
 def _signal_group(pgid: int, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
+
+
+GROUP_GONE_WAIT_S = 5.0
+"""How long a run waits, after SIGKILL, for its group's processes to be gone."""
+
+
+async def _group_gone(pgid: int) -> None:
+    """Wait (bounded) until no live process of group ``pgid`` is left: SIGKILL is delivered
+    asynchronously, and a run is over only when nothing of it still runs (a loaded host can
+    take a while to finish off a killed process). Zombies count as gone: they run nothing."""
+    deadline = time.monotonic() + GROUP_GONE_WAIT_S
+    # No event tells when a process group has ended: poll, briefly.
+    while _group_members_alive(pgid) and time.monotonic() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+
+
+def _group_members_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return False  # no way to tell zombies apart here: the signal was sent, go on
+    for stat_file in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+            return True
+    return False
 
 
 async def _pump(proc: asyncio.subprocess.Process, out: _Output) -> None:
