@@ -308,3 +308,26 @@ def test_flaky_passes_have_a_badge_and_a_filter(page: Dashboard, site: Site) -> 
     assert "filtered by status flaky" in page.find("#jobs-summary").text
     assert "status=flaky" in page.driver.current_url
     both_sizes(page, "jobs-flaky")
+
+
+def test_cancel_a_suite_from_its_page(page: Dashboard, site: Site) -> None:
+    # no device worker runs in this platform: the suite's jobs wait until cancelled
+    body = {"app_version_id": "to-cancel", "name": "wrong build", "targets": ["device"],
+            "tests": ["tests/a.spec.js", "tests/b.spec.js", "tests/c.spec.js"]}  # fmt: skip
+    with site.client() as c:
+        suite = c.post("/v1/suites", json=body).json()
+    page.load(f"/suites/{suite['id']}")
+    page.sign_in(site.token)
+    page.wait().until(lambda d: "in progress" in page.find("#suite-title").text)
+    page.visible("#suite-cancel").click()
+    page.wait().until(lambda d: d.switch_to.alert)
+    page.driver.switch_to.alert.accept()
+    page.wait().until(lambda d: "3 waiting jobs cancelled" in page.find("#suite-feedback").text)
+    for job_id in suite["job_ids"]:
+        site.wait_status(job_id, "cancelled")
+    page.wait().until(lambda d: "3 cancelled" in page.find("#suite-counts").text)
+    assert "finished with failures" in page.find("#suite-title").text
+    assert not page.find("#suite-cancel").is_displayed()
+    page.wait().until(lambda d: page.find("#suite-installs .stat-value").text == "0")
+    assert "0 installs served 0 jobs" in page.find("#suite-installs").text
+    both_sizes(page, "suite-cancelled")

@@ -112,6 +112,7 @@ export class Api {
   requeueDeadLetters(selection) { return this.post("/v1/dead-letters/requeue", selection); }
   purgeDeadLetters(selection) { return this.post("/v1/dead-letters/purge", selection); }
   suite(id) { return this.get(`/v1/suites/${encodeURIComponent(id)}`); }
+  cancelSuite(id) { return this.post(`/v1/suites/${encodeURIComponent(id)}/cancel`); }
   groups(params) { return this.get(`/v1/groups${query(params)}`); }
   group(id) { return this.get(`/v1/groups/${encodeURIComponent(id)}`); }
   workers() { return this.get("/v1/workers"); }

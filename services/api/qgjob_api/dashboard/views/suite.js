@@ -19,8 +19,9 @@ function rank(job) {
   return i < 0 ? ORDER.length : i;
 }
 
+// The job's duration as qgjob shows it everywhere: all its runs (a flaky test's reruns too).
 function duration(job) {
-  if (job.result && job.result.duration_s) return job.result.duration_s;
+  if (job.result && (job.result.total_s || job.result.duration_s)) return job.result.total_s || job.result.duration_s;
   if (job.started_at && job.finished_at) return (Date.parse(job.finished_at) - Date.parse(job.started_at)) / 1000;
   return null;
 }
@@ -47,11 +48,13 @@ export const suiteView = {
       h("thead", {}, h("tr", {}, headers.map((t) => h("th", { scope: "col" }, t)))), tbody);
     const junit = h("button", { type: "button", class: "button", id: "suite-junit",
       onclick: () => download() }, "Download JUnit report");
+    const cancel = h("button", { type: "button", class: "button danger", id: "suite-cancel", hidden: true,
+      onclick: () => cancelSuite() }, "Cancel suite");
     const jobsLink = h("a", { class: "button subtle", href: `#/jobs?suite_id=${encodeURIComponent(id)}` },
       "Open in the jobs list");
 
     replace(main, head, problem, feedback, overview, figures,
-      h("div", { class: "toolbar" }, junit, jobsLink),
+      h("div", { class: "toolbar" }, junit, jobsLink, h("span", { class: "spacer" }), cancel),
       h("h2", { id: "suite-jobs-title" }, "Jobs, failures first"),
       tableWrap("The suite's jobs", grid));
 
@@ -59,7 +62,25 @@ export const suiteView = {
     let jobs = [];
     const groups = new Map(); // group id -> group (installed: true, false or null)
 
+    async function cancelSuite() {
+      if (!window.confirm("Cancel every unfinished job of this suite? Finished jobs keep their results.")) return;
+      cancel.disabled = true;
+      feedback.classList.remove("is-error");
+      try {
+        const done = await ctx.api.cancelSuite(id);
+        feedback.textContent = `Suite cancelled: ${plural(done.cancelled, "waiting job")} cancelled, `
+          + `${plural(done.stopping, "running job")} asked to stop, ${done.already_finished} already finished.`;
+        await load();
+      } catch (err) {
+        feedback.classList.add("is-error");
+        feedback.textContent = `The suite could not be cancelled: ${err.message}`;
+        ctx.alert(feedback.textContent);
+      }
+      cancel.disabled = false;
+    }
+
     function drawHead() {
+      cancel.hidden = suite.finished;
       const state = !suite.finished ? badge("running", "") : suite.passed ? badge("passed", "") : badge("failed", "");
       state.textContent = !suite.finished ? "in progress" : suite.passed ? "all passed" : "finished with failures";
       replace(head, h("h1", { id: "suite-title" }, suite.name || suite.id, " ", state),
@@ -84,7 +105,8 @@ export const suiteView = {
       const known = [...groups.values()].filter((g) => g.installed !== null && g.installed !== undefined);
       const installs = known.filter((g) => g.installed).length;
       const onDevice = known.filter((g) => !g.installed).length;
-      const ran = jobs.filter((j) => j.group_id && groups.has(j.group_id)).length;
+      const knownIds = new Set(known.map((g) => g.id));
+      const ran = jobs.filter((j) => j.started_at && knownIds.has(j.group_id)).length;
       const saved = Math.max(0, ran - installs);
       replace(figures,
         stat("Flaky", String(flaky.length), flaky.length
