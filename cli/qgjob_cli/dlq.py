@@ -20,7 +20,7 @@ from qgjob_cli.common import (
     settings,
 )
 from qgjob_cli.exit_codes import BAD_ARGUMENTS
-from qgjob_cli.output import ago, short, table
+from qgjob_cli.output import ago, short, table, terminal_width
 from qgjob_schemas import DeadLetter, DeadLetterBatch
 
 dlq_app = QgjobTyper(
@@ -69,7 +69,10 @@ def list_dead_letters(
         ]
         for d in letters
     ]
-    typer.echo(table(["JOB", "TEST", "REASON", "ATTEMPTS", "AGE", "LAST ERROR"], rows))
+    headers = ["JOB", "TEST", "REASON", "ATTEMPTS", "AGE", "LAST ERROR"]
+    # on a narrow terminal the age goes first, then the error is cut in the middle
+    fitted = table(headers, rows, width=terminal_width(), drop=("AGE",), squeeze="LAST ERROR")
+    typer.echo(fitted)
     if len(letters) == limit:
         say(f"more: qgjob dlq list --before {letters[-1].id}")
 
