@@ -70,8 +70,16 @@ def list_dead_letters(
         for d in letters
     ]
     headers = ["JOB", "TEST", "REASON", "ATTEMPTS", "AGE", "LAST ERROR"]
-    # on a narrow terminal the age goes first, then the error is cut in the middle
-    fitted = table(headers, rows, width=terminal_width(), drop=("AGE",), squeeze="LAST ERROR")
+    # on a narrow terminal the age goes first, then the error is cut in the middle, then the
+    # attempts and the error go (`qgjob status JOB` and --json have them): job, test, reason stay
+    fitted = table(
+        headers,
+        rows,
+        width=terminal_width(),
+        drop=("AGE",),
+        squeeze="LAST ERROR",
+        drop_last=("ATTEMPTS", "LAST ERROR"),
+    )
     typer.echo(fitted)
     if len(letters) == limit:
         say(f"more: qgjob dlq list --before {letters[-1].id}")

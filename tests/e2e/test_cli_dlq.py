@@ -12,6 +12,7 @@ import pytest
 from typer.testing import Result
 
 from tests.support.cli import Live, org_token, start_platform
+from tests.support.terminal import run_on_terminal
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -54,6 +55,15 @@ def test_dlq_requeue_delete_and_purge(live: Live) -> None:
     (row,) = rows_of(live)
     assert row.split()[:4] == [first, "tests/infra_net.spec.js", "attempts_exhausted", "1"]
     assert rows_of(live, 80)[0].startswith(f"{first}  tests/infra_net.spec.js")
+    # on a real terminal the table fits: job, test and reason always; the error at 120
+    for columns in (80, 120):
+        screen = run_on_terminal(["dlq", "list"], live.env(), columns=columns, timeout=60)
+        assert screen.exit_code == 0, screen.text
+        (OUT / f"terminal-list-{columns}.txt").write_text(screen.text + "\n")
+        assert all(len(line) <= columns for line in screen.lines)
+        header, row = screen.lines[0], screen.lines[1]
+        assert row.startswith(f"{first}  tests/infra_net.spec.js  attempts_exhausted")
+        assert ("LAST ERROR" in header) == (columns == 120)
 
     # requeued, it runs again and dies again: still one row, one entry to requeue
     requeued = kept(live.cli("dlq", "requeue", first), "requeue-one")
