@@ -144,6 +144,7 @@ export const overviewView = {
       org = operator ? orgInput.value.trim() : "";
       const q = new URLSearchParams({ minutes: String(minutes), ...(org ? { org_id: org } : {}) });
       history.replaceState(null, "", `#/overview?${q}`);
+      stats = timeline = null; // the cards wait for both figures of the new scope
       showScope();
       loadStats();
       loadTimeline();
