@@ -5,6 +5,7 @@ from qgjob_redis.browserstack import BrowserStackStore
 from qgjob_redis.builds import BuildStore, RegisterOutcome
 from qgjob_redis.connection import StoreConfigError, connect, is_memory, require_shared_store
 from qgjob_redis.consumer import Entry, StreamReader, ensure_group
+from qgjob_redis.dead_letters import DeadLetterStore
 from qgjob_redis.events import EventLog, parse_id, valid_stream_id
 from qgjob_redis.execution import Finished, Lease, Started, WorkerStore
 from qgjob_redis.groups import GroupStore
@@ -34,6 +35,7 @@ __all__ = [
     "BuildStore",
     "CancelOutcome",
     "Claim",
+    "DeadLetterStore",
     "Entry",
     "EventLog",
     "Finished",

@@ -10,8 +10,8 @@ from enum import StrEnum
 import orjson
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from qgjob_redis.codec import dead_letter_from_entry, job_from_hash, ts
-from qgjob_redis.events import parse_id
+from qgjob_redis.codec import job_from_hash, ts
+from qgjob_redis.dead_letters import DeadLetterStore
 from qgjob_redis.ids import new_id
 from qgjob_redis.stats import StatsStore
 from qgjob_redis.store import Store
@@ -286,12 +286,6 @@ class JobStore:
     async def dead_letters(
         self, *, org_id: str | None = None, limit: int = 50, before: str | None = None
     ) -> list[DeadLetter]:
-        """Dead letters newest first, optionally of one org (read from the org's own stream:
-        another org's dead letters cost nothing)."""
-        if before is not None and parse_id(before) == (0, 0):
-            return []  # nothing is older than the first id
-        upper = f"({before}" if before else "+"
-        entries: list[tuple[str, dict[str, str]]] = await self._r.xrevrange(  # type: ignore[assignment]
-            self._k.dead(org_id), upper, "-", count=limit
-        )
-        return [dead_letter_from_entry(entry_id, fields) for entry_id, fields in entries]
+        """Current dead letters newest first, optionally of one org (read from the org's own
+        stream: another org's dead letters cost nothing)."""
+        return await DeadLetterStore(self._s).page(org_id=org_id, limit=limit, before=before)

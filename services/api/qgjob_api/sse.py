@@ -59,21 +59,36 @@ class EventStream:
     _end: StreamId | None = field(default=None, init=False)
 
     async def run(self, cursor: str | None, first: str | None = None) -> AsyncIterator[str]:
+        """The stream as server-sent events text; "from now" is fixed before the first
+        line goes out, so nothing that happens after the client sees it is missed."""
         async with self.hub.listening():
-            self._cursor = cursor or await self.log.last_id()
+            start = cursor or await self.log.last_id()
             yield "retry: 2000\n\n"
             if first:
                 yield first
-            while not self._over() and not self.hub.closing:
-                wake = self.hub.wake_event()
-                batch = await self._batch()
-                if batch:
-                    async for text in self._frames(batch):
-                        yield text
-                elif self._finishing():
-                    return
-                elif not await _woken(wake, self.keepalive_s):
-                    yield ": keep-alive\n\n"
+            async for event in self._follow(start):
+                yield frame(event) if event is not None else ": keep-alive\n\n"
+
+    async def events(self, cursor: str) -> AsyncIterator[JobEvent | None]:
+        """The matching events after ``cursor``, as they happen; a ``None`` after
+        ``keepalive_s`` without one. Ends when ``done`` says so, or the hub closes (the
+        server is stopping)."""
+        async with self.hub.listening():
+            async for event in self._follow(cursor):
+                yield event
+
+    async def _follow(self, cursor: str) -> AsyncIterator[JobEvent | None]:
+        self._cursor = cursor
+        while not self._over() and not self.hub.closing:
+            wake = self.hub.wake_event()
+            batch = await self._batch()
+            if batch:
+                async for event in self._matching(batch):
+                    yield event
+            elif self._finishing():
+                return
+            elif not await _woken(wake, self.keepalive_s):
+                yield None
 
     def _finishing(self) -> bool:
         return self._end is not None
@@ -89,13 +104,13 @@ class EventStream:
             batch = await self.log.after(self._cursor, CATCH_UP_PAGE)
         return batch
 
-    async def _frames(self, batch: list[Entry]) -> AsyncIterator[str]:
+    async def _matching(self, batch: list[Entry]) -> AsyncIterator[JobEvent]:
         for entry in batch:
             self._cursor = entry[0]
             event = self._event(entry)
             if event is None:
                 continue
-            yield frame(event)
+            yield event
             if self._end is None and self.done is not None and await self.done(event):
                 self._end = parse_id(await self.log.last_id())
 

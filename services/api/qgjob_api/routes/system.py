@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from qgjob_api.deps import MetricsDep, StatsDep, StoreDep
 from qgjob_api.errors import ERROR_RESPONSES, error_response
 from qgjob_core.retrying import STORE_ERRORS
+from qgjob_schemas import Health
 
 router = APIRouter(tags=["system"])
 SERVER_VERSION = version("qgjob")
@@ -22,11 +23,11 @@ log = structlog.get_logger("qgjob.api")
     "/healthz",
     operation_id="health",
     summary="Liveness",
-    responses={500: ERROR_RESPONSES[500]},
+    responses={413: ERROR_RESPONSES[413], 500: ERROR_RESPONSES[500]},
 )
-async def health() -> dict[str, str]:
+async def health() -> Health:
     """The process is up, and its version. Does not touch the store."""
-    return {"status": "ok", "version": SERVER_VERSION}
+    return Health(status="ok", version=SERVER_VERSION)
 
 
 # the paths the platform was first described with answer too, outside the documented spec
@@ -37,8 +38,12 @@ router.add_api_route("/health", health, methods=["GET"], include_in_schema=False
     "/readyz",
     operation_id="ready",
     summary="Readiness",
-    response_model=dict[str, str],
-    responses={500: ERROR_RESPONSES[500], 503: ERROR_RESPONSES[503]},
+    response_model=Health,
+    responses={
+        413: ERROR_RESPONSES[413],
+        500: ERROR_RESPONSES[500],
+        503: ERROR_RESPONSES[503],
+    },
 )
 async def ready(store: StoreDep) -> JSONResponse:
     """Ready when the store answers."""
@@ -71,6 +76,7 @@ async def ready(store: StoreDep) -> JSONResponse:
                 }
             },
         },
+        413: ERROR_RESPONSES[413],
         500: ERROR_RESPONSES[500],
         503: ERROR_RESPONSES[503],
     },
