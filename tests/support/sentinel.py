@@ -88,7 +88,7 @@ class SentinelSetup:
         )
 
     def master_port(self) -> int:
-        host, port = self.manager().discover_master(MASTER_NAME)
+        _, port = self.manager().discover_master(MASTER_NAME)
         return int(port)
 
     def node(self, port: int) -> Node:

@@ -57,7 +57,7 @@ def _memory_client(url: str) -> Redis:
     return client
 
 
-class _BlockingSentinelPool(SentinelConnectionPool, BlockingConnectionPool):  # type: ignore[misc]
+class _BlockingSentinelPool(SentinelConnectionPool, BlockingConnectionPool):
     """Sentinel's pool that waits for a free connection instead of raising, as the plain
     ``redis://`` pool does (a full pool must slow a burst down, not fail it)."""
 
@@ -82,11 +82,11 @@ def _sentinel_client(url: str, block_ms: int, max_connections: int) -> Redis:
         raise StoreConfigError(f"QGJOB_REDIS_URL: {exc}") from exc
     # the sentinels answer small queries: they get short timeouts of their own, whatever
     # the BLOCK of the data connection
-    sentinel_kwargs = {"socket_timeout": 2.0, "socket_connect_timeout": 2.0}
+    sentinel_kwargs: dict[str, object] = {"socket_timeout": 2.0, "socket_connect_timeout": 2.0}
     sentinel_kwargs |= parsed.sentinel_options
     if not sentinel_kwargs.get("ssl"):
         sentinel_kwargs.pop("ssl", None)
-    manager = Sentinel(parsed.sentinels, sentinel_kwargs=sentinel_kwargs)
+    manager = Sentinel(parsed.sentinels, sentinel_kwargs=sentinel_kwargs)  # type: ignore[no-untyped-call]
     options = _options(block_ms) | {
         "db": parsed.db,
         "username": parsed.username,
@@ -94,7 +94,7 @@ def _sentinel_client(url: str, block_ms: int, max_connections: int) -> Redis:
     }
     if parsed.ssl:
         options["ssl"] = True
-    pool = _BlockingSentinelPool(
+    pool = _BlockingSentinelPool(  # type: ignore[no-untyped-call]
         parsed.master,
         manager,
         is_master=True,
