@@ -3,6 +3,7 @@ the master, a replica promoted) in the middle of a run."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -104,7 +105,9 @@ def test_pipeline_on_sentinel(ha_platform: Platform) -> None:
     assert all(code == 0 for code in codes.values()), codes
 
 
-def test_master_killed_mid_run(ha_platform: Platform, sentinel_setup: SentinelSetup) -> None:
+def test_master_killed_mid_run(
+    ha_platform: Platform, sentinel_setup: SentinelSetup, capsys: pytest.CaptureFixture[str]
+) -> None:
     _start(ha_platform)
     with ha_platform.client(timeout=10) as client:
         expected = _submit(client, 30)
@@ -115,9 +118,12 @@ def test_master_killed_mid_run(ha_platform: Platform, sentinel_setup: SentinelSe
             return 3 <= finished < len(expected)
 
         wait_until(some_done, timeout=30, interval=0.02, what="a run under way")
+        before = _statuses(ha_platform, list(expected)) or {}
         old = sentinel_setup.master.port
+        killed_at = time.monotonic()
         promoted = sentinel_setup.kill_master()
         assert promoted.port != old
+        promoted_after = time.monotonic() - killed_at
 
         def done() -> bool:
             s = _statuses(ha_platform, list(expected))
@@ -140,5 +146,11 @@ def test_master_killed_mid_run(ha_platform: Platform, sentinel_setup: SentinelSe
         assert client.get("/readyz").status_code == 200
     _check_outcome(ha_platform, expected)
     assert all(svc.alive for svc in ha_platform.services.values())  # reconnected, not crashed
+    with capsys.disabled():  # what the failover did to this run
+        print(
+            f"\nfailover: {sum(v in TERMINAL for v in before.values())}/{len(expected)} jobs "
+            f"terminal at the kill, replica promoted {promoted_after:.1f}s later, "
+            f"all terminal {time.monotonic() - killed_at:.1f}s after the kill"
+        )
     codes = ha_platform.stop_all()
     assert all(code == 0 for code in codes.values()), codes
