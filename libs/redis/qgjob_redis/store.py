@@ -7,6 +7,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
 
 from qgjob_redis.connection import connect, is_memory
 from qgjob_redis.keys import Keys
@@ -78,8 +79,11 @@ class Store:
         """``None`` when this client can run the write scripts: it is connected to a
         master (not a read-only replica) that runs scripts over its keys; otherwise why not."""
         if not self.embedded:
-            role = await self.redis.execute_command("ROLE")  # type: ignore[no-untyped-call]
-            if role[0] != "master":
+            try:
+                role = await self.redis.execute_command("ROLE")  # type: ignore[no-untyped-call]
+            except ResponseError:
+                role = ["unknown"]  # renamed or denied (some managed Redis): the probe decides
+            if role[0] not in ("master", "unknown"):
                 return f"connected to a {role[0]}, which refuses writes"
         # the scripts name their keys inside: one that reads a key the same way must run
         # (on a node that does not own the key's slot it fails, as every script would)
