@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 PORT   ?= 8080
 
-.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi ensure-chromium docs docs-serve
+.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi ensure-chromium docs docs-serve ensure-promtool ensure-node ts-tools clients
 
 install: $(VENV)/.installed ## Create .venv with qgjob and its runtime dependencies
 
@@ -36,9 +36,10 @@ ensure-chromium: ## Browser tests drive Debian's headless Chromium through chrom
 	  $$SUDO apt-get install -y -q $(CHROMIUM_PKGS) >/dev/null 2>&1 || { \
 	    $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q $(CHROMIUM_PKGS) >/dev/null; }; }
 
-lint: dev ## ruff lint and format check
+lint: dev ## ruff lint and format check; hadolint on the Dockerfile
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 
 fmt: dev ## Format and autofix
 	$(BIN)/ruff format .
@@ -48,16 +49,45 @@ typecheck: dev ## mypy (strict) on every package
 	$(BIN)/mypy libs services cli
 	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/compare.py
 
-pytest: dev ensure-redis ensure-wrk ensure-chromium
+pytest: dev ensure-redis ensure-wrk ensure-chromium ensure-promtool ts-tools
 	$(BIN)/pytest
 
 test: lint typecheck pytest ## Lint, types and the whole test suite
+
+ensure-promtool: ## The alert rules' checks and unit tests run promtool (Debian's prometheus)
+	@command -v promtool >/dev/null || { \
+	  echo "installing prometheus (promtool checks and tests the alert rules)"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get install -y -q --no-install-recommends prometheus >/dev/null 2>&1 || { \
+	    $$SUDO apt-get update -q >/dev/null && \
+	    $$SUDO apt-get install -y -q --no-install-recommends prometheus >/dev/null; }; }
 
 docs: dev ## Build the docs site into site/ (strict: a broken link or anchor fails)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 docs-serve: dev ## Serve the docs site with live reload on http://127.0.0.1:8000
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+TS_CLIENT := clients/typescript
+
+ensure-node: ## The TypeScript client's generator and tsc run on Node.js 20.19 or newer
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  echo "installing nodejs and npm (the TypeScript client is generated and checked with them)"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get install -y -q nodejs npm >/dev/null 2>&1 || { \
+	    $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q nodejs npm >/dev/null; }; }
+
+$(TS_CLIENT)/node_modules/.package-lock.json: $(TS_CLIENT)/package-lock.json
+	cd $(TS_CLIENT) && npm ci --no-audit --no-fund --loglevel=error
+
+ts-tools: ensure-node $(TS_CLIENT)/node_modules/.package-lock.json ## npm ci in clients/typescript
+
+clients: dev ts-tools ## Regenerate clients/python and clients/typescript from openapi.json
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/openapi-python-client generate --path openapi.json \
+	  --output-path clients/python --overwrite --meta setup \
+	  --config clients/python-config.yaml --fail-on-warning
+	cd $(TS_CLIENT) && npx openapi-ts && npx tsc -p tsconfig.json --noEmit
+	$(BIN)/python clients/stamp.py
 
 openapi: install ## Write the API's OpenAPI spec to openapi.json (a test fails when it is stale)
 	$(BIN)/python -m qgjob_api.openapi openapi.json

@@ -1,6 +1,7 @@
-"""``python -m bench.reads``: the API as a real process on a real redis-server; one org
-("noisy") has 200,000 dead letters and 200,000 events, another ("quiet") a few hundred.
-Prints the quiet org's read latencies (p50, p99, max over many requests, in ms)."""
+"""``python -m bench.reads``: the API as a real process on a real redis-server. The quiet
+org's reads (its dead letters, its events from the first id, one job's events), timed alone,
+then again once another org ("noisy") has 200,000 dead letters and 200,000 events. Prints
+p50, p99 and max over many requests, in ms, for each."""
 
 from __future__ import annotations
 
@@ -73,17 +74,10 @@ def main() -> None:
 
 
 def run(platform: Platform, foreign: int, runs: int) -> None:
+    """The quiet org's reads alone, then again beside the noisy org's entries."""
     r = redis.Redis.from_url(platform.redis_url)
     keys = Keys(platform.prefix)
-    started = time.perf_counter()
     seed(r, keys, "quiet", "dead", 3 * PAGE)
-    seed(r, keys, "noisy", "dead", foreign)
-    seed(r, keys, "noisy", "events", foreign)
-    print(
-        f"seeded {foreign:,} dead letters and {foreign:,} events of another org in "
-        f"{time.perf_counter() - started:.1f}s; shared streams: "
-        f"{r.xlen(keys.dead()):,} dead letters, {r.xlen(keys.events()):,} events"
-    )
     platform.start_api()
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     with httpx.Client(base_url=platform.api_url, timeout=30) as client:
@@ -94,31 +88,48 @@ def run(platform: Platform, foreign: int, runs: int) -> None:
             body = {"app_version_id": "v1", "test_path": f"tests/t{i}.spec.js"}
             job_id = client.post("/v1/jobs", json=body).json()["id"]
             assert client.post(f"/v1/jobs/{job_id}/cancel").status_code == 200
-        seed(r, keys, "noisy", "events", 1000)  # and the noisy org's newest
+        reads = _reads(client, job_id)
+        print("reads of the quiet org alone (ms):")
+        for name, fn in reads.items():
+            print(_row(name, _timed(fn, runs)))
+        started = time.perf_counter()
+        seed(r, keys, "noisy", "dead", foreign)
+        seed(r, keys, "noisy", "events", foreign)
+        print(
+            f"seeded {foreign:,} dead letters and {foreign:,} events of another org in "
+            f"{time.perf_counter() - started:.1f}s; shared streams now hold "
+            f"{r.xlen(keys.dead()):,} dead letters and {r.xlen(keys.events()):,} events"
+        )
+        print(f"the same reads beside {foreign:,} entries of another org in each stream (ms):")
+        for name, fn in reads.items():
+            print(_row(name, _timed(fn, runs)))
 
-        def dead_page() -> None:
-            got = client.get("/v1/dead-letters", params={"limit": PAGE})
-            assert got.status_code == 200, got.text
-            assert len(got.json()) == PAGE
 
-        def dead_one() -> None:
-            assert len(client.get("/v1/dead-letters", params={"limit": 1}).json()) == 1
+def _reads(client: httpx.Client, job_id: str) -> dict[str, Callable[[], None]]:
+    def dead_page() -> None:
+        got = client.get("/v1/dead-letters", params={"limit": PAGE})
+        assert got.status_code == 200, got.text
+        assert len(got.json()) == PAGE
 
-        def job_events() -> None:
-            assert _frames(client, f"/v1/jobs/{job_id}/events?last_event_id=0-0", 10) == 2
+    def dead_one() -> None:
+        assert len(client.get("/v1/dead-letters", params={"limit": 1}).json()) == 1
 
-        def org_events() -> None:
-            assert _frames(client, "/v1/events?last_event_id=0-0", PAGE) == PAGE
+    def job_events() -> None:
+        assert _frames(client, f"/v1/jobs/{job_id}/events?last_event_id=0-0", 10) == 2
 
-        def health() -> None:
-            assert client.get("/healthz").status_code == 200
+    def org_events() -> None:
+        assert _frames(client, "/v1/events?last_event_id=0-0", PAGE) == PAGE
 
-        print(f"reads of the quiet org, {foreign:,} entries of the noisy org in each stream (ms):")
-        print(_row(f"GET /v1/dead-letters?limit={PAGE}", _timed(dead_page, runs)))
-        print(_row("GET /v1/dead-letters?limit=1", _timed(dead_one, runs)))
-        print(_row("GET /v1/jobs/{id}/events?last_event_id=0-0", _timed(job_events, runs)))
-        print(_row(f"GET /v1/events?last_event_id=0-0 ({PAGE} events)", _timed(org_events, runs)))
-        print(_row("GET /healthz", _timed(health, runs)))
+    def health() -> None:
+        assert client.get("/healthz").status_code == 200
+
+    return {
+        f"GET /v1/dead-letters?limit={PAGE}": dead_page,
+        "GET /v1/dead-letters?limit=1": dead_one,
+        "GET /v1/jobs/{id}/events?last_event_id=0-0": job_events,
+        f"GET /v1/events?last_event_id=0-0 ({PAGE} events)": org_events,
+        "GET /healthz": health,
+    }
 
 
 if __name__ == "__main__":

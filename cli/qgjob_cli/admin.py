@@ -8,7 +8,8 @@ import typer
 
 from qgjob_cli.app import QgjobTyper
 from qgjob_cli.client import ApiClient
-from qgjob_cli.common import ApiUrl, JsonOut, client_for, print_json, settings
+from qgjob_cli.common import ApiUrl, client_for, print_json, settings
+from qgjob_cli.formats import Format, JsonOut, OutputOpt, chosen, print_data
 from qgjob_cli.output import ago, table
 from qgjob_schemas import TokenInfo
 
@@ -53,13 +54,15 @@ def list_tokens(
         str | None, typer.Option("--org-id", "--org", help="Only this org's tokens.")
     ] = None,
     api_url: ApiUrl = None,
+    output: OutputOpt = None,
     as_json: JsonOut = False,
 ) -> None:
     """List org API tokens: ids, orgs, names (never the tokens themselves)."""
+    fmt = chosen(output, as_json)
     with _admin_client(api_url) as api:
         data = api.json("GET", "/v1/admin/tokens", params={"org_id": org} if org else {})
-    if as_json:
-        print_json(data)
+    if fmt is not Format.TABLE:
+        print_data(data, fmt)
         return
     tokens = [TokenInfo.model_validate(t) for t in data]
     rows = [[t.id, t.org_id, t.name, ago(t.created_at)] for t in tokens]
@@ -68,7 +71,7 @@ def list_tokens(
 
 @token_app.command("revoke")
 def revoke(
-    token_id: Annotated[str, typer.Argument(metavar="ID", help="The token's id.")],
+    token_id: Annotated[str, typer.Argument(metavar="TOKEN_ID", help="The token's id.")],
     api_url: ApiUrl = None,
 ) -> None:
     """Revoke an org API token: it stops working at once."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -12,6 +13,7 @@ from typer.exceptions import TyperException
 
 from qgjob_cli import exit_codes
 from qgjob_cli.client import CliError
+from qgjob_cli.output import fit
 
 F = TypeVar("F", bound=Callable[..., Any])
 PASSED_THROUGH = (typer.Exit, typer.Abort, TyperException)
@@ -36,7 +38,7 @@ class QgjobTyper(typer.Typer):
                 try:
                     return fn(*a, **k)
                 except CliError as exc:
-                    typer.echo(f"qgjob: {exc.message}", err=True)
+                    typer.echo(fit(f"qgjob: {exc.message}", sys.stderr), err=True)
                     raise typer.Exit(exc.code) from None
                 except PASSED_THROUGH:
                     raise

@@ -11,7 +11,8 @@ import typer
 from qgjob_cli import exit_codes
 from qgjob_cli.app import QgjobTyper
 from qgjob_cli.client import CliError
-from qgjob_cli.common import ApiUrl, JsonOut, OrgId, client_for, org_of, print_json, settings
+from qgjob_cli.common import ApiUrl, OrgId, client_for, org_of, print_json, settings
+from qgjob_cli.formats import JsonOut
 
 app = QgjobTyper(
     name="app",

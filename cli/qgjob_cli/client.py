@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from qgjob_cli import exit_codes
+from qgjob_cli.output import fit
 
 
 class CliError(Exception):
@@ -102,7 +103,7 @@ def retry_after(response: httpx.Response) -> float:
 
 def say(message: str) -> None:
     """A line for the person at the terminal, on stderr."""
-    print(f"qgjob: {message}", file=sys.stderr, flush=True)
+    print(fit(f"qgjob: {message}", sys.stderr), file=sys.stderr, flush=True)
 
 
 class ApiClient:

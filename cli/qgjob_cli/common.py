@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from qgjob_cli import formats
 from qgjob_cli.client import ApiClient
+from qgjob_cli.formats import Format, print_data
 from qgjob_cli.settings import CliSettings, load_settings
 
 ApiUrl = Annotated[
@@ -21,7 +22,8 @@ ApiUrl = Annotated[
         show_default=False,
     ),
 ]
-JsonOut = Annotated[bool, typer.Option("--json", help="Print the API's JSON unchanged.")]
+JsonOut = formats.JsonOut
+"""``--json`` (also importable from :mod:`qgjob_cli.formats`, beside ``--output``)."""
 OrgId = Annotated[
     str | None,
     typer.Option(
@@ -58,7 +60,7 @@ def org_of(org_id: str | None, cfg: CliSettings) -> str | None:
 
 
 def print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2))
+    print_data(data, Format.JSON)
 
 
 def job_line(job: dict[str, Any]) -> str:

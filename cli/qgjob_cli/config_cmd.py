@@ -8,7 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from qgjob_cli.app import QgjobTyper
-from qgjob_cli.common import ApiUrl, print_json
+from qgjob_cli.common import ApiUrl
+from qgjob_cli.formats import Format, OutputOpt, chosen, print_data
 from qgjob_cli.output import table
 from qgjob_cli.settings import CliSettings, config_path, load_settings, mask, read_config_file
 
@@ -18,7 +19,7 @@ app = QgjobTyper(
     no_args_is_help=True,
 )
 SECRETS = {"token", "admin_token"}
-AsJson = Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Short for --output json.")]
 
 
 def _env(name: str) -> str | None:
@@ -51,15 +52,17 @@ def shown(cfg: CliSettings, name: str) -> str:
 
 
 @app.command("show")
-def show(api_url: ApiUrl = None, as_json: AsJson = False) -> None:
+def show(api_url: ApiUrl = None, output: OutputOpt = None, as_json: AsJson = False) -> None:
     """Show each setting, its value (tokens masked) and where it comes from."""
+    fmt = chosen(output, as_json)
     flags = {"api_url": api_url}
     cfg = load_settings(**flags)
     where = sources(flags)
     path = config_path()
-    if as_json:
+    if fmt is not Format.TABLE:
         values = {n: {"value": shown(cfg, n), "source": where[n]} for n in CliSettings.model_fields}
-        print_json({"config_file": str(path), "exists": path.exists(), "settings": values})
+        data = {"config_file": str(path), "exists": path.exists(), "settings": values}
+        print_data(data, fmt)
         return
     rows = [[n, shown(cfg, n), where[n]] for n in CliSettings.model_fields]
     typer.echo(table(["SETTING", "VALUE", "FROM"], rows))

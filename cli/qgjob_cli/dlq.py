@@ -74,7 +74,7 @@ def list_dead_letters(
 
 @dlq_app.command("requeue")
 def requeue(
-    job_id: Annotated[str, typer.Argument(help="The dead job's id.")],
+    job_id: Annotated[str, typer.Argument(metavar="JOB_ID", help="The dead job's id.")],
     api_url: ApiUrl = None,
     as_json: JsonOut = False,
 ) -> None:

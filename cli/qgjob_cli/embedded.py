@@ -1,6 +1,9 @@
 """``qgjob up``: the API, a scheduler and workers for every target in one process.
 
-By default on the embedded store (``memory://``): nothing else to install or start.
+By default on the embedded store (``memory://``): nothing else to install or start. Given
+a Redis (``--redis-url``, ``QGJOB_REDIS_URL`` or ``REDIS_URL``) that cannot be reached at
+start-up, it falls back to the embedded store with a warning, unless told to refuse
+(``--no-fallback``). Split services never fall back: they keep retrying their Redis.
 """
 
 from __future__ import annotations
@@ -8,17 +11,24 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit, urlunsplit
 
 import structlog
+from redis.asyncio import Redis
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
 
 from qgjob_api.app import create_app
 from qgjob_api.server import make_server, wait_started
 from qgjob_api.settings import ApiSettings
 from qgjob_cli import exit_codes
 from qgjob_cli.client import CliError
+from qgjob_core import tracing
 from qgjob_core.lifecycle import install_stop_handlers
 from qgjob_redis import Store
+from qgjob_redis.connection import is_memory
 from qgjob_scheduler.service import Scheduler
 from qgjob_scheduler.settings import SchedulerSettings
 from qgjob_schemas import Target
@@ -39,6 +49,7 @@ class UpOptions:
     port: int = 8080
     redis_url: str = "memory://"
     workers_per_target: int = 1
+    fallback: bool = True
 
 
 def check_port(host: str, port: int) -> None:
@@ -53,6 +64,65 @@ def check_port(host: str, port: int) -> None:
             "(another qgjob up? --port picks another)",
             exit_codes.BAD_ARGUMENTS,
         ) from None
+
+
+PROBE_TIMEOUT_S = 3.0
+MEMORY = "memory://"
+
+
+def shown_url(url: str) -> str:
+    """The store URL with any password hidden."""
+    if is_memory(url):
+        return "embedded in-memory store"
+    parts = urlsplit(url)
+    if parts.password:
+        user = parts.username or ""
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        parts = parts._replace(netloc=f"{user}:***@{host}{port}")
+    return "Redis at " + urlunsplit(parts)
+
+
+async def unreachable(url: str) -> str | None:
+    """Why the Redis at ``url`` does not answer a PING right now (``None``: it does)."""
+    try:
+        client = Redis.from_url(
+            url,
+            socket_connect_timeout=PROBE_TIMEOUT_S,
+            socket_timeout=PROBE_TIMEOUT_S,
+            retry=Retry(NoBackoff(), 0),
+        )
+    except ValueError as exc:
+        return f"not a store URL: {exc}"
+    try:
+        await client.ping()
+    except (RedisError, OSError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        await client.aclose()
+    return None
+
+
+async def choose_store(url: str, *, fallback: bool) -> str:
+    """The store ``qgjob up`` runs on: ``url`` when it answers (or is the embedded one),
+    else the embedded store with a warning, or an error when falling back is refused."""
+    if is_memory(url):
+        return url
+    why = await unreachable(url)
+    if why is None:
+        return url
+    if not fallback:
+        raise CliError(
+            f"cannot reach the {shown_url(url)} ({why}); start it, or drop --no-fallback "
+            "to run on the embedded in-memory store",
+            exit_codes.API_ERROR,
+        )
+    print(
+        f"WARNING: cannot reach the {shown_url(url)} ({why}): falling back to the embedded "
+        "in-memory store; jobs will not outlive this process (--no-fallback refuses instead)",
+        flush=True,
+    )
+    return MEMORY
 
 
 def _open(url: str, settings: ApiSettings, block_ms: int = 0) -> Store:
@@ -109,19 +179,18 @@ def dashboard_url(host: str, port: int) -> str:
 
 
 async def up(opts: UpOptions) -> None:
+    opts = replace(opts, redis_url=await choose_store(opts.redis_url, fallback=opts.fallback))
     stop = asyncio.Event()
     install_stop_handlers(stop)
+    tracing.configure("qgjob")
     ready = asyncio.Event()
     runner = asyncio.create_task(run_platform(opts, stop, ready))
     waiter = asyncio.create_task(ready.wait())
     await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
     if ready.is_set():
         url = f"http://{opts.host}:{opts.port}"
-        store = (
-            "embedded in-memory store" if opts.redis_url.startswith("memory://") else opts.redis_url
-        )
         print(
-            f"qgjob is up at {url}  (store: {store}; "
+            f"qgjob is up at {url}  (store: {shown_url(opts.redis_url)}; "
             f"workers: {opts.workers_per_target} per target; Ctrl-C to stop)",
             flush=True,
         )

@@ -52,7 +52,8 @@ class Deadline:
 
 @dataclass
 class Outage:
-    """The API lost: retried with a capped backoff for up to ``reconnect_s``, then an error."""
+    """The API lost: retried with a capped backoff for up to ``reconnect_s``, then an error.
+    Said once when it starts and once when it ends (back, or given up), not per retry."""
 
     reconnect_s: float
     deadline: Deadline
@@ -60,19 +61,23 @@ class Outage:
     failures: int = 0
 
     def over(self) -> None:
+        if self.since is not None:
+            say(f"the API is back after {time.monotonic() - self.since:.1f} s")
         self.since, self.failures = None, 0
 
     def lost(self, why: str) -> None:
         now = time.monotonic()
-        self.since = self.since or now
+        if self.since is None:
+            self.since = now
+            say(f"lost the API ({why}); trying again for up to {self.reconnect_s:g} s")
         if now - self.since > self.reconnect_s:
             raise CliError(
-                f"gave up after {self.reconnect_s:g} s without the API: {why}",
+                f"gave up after {self.reconnect_s:g} s without the API "
+                f"({self.failures + 1} tries): {why}",
                 exit_codes.API_ERROR,
             )
         delay = BACKOFF_S[min(self.failures, len(BACKOFF_S) - 1)]
         self.failures += 1
-        say(f"lost the API ({why}); trying again in {delay:g} s")
         time.sleep(self.deadline.remaining(delay))
 
 

@@ -1,4 +1,4 @@
-"""Reading and acting on jobs and suites: ``status``, ``list``, ``logs``, ``cancel``."""
+"""Reading and acting on jobs and suites: ``status``, ``list``, ``cancel``."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from qgjob_cli import exit_codes
-from qgjob_cli.client import ApiError, CliError, say
+from qgjob_cli.client import CliError, say
 from qgjob_cli.common import (
     ApiUrl,
-    JsonOut,
     OrgId,
     client_for,
     job_line,
@@ -18,9 +16,10 @@ from qgjob_cli.common import (
     print_json,
     settings,
 )
-from qgjob_cli.output import ago, counts_text, duration, status_text, table
+from qgjob_cli.formats import Format, JsonOut, OutputOpt, chosen, print_data
+from qgjob_cli.output import ago, counts_text, run_time, status_text, table, terminal_width
 from qgjob_cli.tracking import fetch, read_jobs, tracked_of
-from qgjob_schemas import Job, JobPage, JobStatus, Suite
+from qgjob_schemas import Job, JobPage, JobStatus, Suite, SuiteCancellation
 
 PAGE_MAX = 500
 
@@ -43,9 +42,9 @@ def _job_lines(job: Job, raw: dict[str, Any]) -> list[str]:
     ]
     lines.append("  " + "  ".join(where))
     when = f"  created {ago(job.created_at)} ago"
-    if job.started_at and job.finished_at:
-        when += f", ran {duration((job.finished_at - job.started_at).total_seconds())}"
-    if job.result is not None and job.result.flaky:
+    if job.result is not None:
+        when += f", ran {run_time(job.result)}"
+    if job.flaky and job.result is not None:
         when += f", flaky: passed after {job.result.runs} runs"
     lines.append(when)
     return lines
@@ -67,25 +66,21 @@ def _suite_lines(suite: Suite) -> list[str]:
 
 def status(
     ident: Annotated[
-        str | None,
+        str,
         typer.Argument(
             metavar="JOB_OR_SUITE_ID", help="A job id or a suite id.", show_default=False
         ),
-    ] = None,
-    job_id: Annotated[
-        str | None, typer.Option("--job-id", help="The job's id (as the argument).", hidden=True)
-    ] = None,
+    ],
     api_url: ApiUrl = None,
+    output: OutputOpt = None,
     as_json: JsonOut = False,
 ) -> None:
     """Show a job's or a suite's status."""
-    wanted = ident or job_id
-    if not wanted:
-        raise CliError("give a job or suite id: qgjob status ID", exit_codes.BAD_ARGUMENTS)
+    fmt = chosen(output, as_json)
     with client_for(settings(api_url)) as api:
-        kind, data = fetch(api, wanted)
-    if as_json:
-        print_json(data)
+        kind, data = fetch(api, ident)
+    if fmt is not Format.TABLE:
+        print_data(data, fmt)
         return
     if kind == "suite":
         lines = _suite_lines(Suite.model_validate(data))
@@ -97,13 +92,15 @@ def status(
 def _rows(jobs: list[Job], with_org: bool) -> list[list[str]]:
     rows = []
     for job in jobs:
+        shown = status_text(job.status.value) + (" (flaky)" if job.flaky else "")
         row = [
             job.id,
-            status_text(job.status.value),
+            shown,
             job.test_path,
             job.target.value,
             job.app_version_id,
             f"{job.attempts}/{job.max_attempts}",
+            run_time(job.result),
             ago(job.updated_at),
         ]
         rows.append([job.org_id, *row] if with_org else row)
@@ -115,17 +112,26 @@ def print_jobs(jobs: list[Job]) -> None:
         say("no jobs")
         return
     with_org = len({j.org_id for j in jobs}) > 1
-    headers = ["JOB", "STATUS", "TEST", "TARGET", "APP", "ATTEMPTS", "UPDATED"]
-    typer.echo(table(["ORG", *headers] if with_org else headers, _rows(jobs, with_org)))
+    headers = ["JOB", "STATUS", "TEST", "TARGET", "APP", "ATTEMPTS", "DURATION", "UPDATED"]
+    typer.echo(
+        table(
+            ["ORG", *headers] if with_org else headers,
+            _rows(jobs, with_org),
+            width=terminal_width(),
+            drop=("UPDATED", "APP"),
+            squeeze="TEST",
+            drop_last=("ATTEMPTS", "ORG", "TARGET"),
+        )
+    )
 
 
-def _suite_jobs(suite_id: str, api_url: str | None, as_json: bool) -> None:
+def _suite_jobs(suite_id: str, api_url: str | None, fmt: Format) -> None:
     with client_for(settings(api_url)) as api:
         tracked = tracked_of("suite", api.json("GET", f"/v1/suites/{suite_id}"))
         read_jobs(api, tracked)
     jobs = [tracked.jobs[j] for j in tracked.job_ids]
-    if as_json:
-        print_json([j.model_dump(mode="json") for j in jobs])
+    if fmt is not Format.TABLE:
+        print_data([j.model_dump(mode="json") for j in jobs], fmt)
     else:
         print_jobs(jobs)
 
@@ -146,11 +152,13 @@ def list_jobs(
         str | None, typer.Option("--cursor", help="Continue after a previous page.")
     ] = None,
     api_url: ApiUrl = None,
+    output: OutputOpt = None,
     as_json: JsonOut = False,
 ) -> None:
     """List jobs, newest first, as a table (--json: the API's page, with next_cursor)."""
+    fmt = chosen(output, as_json)
     if suite:
-        _suite_jobs(suite, api_url, as_json)
+        _suite_jobs(suite, api_url, fmt)
         return
     cfg = settings(api_url)
     params: dict[str, str | int] = {"limit": min(limit, PAGE_MAX)}
@@ -166,8 +174,8 @@ def list_jobs(
     with client_for(cfg) as api:
         while True:
             data = api.json("GET", "/v1/jobs", params=params)
-            if as_json:
-                print_json(data)
+            if fmt is not Format.TABLE:
+                print_data(data, fmt)
                 return
             page = JobPage.model_validate(data)
             jobs.extend(page.items)
@@ -180,41 +188,17 @@ def list_jobs(
         say(f"more: qgjob list --cursor {page.next_cursor} (or a larger --limit)")
 
 
-def logs(
-    job_id: Annotated[str, typer.Argument(help="The job's id.")],
-    tail: Annotated[
-        int | None, typer.Option("--tail", min=1, help="Only the last N lines.", show_default=False)
-    ] = None,
-    api_url: ApiUrl = None,
-) -> None:
-    """Print what the job's test printed (the latest output the API keeps)."""
-    with client_for(settings(api_url)) as api:
-        text = api.request("GET", f"/v1/jobs/{job_id}/logs").text
-    if not text:
-        say(f"job {job_id} has no output yet")
-        return
-    if tail is not None:
-        text = "".join(text.splitlines(keepends=True)[-tail:])
-    typer.echo(text, nl=not text.endswith("\n"))
-
-
 def _cancel_suite(api: Any, suite_id: str, as_json: bool) -> None:
-    tracked = tracked_of("suite", api.json("GET", f"/v1/suites/{suite_id}"))
-    read_jobs(api, tracked)
-    cancelled = []
-    for job_id in tracked.unfinished():
-        try:
-            cancelled.append(api.json("POST", f"/v1/jobs/{job_id}/cancel"))
-        except ApiError as exc:
-            if exc.status != 409:  # finished meanwhile
-                raise
+    data = api.json("POST", f"/v1/suites/{suite_id}/cancel")
     if as_json:
-        print_json(cancelled)
+        print_json(data)
         return
-    for job in cancelled:
-        typer.echo(job_line(job))
-    finished = tracked.total - len(cancelled)
-    say(f"suite {suite_id}: cancelled {len(cancelled)} jobs ({finished} already finished)")
+    done = SuiteCancellation.model_validate(data)
+    say(
+        f"suite {suite_id}: cancelled {done.cancelled} waiting jobs, stopping "
+        f"{done.stopping} running, {done.already_finished} already finished"
+    )
+    typer.echo(_suite_lines(done.suite)[0])
 
 
 def cancel(
@@ -224,8 +208,9 @@ def cancel(
     api_url: ApiUrl = None,
     as_json: JsonOut = False,
 ) -> None:
-    """Cancel jobs: a waiting one never runs, a running one is stopped. A suite: each of its
-    unfinished jobs. A finished job cannot be cancelled (exit 15)."""
+    """Cancel jobs: a waiting one never runs, a running one is stopped. A suite: all its
+    unfinished jobs in one request (again: nothing more happens). A finished job cannot be
+    cancelled (exit 15)."""
     failed: CliError | None = None
     with client_for(settings(api_url)) as api:
         for ident in ids:

@@ -7,8 +7,11 @@ One ``<testsuite>`` per target, one ``<testcase>`` per job (``name`` = the test 
 * ``dead`` → ``<error type="dead">`` with the last error; ``cancelled`` →
   ``<error type="cancelled">``; unfinished when the wait timed out →
   ``<error type="unfinished">``;
-* a flaky pass passes, with ``<property name="flaky" value="true">`` and its runs, and
+* a flaky pass passes, with one ``<flakyFailure>`` per failed run before the pass (as
+  Maven Surefire writes them), ``<property name="flaky" value="true">`` and its runs, and
   says so in its ``<system-out>``;
+* ``time`` is the job's duration as qgjob shows it everywhere: all its runs (the last
+  run's is the ``last_run_s`` property when there were more);
 * ``<system-out>`` holds the log tail of every job that has one.
 
 Terminal colour codes and characters XML cannot carry are removed from the text.
@@ -38,11 +41,7 @@ def clean(text: str) -> str:
 
 
 def _seconds(job: Job) -> float:
-    if job.result is not None and job.result.duration_s:
-        return job.result.duration_s
-    if job.started_at and job.finished_at:
-        return max(0.0, (job.finished_at - job.started_at).total_seconds())
-    return 0.0
+    return job.result.total_s if job.result is not None else 0.0
 
 
 def _problem(job: Job) -> tuple[str, str, str] | None:
@@ -70,7 +69,9 @@ def _testcase(parent: ET.Element, job: Job) -> dict[str, float]:
     )
     result = job.result
     props = {"job_id": job.id, "attempts": str(job.attempts)}
-    if result is not None and result.flaky:
+    if result is not None and result.runs > 1:
+        props["last_run_s"] = f"{result.duration_s:.3f}"
+    if job.flaky and result is not None:
         props |= {"flaky": "true", "runs": str(result.runs)}
     properties = ET.SubElement(case, "properties")
     for name, value in props.items():
@@ -80,8 +81,12 @@ def _testcase(parent: ET.Element, job: Job) -> dict[str, float]:
         tag, kind, message = problem
         element = ET.SubElement(case, tag, message=clean(message), type=kind)
         element.text = clean(message)
+    if job.flaky and result is not None:
+        for run in range(1, result.runs):
+            message = f"run {run} of {result.runs} failed; run {result.runs} passed"
+            ET.SubElement(case, "flakyFailure", message=message, type="failed").text = message
     out = []
-    if result is not None and result.flaky:
+    if job.flaky and result is not None:
         out.append(f"flaky: passed after {result.runs} runs\n")
     if result is not None and result.log_tail:
         out.append(result.log_tail)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import sys
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TextIO
 
 import typer
 
-from qgjob_schemas import JobStatus
+from qgjob_schemas import JobResult, JobStatus
 
 STATUS_COLOURS = {
     JobStatus.PASSED: "green",
@@ -40,10 +43,15 @@ def is_tty(stream: TextIO | None = None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+def colour_wanted(stream: TextIO | None = None) -> bool:
+    """Colour on a terminal, unless ``NO_COLOR`` is set (https://no-color.org)."""
+    return is_tty(stream) and not os.environ.get("NO_COLOR")
+
+
 def status_text(status: str, *, colour: bool | None = None) -> str:
     """The status, coloured on a terminal."""
     if colour is None:
-        colour = is_tty()
+        colour = colour_wanted()
     fg = STATUS_COLOURS.get(JobStatus(status)) if status in STATUS_VALUES else None
     return typer.style(status, fg=fg) if colour and fg else status
 
@@ -61,19 +69,78 @@ def _visible(text: str) -> str:
     return _ANSI.sub("", text)
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """Columns aligned with two spaces, no trailing blanks (like ``kubectl get``). Cells may
-    hold terminal colour codes: widths count the visible characters only."""
-    rows = [list(r) for r in rows]
+def _widths(headers: Sequence[str], rows: list[list[str]]) -> list[int]:
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
             widths[i] = max(widths[i], len(_visible(cell)))
+    return widths
+
+
+def _middle_cut(cell: str, width: int) -> str:
+    """``tests/chec…/pay.spec.js``: a path's end (the file) tells most, then its start."""
+    if len(cell) <= width or _ANSI.search(cell):
+        return cell
+    head = (width - 1) // 3
+    return cell[:head] + "…" + cell[len(cell) - (width - 1 - head) :]
+
+
+MIN_SQUEEZED = 24
+
+
+def _total(widths: list[int]) -> int:
+    return sum(widths) + 2 * (len(widths) - 1)
+
+
+def _drop(headers: list[str], grid: list[list[str]], names: Sequence[str], width: int) -> None:
+    for name in names:
+        if _total(_widths(headers, grid)) <= width or name not in headers:
+            continue
+        at = headers.index(name)
+        headers.pop(at)
+        for row in grid:
+            row.pop(at)
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    width: int | None = None,
+    drop: Sequence[str] = (),
+    squeeze: str | None = None,
+    drop_last: Sequence[str] = (),
+) -> str:
+    """Columns aligned with two spaces, no trailing blanks (like ``kubectl get``). Cells may
+    hold terminal colour codes: widths count the visible characters only.
+
+    Given the terminal's ``width``, a table wider than it loses the columns in ``drop`` (in
+    that order), then its ``squeeze`` column is cut in the middle (down to
+    :data:`MIN_SQUEEZED` characters), then it loses those in ``drop_last``: what fits
+    is never cut, and rows wrap only when even that is not enough."""
+    headers = list(headers)
+    grid = [list(r) for r in rows]
+    if width is not None:
+        _drop(headers, grid, drop, width)
+        widths = _widths(headers, grid)
+        over = _total(widths) - width
+        if over > 0 and squeeze in headers:
+            at = headers.index(squeeze)
+            keep = max(MIN_SQUEEZED, widths[at] - over)
+            for row in grid:
+                row[at] = _middle_cut(row[at], keep)
+        _drop(headers, grid, drop_last, width)
+    widths = _widths(headers, grid)
     lines = []
-    for row in [list(headers), *rows]:
+    for row in [headers, *grid]:
         cells = [cell + " " * (widths[i] - len(_visible(cell))) for i, cell in enumerate(row)]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def terminal_width(stream: TextIO | None = None) -> int | None:
+    """The width of the terminal ``stream`` goes to; ``None`` when it is not one."""
+    return shutil.get_terminal_size().columns if is_tty(stream or sys.stdout) else None
 
 
 def duration(seconds: float | None) -> str:
@@ -89,6 +156,18 @@ def duration(seconds: float | None) -> str:
         return f"{minutes}m{secs:02d}s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h{minutes:02d}m"
+
+
+def run_time(result: JobResult | None) -> str:
+    """A job's duration, the same everywhere: all its runs, and the last one when there
+    were more (``4.0 s (2 runs, last 2.0 s)``)."""
+    if result is None:
+        return "-"
+    if result.runs > 1:
+        return (
+            f"{duration(result.total_s)} ({result.runs} runs, last {duration(result.duration_s)})"
+        )
+    return duration(result.total_s)
 
 
 def ago(when: datetime | None, now: datetime | None = None) -> str:
@@ -107,3 +186,24 @@ def short(text: str, limit: int = 60) -> str:
     """One line of at most ``limit`` characters."""
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def fit_width(line: str, width: int, *, indent: str = "    ") -> str:
+    """``line`` wrapped at spaces to ``width``, the continuation indented (a terminal itself
+    would cut words in two). A word longer than a line stays whole."""
+    if len(_visible(line)) <= width or width < 20:
+        return line
+    return textwrap.fill(
+        line,
+        width=width,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def fit(line: str, stream: TextIO | None = None) -> str:
+    """``line`` fitted to the terminal it goes to; unchanged elsewhere (CI logs, pipes)."""
+    if not is_tty(stream or sys.stdout):
+        return line
+    return fit_width(line, shutil.get_terminal_size().columns)

@@ -18,8 +18,9 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.table import Column
 
-from qgjob_cli.output import STATUS_COLOURS, STATUS_ORDER, counts_text, duration, short
+from qgjob_cli.output import STATUS_COLOURS, STATUS_ORDER, counts_text, duration, fit_width, short
 from qgjob_cli.tracking import Tracked
 from qgjob_schemas import TERMINAL_STATUSES, JobEvent, JobStatus
 
@@ -123,38 +124,66 @@ def _counts_markup(tracked: Tracked) -> str:
     return " · ".join(parts)
 
 
+WIDE = 100
+"""Columns from which the bar's label names the suite too."""
+
+
+def bar_title(tracked: Tracked, width: int) -> str:
+    """The bar's label: the kind, and on a wide terminal the suite's name, short (the id
+    and the name are on the line above)."""
+    if not tracked.name or width < WIDE:
+        return tracked.kind
+    name = tracked.name if len(tracked.name) <= 16 else tracked.name[:15] + "…"
+    return f"{tracked.kind} {name}"
+
+
 class RichDisplay:
-    """A progress bar with the counts by status; finished failures printed above it."""
+    """A progress bar with the counts by status; finished failures printed above it.
+
+    What must stay readable at 80 columns comes first (done of total, elapsed time), the
+    bar takes what is left, and the counts come last, cut with an ellipsis when they do
+    not fit; lines above the bar wrap at spaces with an indent."""
 
     def __init__(self, console: Console | None = None) -> None:
         self.console = console or Console(stderr=True)
+        bar = max(6, min(40, self.console.width - 72))
         self.progress = Progress(
             SpinnerColumn(),
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[counts]}"),
-            TimeElapsedColumn(),
+            TextColumn("[bold]{task.description}", table_column=Column(no_wrap=True)),
+            MofNCompleteColumn(table_column=Column(no_wrap=True)),
+            TimeElapsedColumn(table_column=Column(no_wrap=True)),
+            BarColumn(bar_width=bar),
+            TextColumn(
+                "{task.fields[counts]}", table_column=Column(no_wrap=True, overflow="ellipsis")
+            ),
             console=self.console,
         )
         self.task = self.progress.add_task("", total=1, counts="", start=False)
         self.announcer = Announcer()
 
     def start(self, tracked: Tracked) -> None:
-        self.console.print(f"waiting for {escape(describe(tracked))}")
+        self._line(f"waiting for {describe(tracked)}", "")
         self.progress.update(
-            self.task, description=f"{tracked.kind} {tracked.id}", total=max(tracked.total, 1)
+            self.task,
+            description=bar_title(tracked, self.console.width),
+            total=max(tracked.total, 1),
         )
         self.progress.start_task(self.task)
         self.progress.start()
         self.changed(tracked)
 
+    def _line(self, text: str, colour: str) -> None:
+        """One line above the bar, wrapped at spaces with the continuation indented."""
+        wrapped = fit_width(text, self.console.width)
+        self.progress.console.print(
+            escape(wrapped), style=colour or None, highlight=False, soft_wrap=True
+        )
+
     def changed(self, tracked: Tracked, event: JobEvent | None = None) -> None:
         self.progress.update(self.task, completed=tracked.done(), counts=_counts_markup(tracked))
         for status, line in self.announcer.lines(tracked, event):
             if status is not JobStatus.PASSED:
-                colour = STATUS_COLOURS.get(status, "white")
-                self.progress.console.print(f"[{colour}]{escape(line)}[/]")
+                self._line(line, STATUS_COLOURS.get(status, "white"))
 
     def tick(self, tracked: Tracked) -> None:
         self.progress.refresh()

@@ -15,7 +15,8 @@ from typing import Annotated, Any
 import typer
 
 from qgjob_cli.client import ApiClient, CliError, say
-from qgjob_cli.common import ApiUrl, JsonOut, Junit, Poll, Timeout, client_for, print_json, settings
+from qgjob_cli.common import ApiUrl, Junit, Poll, Timeout, client_for, print_json, settings
+from qgjob_cli.formats import JsonOut
 from qgjob_cli.tracking import fetch, read_jobs, tracked_of
 from qgjob_cli.wait import check_junit_path, run_wait
 from qgjob_schemas import Job, JobStatus

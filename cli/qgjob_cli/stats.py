@@ -7,7 +7,8 @@ from typing import Any
 import typer
 
 from qgjob_cli.client import ApiError
-from qgjob_cli.common import ApiUrl, JsonOut, OrgId, client_for, org_of, print_json, settings
+from qgjob_cli.common import ApiUrl, OrgId, client_for, org_of, settings
+from qgjob_cli.formats import Format, JsonOut, OutputOpt, chosen, print_data
 from qgjob_cli.output import counts_text, duration, table
 from qgjob_schemas import Stats
 
@@ -53,31 +54,38 @@ def stats_lines(stats: Stats) -> list[str]:
     return lines
 
 
-def stats(org_id: OrgId = None, api_url: ApiUrl = None, as_json: JsonOut = False) -> None:
+def stats(
+    org_id: OrgId = None,
+    api_url: ApiUrl = None,
+    output: OutputOpt = None,
+    as_json: JsonOut = False,
+) -> None:
     """Jobs by status and target, installs done and saved, groups, retries, dead letters,
     throughput, queue waits (an operator: also queues and workers)."""
+    fmt = chosen(output, as_json)
     cfg = settings(api_url)
     org = org_of(org_id, cfg)
     with client_for(cfg) as api:
         data = api.json("GET", "/v1/stats", params={"org_id": org} if org else {})
-    if as_json:
-        print_json(data)
+    if fmt is not Format.TABLE:
+        print_data(data, fmt)
         return
     typer.echo("\n".join(stats_lines(Stats.model_validate(data))))
 
 
-def health(api_url: ApiUrl = None, as_json: JsonOut = False) -> None:
+def health(api_url: ApiUrl = None, output: OutputOpt = None, as_json: JsonOut = False) -> None:
     """Check that the API is up and its store answers (exit 0), else exit 15."""
+    fmt = chosen(output, as_json)
     cfg = settings(api_url)
     with client_for(cfg) as api:
         api.request("GET", "/healthz")
         try:
             ready: dict[str, Any] = api.json("GET", "/readyz")
         except ApiError as exc:
-            if as_json and exc.body is not None:
-                print_json(exc.body)
+            if fmt is not Format.TABLE and exc.body is not None:
+                print_data(exc.body, fmt)
             raise
-    if as_json:
-        print_json(ready)
+    if fmt is not Format.TABLE:
+        print_data(ready, fmt)
         return
     typer.echo(f"ok: the API at {api.base_url} is up and its store answers")

@@ -13,7 +13,6 @@ from qgjob_cli import exit_codes, suitefile
 from qgjob_cli.client import CliError, say
 from qgjob_cli.common import (
     ApiUrl,
-    JsonOut,
     Junit,
     OrgId,
     Poll,
@@ -22,6 +21,7 @@ from qgjob_cli.common import (
     print_json,
     settings,
 )
+from qgjob_cli.formats import JsonOut
 from qgjob_cli.settings import CliSettings
 from qgjob_cli.testpaths import expand
 from qgjob_cli.wait import check_junit_path, run_wait

@@ -129,6 +129,18 @@ class Tracked:
             return self.suite_finished
         return self.done() >= self.total
 
+    def latest_jobs(self) -> list[Job]:
+        """Every job read, with the newest status known (an event may be newer than the
+        record last read): what reports are made of."""
+        out = []
+        for job_id in self.job_ids:
+            job = self.jobs.get(job_id)
+            if job is None:
+                continue
+            status = self.status.get(job_id, job.status)
+            out.append(job if job.status is status else job.model_copy(update={"status": status}))
+        return out
+
     def unfinished(self) -> list[str]:
         return [j for j in self.job_ids if self.status.get(j) not in TERMINAL_STATUSES]
 

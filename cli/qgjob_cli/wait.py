@@ -17,17 +17,19 @@ import time
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 
-from qgjob_cli import exit_codes, junit
+from qgjob_cli import actions, exit_codes, junit
 from qgjob_cli.client import ApiClient, CliError, say
-from qgjob_cli.common import ApiUrl, JsonOut, Junit, Poll, Timeout, client_for, print_json, settings
-from qgjob_cli.follow import Deadline, Follower, Outage, reconnecting
-from qgjob_cli.output import counts_text, duration, short, status_text
+from qgjob_cli.common import ApiUrl, Junit, Poll, Timeout, client_for, print_json, settings
+from qgjob_cli.follow import Deadline, Follower, Outage, reconnecting, transient
+from qgjob_cli.formats import JsonOut
+from qgjob_cli.output import counts_text, duration, fit, run_time, short, status_text
 from qgjob_cli.progress import display_for
 from qgjob_cli.settings import CliSettings
-from qgjob_cli.tracking import Tracked, resolve
-from qgjob_schemas import JobStatus
+from qgjob_cli.tracking import Tracked, read_jobs, resolve
+from qgjob_schemas import Job, JobStatus
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 all passed (flaky passes included), 10 a test failed, 20 a job could not "
@@ -56,25 +58,33 @@ VERDICTS = {
 }
 
 
+def _job_summary(word: str, job: Job, why: str) -> str:
+    return (
+        f"  {status_text(word)}{' ' * (9 - len(word))} {job.test_path}  "
+        f"{job.target.value}  {job.id}" + (f": {short(why, 200)}" if why else "")
+    )
+
+
 def summary(tracked: Tracked, code: int, elapsed: float) -> list[str]:
-    """The lines printed at the end: the verdict, then each job that did not pass."""
+    """The lines printed at the end: the verdict, each job that did not pass, then each
+    flaky pass (named: a test that needed a rerun deserves a look)."""
     counts = tracked.counts()
-    flaky = sum(1 for j in tracked.jobs.values() if j.result and j.result.flaky)
-    extra = f" ({flaky} flaky)" if flaky else ""
+    jobs = tracked.latest_jobs()
+    flaky = [j for j in jobs if j.flaky]
+    extra = f" ({len(flaky)} flaky)" if flaky else ""
     lines = [
         f"{tracked.kind} {tracked.id} {VERDICTS[code]}: {counts_text(counts)}{extra} "
         f"of {tracked.total} job{'s' if tracked.total != 1 else ''} in {duration(elapsed)}"
     ]
-    for job_id in tracked.job_ids:
-        job = tracked.jobs.get(job_id)
-        status = tracked.status.get(job_id)
-        if job is None or status is JobStatus.PASSED:
+    for job in jobs:
+        if job.status is JobStatus.PASSED:
             continue
         why = (job.result.message if job.result else "") or job.error or ""
-        word = status.value if status else "unknown"
+        lines.append(_job_summary(job.status.value, job, why))
+    for job in flaky:
+        runs = job.result.runs if job.result else 0
         lines.append(
-            f"  {status_text(word)}{' ' * (9 - len(word))} {job.test_path}  "
-            f"{job.target.value}  {job.id}" + (f": {short(why, 200)}" if why else "")
+            _job_summary("flaky", job, f"passed after {runs} runs, {run_time(job.result)}")
         )
     return lines
 
@@ -136,17 +146,32 @@ def _wait(
         display.stop()
     if tracked.unfinished():
         say(f"timed out after {duration(timeout)}: {len(tracked.unfinished())} unfinished")
+        _read_again(client, tracked)
     code = exit_code(tracked)
+    elapsed = time.monotonic() - started
     if junit_path is not None:
-        jobs = [tracked.jobs[j] for j in tracked.job_ids if j in tracked.jobs]
+        jobs = tracked.latest_jobs()
         junit.write(junit_path, tracked, jobs)
         say(f"wrote the JUnit report {junit_path} ({len(jobs)} testcases)")
+    if actions.running_under_actions():
+        actions.report(tracked, VERDICTS[code], elapsed, cfg.api_url, as_json=as_json)
     if as_json:
         print_json(client.json("GET", tracked.path))
     else:
-        for line in summary(tracked, code, time.monotonic() - started):
-            typer.echo(line)
+        for line in summary(tracked, code, elapsed):
+            typer.echo(fit(line))
     return code
+
+
+def _read_again(client: ApiClient, tracked: Tracked) -> None:
+    """The wait timed out: read every record once more, so the report has the results of
+    the jobs that did finish (their ends may have come as events only). Best effort: an API
+    gone meanwhile leaves the statuses the events gave."""
+    try:
+        read_jobs(client, tracked)
+    except (CliError, httpx.HTTPError) as exc:
+        if transient(exc) is None:
+            raise
 
 
 def wait(

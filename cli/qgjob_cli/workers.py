@@ -9,7 +9,9 @@ import typer
 
 from qgjob_cli import exit_codes
 from qgjob_cli.client import CliError
-from qgjob_cli.common import ApiUrl, JsonOut, client, print_json
+from qgjob_cli.common import ApiUrl, client
+from qgjob_cli.formats import Format, JsonOut, OutputOpt, chosen, print_data
+from qgjob_cli.output import table, terminal_width
 
 TARGETS = ("emulator", "device", "browserstack")
 STATES = ("idle", "busy", "draining", "lost")
@@ -22,14 +24,20 @@ def _ago(stamp: str | None, now: datetime) -> str:
     return f"{max(0.0, seconds):.0f}s ago"
 
 
-def worker_line(w: dict[str, Any], now: datetime) -> str:
-    """``<id>  <target>  <state>  group <id>  capacity N  versions a,b  heartbeat Ns ago``."""
-    group = ",".join(w.get("group_ids") or []) or "-"
-    versions = ",".join(w.get("installed_versions") or []) or "-"
-    return (
-        f"{w['id']}  {w['target']}  {w['state']}  group {group}  capacity {w['capacity']}  "
-        f"versions {versions}  heartbeat {_ago(w.get('last_heartbeat'), now)}"
-    )
+HEADERS = ["WORKER", "TARGET", "STATE", "GROUP", "CAPACITY", "VERSIONS", "HEARTBEAT"]
+
+
+def worker_row(w: dict[str, Any], now: datetime) -> list[str]:
+    """One row of the table: id, target, state, groups, capacity, versions, heartbeat."""
+    return [
+        w["id"],
+        w["target"],
+        w["state"],
+        ",".join(w.get("group_ids") or []) or "-",
+        str(w["capacity"]),
+        ",".join(w.get("installed_versions") or []) or "-",
+        _ago(w.get("last_heartbeat"), now),
+    ]
 
 
 def workers(
@@ -40,6 +48,7 @@ def workers(
         str | None, typer.Option(help="Only this state: idle, busy, draining or lost.")
     ] = None,
     api_url: ApiUrl = None,
+    output: OutputOpt = None,
     as_json: JsonOut = False,
 ) -> None:
     """List workers: state, current group, installed app versions, heartbeat, capacity."""
@@ -47,13 +56,17 @@ def workers(
         raise CliError(f"--target must be one of {', '.join(TARGETS)}", exit_codes.BAD_ARGUMENTS)
     if state is not None and state not in STATES:
         raise CliError(f"--state must be one of {', '.join(STATES)}", exit_codes.BAD_ARGUMENTS)
+    fmt = chosen(output, as_json)
     params = {k: v for k, v in {"target": target, "state": state}.items() if v}
-    listed = client(api_url).json("GET", "/v1/workers", params=params)
-    if as_json:
-        print_json(listed)
+    with client(api_url) as api:
+        listed = api.json("GET", "/v1/workers", params=params)
+    if fmt is not Format.TABLE:
+        print_data(listed, fmt)
         return
     if not listed:
         typer.echo("no workers")
+        return
     now = datetime.now(UTC)
-    for w in listed:
-        typer.echo(worker_line(w, now))
+    rows = [worker_row(w, now) for w in listed]
+    width = terminal_width()
+    typer.echo(table(HEADERS, rows, width=width, drop=("CAPACITY", "GROUP"), squeeze="VERSIONS"))

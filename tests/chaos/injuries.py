@@ -144,7 +144,8 @@ class SuiteCancels:
                     body = {
                         "org_id": "chaos",
                         "app_version_id": f"suite-app-{i}",
-                        "tests": [f"tests/s{i}/t{t}.spec.js" for t in range(tests)],
+                        # 300 ms each: long enough to be cancelled mid-run
+                        "tests": [f"tests/s{i}/t{t}@300ms.spec.js" for t in range(tests)],
                         "targets": ["emulator"],
                     }
                     r = _retrying(lambda b=body: client.post("/v1/suites", json=b))  # type: ignore[misc]
@@ -218,25 +219,24 @@ def poison_streams(platform: Platform, inbox_of: str) -> int:
 
 
 def register_builds(platform: Platform, folder: Path, apps: list[str], bad_app: str) -> None:
-    """Builds of the device jobs' app versions (a zip file in a folder), and one of
-    ``bad_app`` whose record names a file a path cannot hold (as a record written before
-    names were checked might): its fetch raises ``ValueError``, which no code path expects."""
+    """Builds of the device jobs' app versions (a zip file in a folder), and a record of
+    ``bad_app`` without its file name (as a record from an older version might be): reading
+    it raises ``KeyError`` in the build fetch, which no code path expects."""
     folder.mkdir(parents=True, exist_ok=True)
     apk = folder / "app.apk"
     apk.write_bytes(ZIP_MAGIC + b"simulated build")
     sha = hashlib.sha256(apk.read_bytes()).hexdigest()
     for app in [*apps, bad_app]:
-        name = "x\x00.apk" if app == bad_app else "app.apk"
-        platform.redis.hset(
-            platform.keys.app_build("chaos", app),
-            mapping={
-                "org_id": "chaos",
-                "app_version_id": app,
-                "source": apk.as_uri(),
-                "sha256": sha,
-                "filename": name,
-                "size": str(apk.stat().st_size),
-                "package": "",
-                "created_at": f"{time.time():.6f}",
-            },
-        )
+        record = {
+            "org_id": "chaos",
+            "app_version_id": app,
+            "source": apk.as_uri(),
+            "sha256": sha,
+            "filename": "app.apk",
+            "size": str(apk.stat().st_size),
+            "package": "",
+            "created_at": f"{time.time():.6f}",
+        }
+        if app == bad_app:
+            del record["filename"]
+        platform.redis.hset(platform.keys.app_build("chaos", app), mapping=record)

@@ -484,6 +484,25 @@ def test_only_the_api_is_reachable_from_outside() -> None:
     assert reachable == {"qgjob-api"}
 
 
+PROMETHEUS: Peer = ({"kubernetes.io/metadata.name": "monitoring"}, {"app": "prometheus"})
+
+
+def test_prometheus_reaches_the_metrics_port_of_schedulers_and_workers_only() -> None:
+    reachable = {
+        (p.owner.name, x["name"])
+        for p in PODS
+        for x in _ports(p)
+        if allowed(p, x, PROMETHEUS) and x["name"] == "metrics"
+    }
+    expected = {
+        "qgjob-scheduler",
+        *(f"qgjob-worker-{t}" for t in ("emulator", "device", "browserstack")),
+    }
+    assert reachable == {(name, "metrics") for name in expected}
+    redis = next(p for p in PODS if p.owner.name == "qgjob-redis")
+    assert not any(allowed(redis, x, PROMETHEUS) for x in _ports(redis))
+
+
 def test_only_qgjob_services_reach_redis() -> None:
     redis = MANIFESTS.get("StatefulSet", "qgjob-redis")
     pod = next(p for p in PODS if p.owner is redis)

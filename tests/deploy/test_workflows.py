@@ -162,3 +162,34 @@ def test_example_scripts_call_only_real_qgjob_commands(path: Path) -> None:
     assert argvs
     for argv in argvs:
         assert check_argv(argv).problems == [], argv
+
+
+def test_ci_builds_the_docs_site() -> None:
+    (job,) = load(ROOT / ".github" / "workflows" / "ci.yml")["jobs"].values()
+    assert any(step.get("run") == "make docs" for step in job["steps"])
+    assert any(step.get("uses", "").startswith("actions/setup-node@") for step in job["steps"])
+
+
+def test_the_image_workflow_lints_builds_smoke_tests_and_pushes_on_tags_only() -> None:
+    workflow = load(ROOT / ".github" / "workflows" / "image.yml")
+    assert {"push", "pull_request"} <= set(workflow["on"])
+    assert workflow["on"]["push"]["tags"] == ["v*"]
+    assert workflow["permissions"] == {"contents": "read"}
+    lint, image = workflow["jobs"]["lint"], workflow["jobs"]["image"]
+    lint_runs = " ".join(step.get("run", "") for step in lint["steps"])
+    assert "hadolint Dockerfile" in lint_runs
+    assert "rhysd/actionlint:" in lint_runs
+    assert image["needs"] == "lint"
+    assert image["permissions"]["packages"] == "write"
+    builds = [
+        s for s in image["steps"] if s.get("uses", "").startswith("docker/build-push-action@")
+    ]
+    loaded, pushed = builds
+    assert loaded["with"]["load"] is True and "push" not in loaded["with"]
+    assert pushed["with"]["push"] is True
+    assert pushed["if"] == "startsWith(github.ref, 'refs/tags/v')"
+    login = next(s for s in image["steps"] if s.get("uses", "").startswith("docker/login-action@"))
+    assert login["if"] == pushed["if"]
+    smoke = next(s for s in image["steps"] if "Smoke" in s.get("name", ""))
+    steps = [s.get("name") for s in image["steps"]]
+    assert steps.index(smoke["name"]) < steps.index(pushed["name"])

@@ -3,6 +3,7 @@ real Redis), as an org's CI would use it: every command, every exit code, every 
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -228,8 +229,12 @@ def test_read_commands_print_tables_and_the_apis_json(live: Live) -> None:
     )
     table = live.cli("list", "--app-version-id=v-read", "--status=passed")
     header, row = table.stdout.splitlines()
-    assert header.split() == ["JOB", "STATUS", "TEST", "TARGET", "APP", "ATTEMPTS", "UPDATED"]
+    assert header.split() == [
+        "JOB", "STATUS", "TEST", "TARGET", "APP", "ATTEMPTS", "DURATION", "UPDATED"
+    ]  # fmt: skip
     assert row.split()[:6] == [job_id, "passed", "tests/read.spec.js", "emulator", "v-read", "1/3"]
+    run = live.api("GET", f"/v1/jobs/{job_id}")["result"]["total_s"]
+    assert f"{run * 1000:.0f} ms" in row
     logs = live.cli("logs", job_id)
     assert logs.exit_code == 0
     assert "tests/read.spec.js: 1 passed" in logs.stdout
@@ -275,9 +280,12 @@ def test_api_errors_are_one_line_with_exit_15(live: Live) -> None:
     assert "cannot connect to the qgjob API" in one_line(refused)
     gave_up = live.cli("wait", "X1", QGJOB_API_URL=nowhere, QGJOB_RECONNECT_S="0.2")
     assert gave_up.exit_code == 15
-    assert gave_up.stderr.splitlines()[-1].startswith(
-        f"qgjob: gave up after 0.2 s without the API: cannot connect to the qgjob API at {nowhere}"
+    assert re.match(
+        rf"qgjob: gave up after 0\.2 s without the API \(\d+ tries\): "
+        rf"cannot connect to the qgjob API at {re.escape(nowhere)}",
+        gave_up.stderr.splitlines()[-1],
     )
+    assert gave_up.stderr.count("lost the API") == 1  # said once, not per retry
     with socket.socket() as silent:  # accepts connections, never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)

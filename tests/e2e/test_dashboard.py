@@ -510,6 +510,7 @@ def test_open_mode_needs_no_token(page: Dashboard) -> None:
     port = free_port()
     argv = [sys.executable, "-m", "qgjob_cli", "up", "--port", str(port)]
     env = {"QGJOB_ADMIN_TOKEN": "", "QGJOB_SIM_INSTALL_MS": "100", "QGJOB_SIM_TEST_MS": "30"}
+    env["QGJOB_REDIS_URL"] = "memory://"  # embedded, whatever REDIS_URL the machine has
     up = Service("qgjob-up", argv, env, page.out_dir).start()
     try:
         shown = wait_until(

@@ -35,7 +35,8 @@ FAST = {
 def up(out_dir: Path) -> Iterator[str]:
     port = free_port()
     argv = [sys.executable, "-m", "qgjob_cli", "up", "--port", str(port)]
-    env = {**FAST, "QGJOB_ADMIN_TOKEN": ""}  # runs open, and says so
+    # runs open, and says so; on the embedded store whatever REDIS_URL the machine has
+    env = {**FAST, "QGJOB_ADMIN_TOKEN": "", "QGJOB_REDIS_URL": "memory://"}
     svc = Service("qgjob-up", argv, env, out_dir).start()
     wait_until(lambda: "qgjob is up at" in svc.log_tail(), timeout=30, what="qgjob up")
     wait_until(lambda: "authentication is OFF" in svc.log_tail(), timeout=5, what="the warning")
@@ -104,13 +105,15 @@ def test_up_then_submit_and_status_through_the_cli(up: str) -> None:
 
     listed = qgjob_inline(up, "workers")
     assert listed.exit_code == 0, listed.output
-    lines = listed.stdout.splitlines()
-    assert [line.split()[:3] for line in lines] == [
-        ["browserstack-1", "browserstack", "idle"],
-        ["device-1", "device", "idle"],
-        ["emulator-1", "emulator", "idle"],
+    header, *lines = listed.stdout.splitlines()
+    assert header.split() == [
+        "WORKER", "TARGET", "STATE", "GROUP", "CAPACITY", "VERSIONS", "HEARTBEAT"
+    ]  # fmt: skip
+    assert [line.split()[:6] for line in lines] == [
+        ["browserstack-1", "browserstack", "idle", "-", "1", "A"],
+        ["device-1", "device", "idle", "-", "1", "-"],
+        ["emulator-1", "emulator", "idle", "-", "1", "B,A"],
     ]
-    assert "versions B,A" in lines[2] and "capacity 1" in lines[2]
     as_json = json.loads(qgjob_inline(up, "workers", "--target=browserstack", "--json").stdout)
     assert [(w["id"], w["installed_versions"]) for w in as_json] == [("browserstack-1", ["A"])]
     wrong = qgjob_inline(up, "workers", "--state=asleep")
@@ -193,3 +196,88 @@ def test_readme_three_test_suite_with_one_failure_exits_10_with_a_junit_report(
     assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("3", "1", "0")
     failed = [c.get("name") for c in root.iter("testcase") if c.find("failure") is not None]
     assert failed == ["tests/fail_search.spec.js"]
+
+
+def start_up(out_dir: Path, *args: str, **env: str) -> tuple[Service, str]:
+    port = free_port()
+    argv = [sys.executable, "-m", "qgjob_cli", "up", "--port", str(port), *args]
+    base = {**FAST, "QGJOB_ADMIN_TOKEN": "", "QGJOB_REDIS_URL": "", "REDIS_URL": ""}
+    svc = Service(f"qgjob-up-{port}", argv, {**base, **env}, out_dir).start()
+    return svc, f"http://127.0.0.1:{port}"
+
+
+def test_up_falls_back_to_the_embedded_store_when_its_redis_is_down(out_dir: Path) -> None:
+    dead = f"redis://:secret@127.0.0.1:{free_port()}/0"
+    svc, url = start_up(out_dir, "--redis-url", dead)
+    try:
+        wait_until(lambda: "qgjob is up at" in svc.log_tail(), timeout=30, what="qgjob up")
+        log = svc.log_tail()
+        assert "WARNING: cannot reach the Redis at redis://:***@127.0.0.1" in log
+        assert "falling back to the embedded in-memory store" in log
+        assert "store: embedded in-memory store" in log
+        assert "secret" not in log
+        # it works, and answers the seed's paths too
+        assert qgjob_inline(url, "health").exit_code == 0
+        assert httpx.get(f"{url}/health").json()["status"] == "ok"
+        assert httpx.get(f"{url}/stats").json() == httpx.get(f"{url}/v1/stats").json()
+        spec = httpx.get(f"{url}/openapi.json").json()["paths"]
+        assert "/health" not in spec and "/stats" not in spec  # aliases, not the contract
+    finally:
+        assert svc.stop() == 0
+
+
+def test_up_refuses_a_redis_that_is_down_with_no_fallback(out_dir: Path) -> None:
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    svc, _ = start_up(out_dir, "--no-fallback", REDIS_URL=dead)
+    assert svc.proc is not None
+    wait_until(lambda: svc.proc.poll() is not None, timeout=30, what="qgjob up to exit")
+    assert svc.proc.returncode == 15
+    lines = svc.log_tail().strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"qgjob: cannot reach the Redis at {dead}")
+    assert "drop --no-fallback" in lines[0]
+
+
+def test_up_reads_redis_url_and_says_which_store_it_uses(redis_url: str, out_dir: Path) -> None:
+    svc, url = start_up(out_dir, REDIS_URL=redis_url, QGJOB_KEY_PREFIX=f"up{free_port()}")
+    try:
+        wait_until(lambda: "qgjob is up at" in svc.log_tail(), timeout=30, what="qgjob up")
+        assert f"store: Redis at {redis_url}" in svc.log_tail()
+        assert "WARNING: cannot reach" not in svc.log_tail()
+        assert qgjob_inline(url, "health").exit_code == 0
+    finally:
+        assert svc.stop() == 0
+
+
+SPLIT_SERVICES = [
+    ["qgjob_scheduler"],
+    ["qgjob_worker", "--target", "emulator"],
+]
+
+
+@pytest.mark.parametrize("service", SPLIT_SERVICES, ids=lambda s: s[0])
+def test_split_services_refuse_memory_and_keep_retrying_their_redis(
+    service: list[str], out_dir: Path
+) -> None:
+    """Only ``qgjob up`` falls back: a service on its own would split the brain on an
+    in-memory store, and a Redis that is down may come back."""
+    argv = [sys.executable, "-m", *service]
+    embedded = Service(f"{service[0]}-memory", argv, {"QGJOB_REDIS_URL": "memory://"}, out_dir)
+    embedded.start()
+    assert embedded.proc is not None
+    wait_until(lambda: embedded.proc.poll() is not None, timeout=30, what="a refusal")
+    assert embedded.proc.returncode == 2
+    assert "cannot share an in-memory store" in embedded.log_tail()
+
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    retrying = Service(f"{service[0]}-dead", argv, {"QGJOB_REDIS_URL": dead}, out_dir).start()
+    try:
+        wait_until(
+            lambda: retrying.log_tail().count("store unavailable, retrying") >= 3,
+            timeout=30,
+            what="retries",
+        )
+        assert retrying.alive
+        assert "in-memory" not in retrying.log_tail()
+    finally:
+        retrying.stop()

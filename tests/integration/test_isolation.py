@@ -75,6 +75,8 @@ async def test_org_a_can_neither_read_nor_infer_org_b(
     assert sum(stats["jobs_by_status"].values()) == 0
     assert stats["dead_letters"] == stats["groups_formed"] == stats["installs_done"] == 0
     assert stats["queues"] is None and stats["workers_by_state"] is None
+    assert stats["workers_by_target"] is None  # the other orgs' capacity is not acme's to see
+    assert stats["jobs_finished_by_target"] == {}
     assert (await sapi.get("/v1/stats?org_id=globex", headers=acme)).status_code == 403
 
     # globex sees its own; the operator sees both orgs

@@ -55,4 +55,4 @@ def test_every_operation_has_an_id_a_tag_errors_and_examples() -> None:
         if path.startswith("/v1/"):
             assert {401, 422, 429, 503} <= statuses, where
             assert op.get("security") == [{"HTTPBearer": []}], where
-    assert len(ids) == len(set(ids)) == 28
+    assert len(ids) == len(set(ids)) == 29

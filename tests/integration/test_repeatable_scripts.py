@@ -192,6 +192,18 @@ async def release_args(s: Store) -> list[Any]:
     return ["g1", epoch, "w1", eid, "yield"]
 
 
+async def release_error_args(s: Store) -> list[Any]:
+    epoch, eid = await held(s)
+    return ["g1", epoch, "w1", eid, "error"]
+
+
+async def release_unrecorded_args(s: Store) -> list[Any]:
+    """The third time an error could not be recorded: the group's jobs end dead."""
+    epoch, eid = await held(s)
+    await s.redis.hset(s.keys.group("g1"), "unrecorded", 2)
+    return ["g1", epoch, "w1", eid, "unrecorded"]
+
+
 async def installed_args(s: Store) -> list[Any]:
     epoch, _ = await held(s)
     return ["g1", epoch, 1, 1.5, 0.3, "w1", '["A"]']
@@ -263,8 +275,12 @@ async def forget_args(s: Store) -> list[Any]:
 
 
 async def prune_args(s: Store) -> list[Any]:
-    await grouped(s)  # scheduler consumer s1 read and acked everything: it holds nothing
-    return [-1]  # any idle time qualifies
+    await jobs(s, 1)
+    holding = scheduler_reader(s, "s1")  # holds an entry: it stays
+    await holding.start()
+    assert len(await holding.read(block=False)) == 1
+    assert await scheduler_reader(s, "s2").read(block=False) == []  # holds nothing: it goes
+    return [-1]  # any idle time is long enough
 
 
 async def poison_jobs_args(s: Store) -> list[Any]:
@@ -296,6 +312,8 @@ ROWS: dict[str, Row] = {
     "log": Row("log", log_args),
     "close": Row("close", close_args),
     "release": Row("release", release_args),
+    "release, after an error": Row("release", release_error_args),
+    "release, unrecorded error struck out": Row("release", release_unrecorded_args),
     "installed": Row("installed", installed_args),
     "promote": Row("promote", promote_args, same_reply=False),
     "cancel, waiting job": Row("cancel", cancel_waiting_args, same_reply=False),

@@ -73,3 +73,43 @@ async def test_suite_progress_finished_and_passed(sapi: httpx.AsyncClient, store
     done = (await sapi.get(f"/v1/suites/{green['id']}", headers=acme)).json()
     assert done["counts"] == {"passed": 2}
     assert done["finished"] is True and done["passed"] is True
+
+
+async def test_a_suite_is_cancelled_in_one_request_safely_again_and_only_by_its_org(
+    sapi: httpx.AsyncClient, store: Store
+) -> None:
+    acme = await org_token(sapi, "acme")
+    globex = await org_token(sapi, "globex")
+    tests = ["tests/a.spec.js", "tests/b.spec.js", "tests/c.spec.js"]
+    suite = (
+        await sapi.post("/v1/suites", json={"app_version_id": "v9", "tests": tests}, headers=acme)
+    ).json()
+    a, b, c = suite["job_ids"]
+    (gid,) = await group_all(store)
+    lease = await dispatch_and_acquire(store, gid)
+    ws = WorkerStore(store, "w1", "emulator")
+    await ws.start(lease, a)
+    await ws.finish(lease, a, passed())
+    await ws.start(lease, b)  # running: asked to stop; c is waiting: cancelled at once
+    path = f"/v1/suites/{suite['id']}/cancel"
+    refused = await sapi.post(path, headers=globex)
+    assert refused.status_code == 404
+    assert (await sapi.get(f"/v1/jobs/{c}", headers=acme)).json()["status"] == "scheduled"
+
+    events_before = await store.redis.xlen(store.keys.events())
+    first = await sapi.post(path, headers=acme)
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert (body["cancelled"], body["stopping"], body["already_finished"]) == (1, 1, 1)
+    assert body["suite"]["counts"] == {"passed": 1, "running": 1, "cancelled": 1}
+    running = (await sapi.get(f"/v1/jobs/{b}", headers=acme)).json()
+    assert running["status"] == "running" and running["cancel_requested"] is True
+    events_after_first = await store.redis.xlen(store.keys.events())
+    assert events_after_first - events_before == 2  # c cancelled, b asked to stop
+
+    again = (await sapi.post(path, headers=acme)).json()
+    assert (again["cancelled"], again["stopping"], again["already_finished"]) == (0, 1, 2)
+    assert await store.redis.xlen(store.keys.events()) == events_after_first  # nothing new
+    assert (await sapi.get(f"/v1/jobs/{a}", headers=acme)).json()["status"] == "passed"
+    missing = await sapi.post("/v1/suites/sNOSUCH/cancel", headers=acme)
+    assert missing.status_code == 404

@@ -21,12 +21,25 @@ log = structlog.get_logger("qgjob.metrics")
 
 
 class StoreCollector(Collector):
-    """Exposes the latest :class:`Stats` snapshot (set ``snapshot`` before a scrape)."""
+    """Exposes the latest :class:`Stats` snapshot (set ``snapshot`` before a scrape), and
+    whether the store answered the latest read (``store_up``; ``None`` before the first)."""
 
     def __init__(self) -> None:
         self.snapshot: Stats | None = None
+        self.store_up: bool | None = None
+
+    def read(self, snapshot: Stats | None) -> None:
+        """The latest read: its snapshot, or ``None`` when the store did not answer (the
+        figures are then left out rather than shown stale)."""
+        self.snapshot, self.store_up = snapshot, snapshot is not None
 
     def collect(self) -> Iterator[Metric]:
+        if self.store_up is not None:
+            yield GaugeMetricFamily(
+                "qgjob_store_up",
+                "1 when the store (Redis) answered the latest read, 0 when it did not.",
+                value=int(self.store_up),
+            )
         s = self.snapshot
         if s is None:
             return
@@ -50,8 +63,34 @@ class StoreCollector(Collector):
         yield GaugeMetricFamily(
             "qgjob_jobs_per_minute", "Jobs finished per minute (5 min).", value=s.jobs_per_minute
         )
+        yield from _finished(s)
+        yield from _waits(s)
         yield from _queues(s)
         yield from _workers(s)
+
+
+def _finished(s: Stats) -> Iterator[Metric]:
+    finished = CounterMetricFamily(
+        "qgjob_jobs_finished",
+        "Jobs that reached a terminal status, by target and status.",
+        labels=["target", "status"],
+    )
+    for target, statuses in sorted(s.jobs_finished_by_target.items()):
+        for status, n in sorted(statuses.items()):
+            finished.add_metric([target, status], n)
+    yield finished
+
+
+def _waits(s: Stats) -> Iterator[Metric]:
+    waits = GaugeMetricFamily(
+        "qgjob_queue_wait_seconds",
+        "Queue wait (submit to first run) over the latest 1,000 starts, by quantile.",
+        labels=["quantile"],
+    )
+    for q, value in (("0.5", s.queue_wait_p50_s), ("0.95", s.queue_wait_p95_s)):
+        if value is not None:
+            waits.add_metric([q], value)
+    yield waits
 
 
 def _queues(s: Stats) -> Iterator[Metric]:
@@ -73,10 +112,17 @@ def _workers(s: Stats) -> Iterator[Metric]:
     for state, n in s.workers_by_state.items():
         workers.add_metric([state], n)
     yield workers
+    per_target = GaugeMetricFamily(
+        "qgjob_target_workers", "Workers per target and state.", labels=["target", "state"]
+    )
+    for target, states in sorted((s.workers_by_target or {}).items()):
+        for state, n in sorted(states.items()):
+            per_target.add_metric([target, state], n)
+    yield per_target
 
 
 def serve_metrics(
-    registry: CollectorRegistry, port: int, host: str = "0.0.0.0"
+    registry: CollectorRegistry, port: int, host: str
 ) -> tuple[WSGIServer, threading.Thread]:
     """Serve ``registry`` as Prometheus text on ``host:port`` (any path) from a thread."""
     server, thread = start_http_server(port, addr=host, registry=registry)
@@ -93,8 +139,9 @@ async def refresh_until(
     """Refresh the collector's snapshot every ``interval_s`` until ``stop`` is set."""
     while True:
         try:
-            collector.snapshot = await read()
+            collector.read(await read())
         except Exception as exc:  # the store may be away; metrics must not stop the service
+            collector.read(None)
             log.warning("metrics refresh failed", error=str(exc) or type(exc).__name__)
         if await wait_or_stop(stop, interval_s):
             return

@@ -53,15 +53,22 @@ class Finished:
 
 class WorkerStore:
     def __init__(
-        self, store: Store, worker_id: str, target: str, *, duration_alpha: float = 0.3
+        self,
+        store: Store,
+        worker_id: str,
+        target: str,
+        *,
+        duration_alpha: float = 0.3,
+        hot_path: bool = True,
     ) -> None:
         self._s = store
         self.worker_id = worker_id
         self.target = target
         self.duration_alpha = duration_alpha
-        self._line = None if store.embedded else ScriptLine(store)
+        self._line = ScriptLine(store) if hot_path and not store.embedded else None
         """The scripts of running a group (acquire, install, start, finish) go over a
-        connection of their own."""
+        connection of their own; without ``hot_path`` through the client (which tracing
+        instruments)."""
 
     def reader(
         self,
@@ -220,7 +227,8 @@ class WorkerStore:
 
     async def release(self, lease: Lease, *, reason: str = "drain") -> bool:
         """Hand the rest of the group back at once: when draining (``drain``), when the
-        scheduler asked for the lane (``yield``), or after a worker error (``error``)."""
+        scheduler asked for the lane (``yield``), or after a worker error (``error``; or
+        ``unrecorded`` when the error could not be charged to the jobs: a strike)."""
         reply = await self._s.scripts.run(
             "release", lease.group_id, lease.epoch, self.worker_id, lease.entry_id, reason
         )

@@ -62,6 +62,9 @@ class NewJob:
     payload: JobPayload
     max_attempts: int
     suite_id: str | None = None
+    traceparent: str = ""
+    """The W3C trace context the job's spans continue (the submitting request's); ''
+    without tracing."""
 
     @property
     def org_id(self) -> str:
@@ -91,6 +94,8 @@ class NewJob:
         ]
         if self.suite_id:
             out += ["suite_id", self.suite_id]
+        if self.traceparent:
+            out += ["traceparent", self.traceparent]
         return out
 
 
@@ -115,9 +120,14 @@ class JobStore:
         *,
         job_id: str | None = None,
         suite_id: str | None = None,
+        traceparent: str = "",
     ) -> NewJob:
         return NewJob(
-            job_id or new_id(), payload, payload.max_attempts or default_max_attempts, suite_id
+            job_id or new_id(),
+            payload,
+            payload.max_attempts or default_max_attempts,
+            suite_id,
+            traceparent,
         )
 
     async def submit(
@@ -256,8 +266,15 @@ class JobStore:
         return text or ""
 
     async def cancel(self, job_id: str) -> CancelOutcome:
-        outcome, _ = await self._s.scripts.run("cancel", job_id)
-        return CancelOutcome(outcome)
+        (outcome,) = await self.cancel_many([job_id])
+        return outcome
+
+    async def cancel_many(self, job_ids: list[str]) -> list[CancelOutcome]:
+        """Cancel these jobs in one script call; each one's outcome, in order."""
+        if not job_ids:
+            return []
+        reply = await self._s.scripts.run("cancel", *job_ids)
+        return [CancelOutcome(outcome) for outcome in reply[::2]]
 
     async def requeue(self, job_id: str) -> RequeueOutcome:
         outcome, _ = await self._s.scripts.run("requeue", job_id)

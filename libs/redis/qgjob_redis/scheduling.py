@@ -67,6 +67,24 @@ class SchedulerStore:
         touched: list[str] = await self._s.scripts.run("join", *args)
         return touched
 
+    async def traceparents(self, job_ids: Sequence[str]) -> list[str]:
+        """The stored trace context of each job ('' for none)."""
+        async with self._s.redis.pipeline(transaction=False) as pipe:
+            for jid in job_ids:
+                pipe.hget(self._s.keys.job(jid), "traceparent")
+            found: list[str | None] = await pipe.execute()
+        return [tp or "" for tp in found]
+
+    async def group_traceparents(self, group_ids: Sequence[str]) -> list[tuple[str, str, str]]:
+        """``(group id, job id, traceparent)`` of every job of the groups."""
+        async with self._s.redis.pipeline(transaction=False) as pipe:
+            for gid in group_ids:
+                pipe.lrange(self._s.keys.group_jobs(gid), 0, -1)
+            members: list[list[str]] = await pipe.execute()
+        pairs = [(gid, jid) for gid, jids in zip(group_ids, members, strict=True) for jid in jids]
+        tps = await self.traceparents([jid for _, jid in pairs])
+        return [(gid, jid, tp) for (gid, jid), tp in zip(pairs, tps, strict=True)]
+
     async def discard_poison(self, entries: list[tuple[Entry, int]]) -> set[str]:
         """Dead-letter jobs-stream entries delivered too often (their jobs end dead, reason
         ``poison``); returns their ids."""

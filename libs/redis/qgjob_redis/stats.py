@@ -47,13 +47,17 @@ class StatsStore:
         counters = await self._counters(org_id)
         by_status = {s.value: 0 for s in JobStatus}
         by_target: dict[str, dict[str, int]] = {}
+        finished: dict[str, dict[str, int]] = {}
         for field, value in counters.items():
             kind, _, rest = field.partition(":")
+            target, _, status = rest.partition(":")
             if kind == "t":  # counters are per target and status; totals are their sums
-                target, _, status = rest.partition(":")
                 by_target.setdefault(target, {})[status] = int(value)
                 by_status[status] = by_status.get(status, 0) + int(value)
+            elif kind == "f":
+                finished.setdefault(target, {})[status] = int(value)
         waits = await self.queue_waits(org_id)
+        workers = await self.workers_by_target() if operator else None
         return Stats(
             org_id=org_id,
             jobs_by_status=by_status,
@@ -67,10 +71,12 @@ class StatsStore:
             queue_wait_p50_s=percentile(waits, 0.5),
             queue_wait_p95_s=percentile(waits, 0.95),
             queues=await self.queues() if operator else None,
-            workers_by_state=await self.workers_by_state() if operator else None,
+            workers_by_state=None if workers is None else _by_state(workers),
             groups_split=int(counters.get("groups_split", 0)),
             preemptions=int(counters.get("preemptions", 0)),
             durations=await self.durations(org_id),
+            jobs_finished_by_target=finished,
+            workers_by_target=workers,
         )
 
     async def durations(self, org_id: str | None = None) -> DurationStats:
@@ -187,15 +193,29 @@ class StatsStore:
     async def workers_by_state(self) -> dict[str, int]:
         """Registered workers by their last reported state; ``lost`` when the heartbeat is
         gone."""
+        return _by_state(await self.workers_by_target())
+
+    async def workers_by_target(self) -> dict[str, dict[str, int]]:
+        """Registered workers per target (every target listed) and state, as
+        :meth:`workers_by_state` counts them."""
         ids: set[str] = await self._r.smembers(self._k.workers())  # type: ignore[assignment]
         ordered = sorted(ids)
         async with self._r.pipeline(transaction=False) as pipe:
             for wid in ordered:
-                pipe.hget(self._k.worker(wid), "state")
+                pipe.hmget(self._k.worker(wid), ["target", "state"])
                 pipe.exists(self._k.heartbeat(wid))
             replies = await pipe.execute()
-        out = {s.value: 0 for s in WorkerState}
-        for state, alive in zip(replies[::2], replies[1::2], strict=True):
-            key = state if alive and state in out else WorkerState.LOST.value
-            out[key] += 1
+        out = {t.value: {s.value: 0 for s in WorkerState} for t in Target}
+        for (target, state), alive in zip(replies[::2], replies[1::2], strict=True):
+            counts = out.setdefault(target or "unknown", {s.value: 0 for s in WorkerState})
+            key = state if alive and state in counts else WorkerState.LOST.value
+            counts[key] += 1
         return out
+
+
+def _by_state(per_target: dict[str, dict[str, int]]) -> dict[str, int]:
+    out = {s.value: 0 for s in WorkerState}
+    for states in per_target.values():
+        for state, n in states.items():
+            out[state] += n
+    return out

@@ -8,18 +8,21 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from qgjob_redis.codec import ts
-from qgjob_redis.jobs import JobStore, NewJob, SuiteRecord
+from qgjob_redis.jobs import CancelOutcome, JobStore, NewJob, SuiteRecord
 from qgjob_redis.store import Store
 from qgjob_schemas import (
     TERMINAL_STATUSES,
     JobPayload,
     JobStatus,
     Suite,
+    SuiteCancellation,
     SuitePayload,
     Target,
 )
 
 SUBMIT_BATCH = 1000
+CANCEL_BATCH = 1000
+"""Jobs cancelled per script call."""
 """Jobs stored per script call: a suite of 5,000 jobs is five round trips."""
 
 
@@ -75,13 +78,20 @@ class SuiteStore:
         default_max_attempts: int,
         job_id: Callable[[int], str],
         max_unfinished: int = 0,
+        traceparent: str = "",
     ) -> Suite:
         """Store the suite and its jobs (``job_id(i)`` names the i-th), whole or not at all:
         batches of :data:`SUBMIT_BATCH` are staged, and the last call stores them together.
         The cap on unfinished jobs is checked for the whole suite then; nothing is written
         when the suite does not fit (:class:`qgjob_redis.jobs.QuotaExceededError`)."""
         new: list[NewJob] = [
-            self.jobs.prepare(p, default_max_attempts, job_id=job_id(i), suite_id=suite_id)
+            self.jobs.prepare(
+                p,
+                default_max_attempts,
+                job_id=job_id(i),
+                suite_id=suite_id,
+                traceparent=traceparent,
+            )
             for i, p in enumerate(_payloads(org_id, payload))
         ]
         record = SuiteRecord(
@@ -126,3 +136,20 @@ class SuiteStore:
         if not h:
             return None
         return suite_from(h, counts, replies[2] if with_jobs else [])
+
+    async def cancel(self, suite_id: str) -> SuiteCancellation | None:
+        """Cancel every unfinished job of the suite (``None``: no such suite). Safe to
+        repeat: finished jobs are counted, not touched."""
+        job_ids = [str(j) for j in await self._r.lrange(self._k.suite_jobs(suite_id), 0, -1)]
+        outcomes: list[CancelOutcome] = []
+        for start in range(0, len(job_ids), CANCEL_BATCH):
+            outcomes += await self.jobs.cancel_many(job_ids[start : start + CANCEL_BATCH])
+        suite = await self.get(suite_id)
+        if suite is None:
+            return None
+        return SuiteCancellation(
+            suite=suite,
+            cancelled=outcomes.count(CancelOutcome.CANCELLED),
+            stopping=outcomes.count(CancelOutcome.REQUESTED),
+            already_finished=outcomes.count(CancelOutcome.CONFLICT),
+        )

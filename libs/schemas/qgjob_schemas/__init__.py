@@ -44,7 +44,7 @@ from qgjob_schemas.stats import (
     StatsTimeline,
     TimelinePoint,
 )
-from qgjob_schemas.suites import SUITE_MAX_JOBS, Suite, SuitePayload
+from qgjob_schemas.suites import SUITE_MAX_JOBS, Suite, SuiteCancellation, SuitePayload
 from qgjob_schemas.workers import Worker
 
 __all__ = [
@@ -90,6 +90,7 @@ __all__ = [
     "Stats",
     "StatsTimeline",
     "Suite",
+    "SuiteCancellation",
     "SuitePayload",
     "Target",
     "TestCounts",

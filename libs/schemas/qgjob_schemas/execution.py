@@ -18,6 +18,8 @@ class RunJob:
     max_attempts: int
     flaky_retries: int = 0
     app_url: str = ""
+    traceparent: str = ""
+    """The W3C trace context of the job's trace ('' without tracing)."""
 
     @classmethod
     def from_pairs(cls, flat: list[str]) -> RunJob:
@@ -35,4 +37,5 @@ class RunJob:
             max_attempts=int(d["max_attempts"] or 1),
             flaky_retries=int(d["flaky_retries"] or 0),
             app_url=d.get("app_url", ""),
+            traceparent=d.get("traceparent", ""),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from qgjob_schemas.enums import JobStatus, Outcome, Priority, Target
 from qgjob_schemas.fields import Identifier, RequestModel, TestPath
@@ -77,7 +77,12 @@ class JobResult(BaseModel):
 
     outcome: Outcome
     message: str = ""
-    duration_s: float = 0.0
+    duration_s: float = Field(default=0.0, description="Seconds of the last run.")
+    total_s: float = Field(
+        default=0.0,
+        description="Seconds of all runs (reruns of a flaky test included); the job's "
+        "duration everywhere qgjob shows one.",
+    )
     flaky: bool = False
     runs: int = 1
     log_tail: str = ""
@@ -89,6 +94,12 @@ class JobResult(BaseModel):
     counts: TestCounts | None = Field(
         default=None, description="Test counts, when the test command wrote a report."
     )
+
+    @model_validator(mode="after")
+    def _total_covers_the_last_run(self) -> JobResult:
+        # results stored before ``total_s`` existed, and single runs, have the last run only
+        self.total_s = max(self.total_s, self.duration_s)
+        return self
 
 
 class Job(BaseModel):
@@ -136,6 +147,13 @@ class Job(BaseModel):
     result: JobResult | None = None
     error: str | None = None
     cancel_requested: bool = False
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Passed only on a rerun of a failed test (see `result.runs`)."
+    )
+    @property
+    def flaky(self) -> bool:
+        return self.status is JobStatus.PASSED and self.result is not None and self.result.flaky
 
 
 class JobPage(BaseModel):

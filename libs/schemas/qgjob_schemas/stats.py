@@ -53,6 +53,8 @@ class Stats(BaseModel):
                     "queue_wait_p95_s": 2.3,
                     "queues": {"jobs": {"depth": 0, "lag": 0, "pending": 0}},
                     "workers_by_state": {"idle": 2, "busy": 1},
+                    "jobs_finished_by_target": {"emulator": {"passed": 40, "failed": 3}},
+                    "workers_by_target": {"emulator": {"idle": 2, "busy": 1}},
                 }
             ]
         }
@@ -86,6 +88,16 @@ class Stats(BaseModel):
     preemptions: int = 0
     """Groups that handed their worker back at a test boundary for more urgent or fairer work."""
     durations: DurationStats = Field(default_factory=DurationStats)
+    jobs_finished_by_target: dict[str, dict[str, int]] = Field(
+        default={},
+        description="Jobs that reached a terminal status, per target and status, since the "
+        "store began (only grows: a requeued dead job that ends again counts again).",
+    )
+    workers_by_target: dict[str, dict[str, int]] | None = Field(
+        default=None,
+        description="Registered workers per target and state (`lost`: no heartbeat); "
+        "operators only.",
+    )
 
 
 TIMELINE_MAX_MINUTES = 60

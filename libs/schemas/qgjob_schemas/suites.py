@@ -95,3 +95,29 @@ class Suite(BaseModel):
     finished: bool = Field(description="Every job reached a terminal status.")
     passed: bool = Field(description="Finished, and every job passed (flaky passes count).")
     job_ids: list[str] = []
+
+
+class SuiteCancellation(BaseModel):
+    """What cancelling a suite did. Cancelling again is harmless: what is already cancelled
+    or finished counts as ``already_finished``, what is stopping as ``stopping``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "suite": Suite.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+                    "cancelled": 1,
+                    "stopping": 1,
+                    "already_finished": 0,
+                }
+            ]
+        }
+    )
+
+    suite: Suite = Field(description="The suite after the cancel.")
+    cancelled: int = Field(description="Waiting jobs this request cancelled: they never run.")
+    stopping: int = Field(
+        description="Running jobs asked to stop: each ends `cancelled` once its worker has "
+        "stopped the test (`cancel_requested` is true meanwhile)."
+    )
+    already_finished: int = Field(description="Jobs that had finished (or been cancelled) before.")

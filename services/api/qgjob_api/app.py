@@ -31,6 +31,7 @@ from qgjob_api.routes import (
     workers,
 )
 from qgjob_api.settings import ApiSettings
+from qgjob_core import tracing
 from qgjob_redis import (
     EventLog,
     IdempotencyStore,
@@ -137,4 +138,9 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
     install_dashboard(app)
     if settings.api_docs:
         install_api_docs(app)
+    if tracing.enabled():
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+        # probes, scrapes and the dashboard's files are not worth a trace each
+        FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics,ui")
     return app

@@ -14,6 +14,7 @@ from qgjob_api.app import create_app
 from qgjob_api.processes import serve_processes
 from qgjob_api.server import make_server, serve_until
 from qgjob_api.settings import ApiSettings
+from qgjob_core import tracing
 from qgjob_core.lifecycle import install_stop_handlers, run
 from qgjob_core.logging import configure
 from qgjob_redis import StoreConfigError, require_shared_store
@@ -76,6 +77,7 @@ async def serve(
     learns through ``started`` that it serves)."""
     stop = asyncio.Event()
     install_stop_handlers(stop)
+    tracing.configure("qgjob-api")
     server = make_server(
         create_app(settings),
         settings.host,

@@ -10,11 +10,12 @@ from pathlib import Path
 import structlog
 from prometheus_client import CollectorRegistry
 
-from qgjob_core import alive
+from qgjob_core import alive, tracing
 from qgjob_core.lifecycle import install_stop_handlers, run
 from qgjob_core.logging import configure
 from qgjob_core.metrics import StoreCollector, refresh_until, serve_metrics
 from qgjob_redis import StatsStore, Store, StoreConfigError, require_shared_store
+from qgjob_scheduler.metrics import LeadingCollector
 from qgjob_scheduler.service import Scheduler
 from qgjob_scheduler.settings import SchedulerSettings
 
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 async def serve(settings: SchedulerSettings) -> None:
     stop = asyncio.Event()
     install_stop_handlers(stop)
+    tracing.configure("qgjob-scheduler")
     store = Store.open(
         settings.redis_url, prefix=settings.key_prefix, retention=settings.retention()
     )
@@ -45,12 +47,14 @@ async def serve(settings: SchedulerSettings) -> None:
         retention=settings.retention(),
         block_ms=settings.block_ms,
     )
-    tasks = [Scheduler(settings, store, reader).run(stop)]
+    scheduler = Scheduler(settings, store, reader)
+    tasks = [scheduler.run(stop)]
     if settings.metrics_port:
         collector = StoreCollector()
         registry = CollectorRegistry()
         registry.register(collector)
-        serve_metrics(registry, settings.metrics_port)
+        registry.register(LeadingCollector(lambda: scheduler.leading))
+        serve_metrics(registry, settings.metrics_port, settings.host)
         tasks.append(refresh_until(stop, collector, StatsStore(store).stats))
     if settings.alive_file:
         interval = settings.alive_max_age_s / 3

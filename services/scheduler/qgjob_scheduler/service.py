@@ -6,18 +6,20 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import time
 from typing import Any
 
 import structlog
 from redis.exceptions import ResponseError
 
+from qgjob_core import tracing
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
 from qgjob_redis import SCHEDULER_GROUP, Entry, SchedulerStore, Store, StreamReader
 from qgjob_redis.maintenance import housekeeping
 from qgjob_scheduler.policy import plan
 from qgjob_scheduler.settings import SchedulerSettings
-from qgjob_schemas import Target
+from qgjob_schemas import Plan, Target
 
 log = structlog.get_logger("qgjob.scheduler")
 TARGETS = [t.value for t in Target]
@@ -46,6 +48,8 @@ class Scheduler:
         self._dispatch_lock = asyncio.Lock()
         self._lead_ms = max(1000, settings.tick_ms * LEAD_TICKS)
         self.grouped = 0
+        self.leading = False
+        """Whether the latest dispatch pass found this replica holding the dispatch lock."""
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("scheduler starting", consumer=self.consumer)
@@ -65,16 +69,27 @@ class Scheduler:
         """Plan from a fresh snapshot and carry the plan out, if this replica leads;
         returns the ids of the groups given to workers."""
         async with self._dispatch_lock:
-            if not await self.store.lead(self.consumer, self._lead_ms):
+            self.leading = await self.store.lead(self.consumer, self._lead_ms)
+            if not self.leading:
                 return []
             snapshot = await self.store.snapshot(TARGETS, self.settings.default_install_s)
             decided = plan(snapshot, self.rules)
             if not decided:
                 return []
+            started_ns = time.time_ns()
             given = await self.store.carry_out(decided)
+            if given and tracing.enabled():
+                await self._trace_dispatch(decided, given, started_ns)
             if decided.preempt:
                 log.info("preempting", groups=list(decided.preempt))
             return given
+
+    async def _trace_dispatch(self, decided: Plan, given: list[str], started_ns: int) -> None:
+        """A dispatch span in the trace of each job of the groups given to workers."""
+        workers = {a.group_id: a.worker_id for a in decided.assignments}
+        for gid, jid, tp in await self.store.group_traceparents(given):
+            attrs = {"qgjob.group_id": gid, "qgjob.worker_id": workers.get(gid, "")}
+            tracing.record_spans("qgjob.scheduler.dispatch", [(jid, tp)], started_ns, attrs)
 
     async def _consume(self, stop: asyncio.Event) -> None:
         backoff = Backoff()
@@ -105,6 +120,7 @@ class Scheduler:
             except Exception as exc:
                 if not isinstance(exc, STORE_ERRORS):
                     log.exception("dispatch pass failed")
+                self.leading = False  # unknown until the store answers again
                 await backoff.wait(stop, exc)
                 continue
             await wait_or_stop(stop, interval)
@@ -162,7 +178,14 @@ class Scheduler:
                 self.reader.recover()
 
     async def _join_batch(self, entries: list[Entry]) -> None:
-        await self.store.join(entries, self.settings.group_max_size, self.settings.default_test_s)
+        jobs: list[tuple[str, str]] = []
+        if tracing.enabled():
+            ids = [fields.get("job", "") for _, fields in entries]
+            jobs = list(zip(ids, await self.store.traceparents(ids), strict=True))
+        with tracing.batch_spans("qgjob.scheduler.group", jobs, {"qgjob.consumer": self.consumer}):
+            await self.store.join(
+                entries, self.settings.group_max_size, self.settings.default_test_s
+            )
 
     async def _recover(self, stop: asyncio.Event) -> None:
         """Take groups back from workers that are gone or stopped renewing their lease, so

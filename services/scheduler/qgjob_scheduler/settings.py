@@ -29,6 +29,8 @@ class SchedulerSettings(StoreSettings):
     """How often consumed stream entries and expired index entries are removed."""
     metrics_port: int = Field(default=0, ge=0, le=65535)
     """Serve Prometheus metrics on this port (0: off)."""
+    host: str = "127.0.0.1"
+    """Address the metrics port listens on (the image sets ``0.0.0.0``)."""
     alive_file: str = ""
     """File the scheduler touches while its event loop runs; ``qgjob-scheduler --check`` reads
     it (a Kubernetes exec probe). Empty: no file."""

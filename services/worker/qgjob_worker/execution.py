@@ -70,17 +70,19 @@ class JobRunner:
 
     async def run(self, job: RunJob, logbuf: LogBuffer) -> JobResult | None:
         """The job's result, with flaky reruns; ``None`` when the lease was lost meanwhile."""
-        runs = 0
+        runs, total_s = 0, 0.0
         while True:
             runs += 1
             result = await self._attempt(job, logbuf)
             if result is None:
                 return None
+            total_s += result.duration_s
             if result.outcome is Outcome.FAILED and runs <= job.flaky_retries:
                 await logbuf.write(f"test failed; rerun {runs} of {job.flaky_retries}\n")
                 continue
             flaky = result.outcome is Outcome.PASSED and runs > 1
-            return result.model_copy(update={"runs": runs, "flaky": flaky, "log_tail": logbuf.tail})
+            update = {"runs": runs, "flaky": flaky, "total_s": round(total_s, 3)}
+            return result.model_copy(update=update | {"log_tail": logbuf.tail})
 
     async def _attempt(self, job: RunJob, logbuf: LogBuffer) -> JobResult | None:
         self._reason = None

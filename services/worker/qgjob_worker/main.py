@@ -9,6 +9,7 @@ import sys
 
 import structlog
 
+from qgjob_core import tracing
 from qgjob_core.lifecycle import install_stop_handlers, run
 from qgjob_core.logging import configure
 from qgjob_core.metrics import refresh_until, serve_metrics
@@ -72,6 +73,7 @@ async def check(settings: WorkerSettings) -> int:
 async def serve(settings: WorkerSettings) -> None:
     stop = asyncio.Event()
     install_stop_handlers(stop)
+    tracing.configure("qgjob-worker")
     retention = settings.retention()
     store = Store.open(settings.redis_url, prefix=settings.key_prefix, retention=retention)
     reader = Store.open(
@@ -91,7 +93,7 @@ async def serve(settings: WorkerSettings) -> None:
         sys.exit(2)
     tasks = []
     if settings.metrics_port:
-        serve_metrics(metrics.registry, settings.metrics_port)
+        serve_metrics(metrics.registry, settings.metrics_port, settings.host)
         tasks.append(refresh_until(stop, metrics.store, StatsStore(store).stats))
     try:
         await asyncio.gather(Worker(settings, store, reader, driver, worker_id).run(stop), *tasks)

@@ -13,6 +13,7 @@ import structlog
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from qgjob_core import tracing
 from qgjob_core.artifacts import ArtifactStore
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
@@ -24,6 +25,7 @@ from qgjob_worker.drivers import ConfigurationError, Driver, DriverError, LocalB
 from qgjob_worker.execution import JobRunner, LogBuffer, StopReason
 from qgjob_worker.lanes import LaneRetries
 from qgjob_worker.settings import WorkerSettings
+from qgjob_worker.spans import install_span, run_span
 
 log = structlog.get_logger("qgjob.worker")
 RUNNABLE = ("scheduled", "running")
@@ -47,7 +49,12 @@ class Worker:
         self.driver = driver
         self.id = worker_id
         self.jobs = WorkerStore(
-            store, worker_id, settings.target.value, duration_alpha=settings.duration_alpha
+            store,
+            worker_id,
+            settings.target.value,
+            duration_alpha=settings.duration_alpha,
+            # the dedicated connection bypasses the client that tracing instruments
+            hot_path=not tracing.enabled(),
         )
         self.lanes: dict[str, asyncio.Task[None]] = {}
         """Groups being run, by inbox entry id."""
@@ -218,6 +225,7 @@ class Worker:
         and the group is given back (it ends when nothing is left). Never a hot loop: every
         round charges the jobs an attempt."""
         message = f"worker error: {type(exc).__name__}: {exc}"[:ERROR_MESSAGE_MAX]
+        reason = "error"
         try:
             for job in _runnable(lease.jobs):
                 if not lease.held():
@@ -227,8 +235,9 @@ class Worker:
             if isinstance(again, STORE_OUTAGE):
                 raise
             log.exception("could not record the lane error: giving the group back")
+            reason = "unrecorded"  # nothing was charged: the group counts a strike instead
         if lease.held():
-            await self.jobs.release(lease, reason="error")
+            await self.jobs.release(lease, reason=reason)
         await self._device_ok()
 
     async def _work_group(self, lease: Lease, runner: JobRunner, stop: asyncio.Event) -> None:
@@ -236,7 +245,8 @@ class Worker:
         installed = False
         while lease.held():
             if pending and not installed:
-                installed = await self._install(lease, pending)
+                with install_span(lease, pending):
+                    installed = await self._install(lease, pending)
             if installed:
                 await self._run_jobs(lease, pending, runner, stop)
             if not lease.held():
@@ -273,7 +283,8 @@ class Worker:
                 started = None  # cancelled or finished meanwhile: skip it
                 continue
             following = jobs[i + 1].id if i + 1 < len(jobs) else None
-            started = await self._run_job(lease, job, started.attempt, runner, following, stop)
+            with run_span(job, started.attempt, self.id):
+                started = await self._run_job(lease, job, started.attempt, runner, following, stop)
 
     def _release_reason(self, stop: asyncio.Event) -> str:
         if stop.is_set():
@@ -305,6 +316,7 @@ class Worker:
             installed=installed,
             seconds=round(seconds, 3),
         )
+        tracing.set_attribute("qgjob.installed", installed)
         return True
 
     async def _prepare(self, lease: Lease, pending: list[RunJob]) -> bool:
@@ -350,6 +362,7 @@ class Worker:
             log.warning("run abandoned: lease lost", job_id=job.id)
             await asyncio.to_thread(self.artifacts.discard, job.id, attempt)
             return None
+        tracing.set_attribute("qgjob.outcome", result.outcome.value)
         failed = result.outcome is Outcome.ERROR
         # after an infrastructure error the device is checked before anything else starts
         go_on = following if not failed and not self._must_stop(lease, stop) else None

@@ -95,6 +95,8 @@ class WorkerSettings(StoreSettings):
     """How long a test waits for a free parallel session before it is retried later."""
     metrics_port: int = Field(default=0, ge=0, le=65535)
     """Serve Prometheus metrics on this port (0: off)."""
+    host: str = "127.0.0.1"
+    """Address the metrics port listens on (the image sets ``0.0.0.0``)."""
     sim_time_scale: float = Field(default=1.0, gt=0)
     """Factor on every simulated duration (0.01 runs a 60 s install in 0.6 s)."""
 

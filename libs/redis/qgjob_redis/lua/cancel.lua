@@ -1,38 +1,49 @@
--- Cancel a job. Waiting jobs (queued, scheduled, error) end 'cancelled' at once; a running
+-- Cancel jobs. Waiting jobs (queued, scheduled, error) end 'cancelled' at once; a running
 -- job is flagged, and its worker stops the test and finishes it 'cancelled'. A waiting
--- group whose last job this was ends with it (state, indexes, expiry).
--- ARGV[2]: job id. Returns {'cancelled'|'requested'|'conflict'|'missing', status}.
-local jid = ARGV[2]
-local jkey = K.job(jid)
-local j = redis.call('HMGET', jkey, 'status', 'org_id', 'target', 'group_id')
-local st = j[1]
-if not st then
-  return { 'missing', '' }
-end
-if TERMINAL[st] then
-  return { 'conflict', st }
-end
-local ts = fmt(now())
-if st == 'running' then
-  if redis.call('HGET', jkey, 'cancel_requested') == '1' then
-    return { 'requested', st }  -- asked before (a repeated call): nothing more to write
+-- group whose last job this was ends with it (state, indexes, expiry). Cancelling again
+-- changes nothing: a job already flagged is not flagged (nor announced) twice.
+-- ARGV[2..]: job ids. Returns a flat list: per job 'cancelled'|'requested'|'conflict'|
+-- 'missing', then its status before.
+local function cancel_one(jid)
+  local jkey = K.job(jid)
+  local j = redis.call('HMGET', jkey, 'status', 'org_id', 'target', 'group_id', 'cancel_requested')
+  local st = j[1]
+  if not st then
+    return 'missing', ''
   end
-  redis.call('HSET', jkey, 'cancel_requested', '1', 'updated_at', ts)
-  redis.call('SADD', K.group_cancel(j[4]), jid)
-  emit(jid, j[2], 'running', ts, { 'message', 'cancel requested' })
-  return { 'requested', st }
-end
-redis.call('ZREM', K.delayed, jid)
-transition(jkey, jid, j[2], j[3], st, 'cancelled', ts, { 'finished_at', ts })
-if st == 'scheduled' and j[4] and j[4] ~= '' then
-  local gk = K.group(j[4])
-  if (tonumber(redis.call('HGET', gk, 'left')) or 0) > 0 then
-    redis.call('HINCRBY', gk, 'left', -1)
-    redis.call('HINCRBYFLOAT', gk, 'work', -(tonumber(redis.call('HGET', jkey, 'est_s')) or 0))
+  if TERMINAL[st] then
+    return 'conflict', st
   end
-  -- a waiting group left with nothing to run ends now: no worker would ever close it
-  if redis.call('HGET', gk, 'state') == 'open' and recount(j[4]) == 0 then
-    end_group(j[4])
+  local ts = fmt(now())
+  if st == 'running' then
+    if j[5] == '1' then
+      return 'requested', st  -- asked before (a repeated call): nothing more to write
+    end
+    redis.call('HSET', jkey, 'cancel_requested', '1', 'updated_at', ts)
+    redis.call('SADD', K.group_cancel(j[4]), jid)
+    emit(jid, j[2], 'running', ts, { 'message', 'cancel requested' })
+    return 'requested', st
   end
+  redis.call('ZREM', K.delayed, jid)
+  transition(jkey, jid, j[2], j[3], st, 'cancelled', ts, { 'finished_at', ts })
+  if st == 'scheduled' and j[4] and j[4] ~= '' then
+    local gk = K.group(j[4])
+    if (tonumber(redis.call('HGET', gk, 'left')) or 0) > 0 then
+      redis.call('HINCRBY', gk, 'left', -1)
+      redis.call('HINCRBYFLOAT', gk, 'work', -(tonumber(redis.call('HGET', jkey, 'est_s')) or 0))
+    end
+    -- a waiting group left with nothing to run ends now: no worker would ever close it
+    if redis.call('HGET', gk, 'state') == 'open' and recount(j[4]) == 0 then
+      end_group(j[4])
+    end
+  end
+  return 'cancelled', st
 end
-return { 'cancelled', st }
+
+local out = {}
+for i = 2, #ARGV do
+  local outcome, before = cancel_one(ARGV[i])
+  out[#out + 1] = outcome
+  out[#out + 1] = before
+end
+return out

@@ -42,6 +42,9 @@ local function count(org, target, old, new, suite, t, n)
       redis.call('HINCRBY', okey, 'retries', n)
     end
     if TERMINAL[new] and not TERMINAL[old or ''] then
+      -- 'f:<target>:<status>' only grows: the metrics' counter of jobs finished
+      redis.call('HINCRBY', K.stats, 'f:' .. target .. ':' .. new, n)
+      redis.call('HINCRBY', okey, 'f:' .. target .. ':' .. new, n)
       local bucket = K.throughput(string.format('%d', math.floor(t / 60)))
       redis.call('HINCRBY', bucket, 'all', n)
       redis.call('HINCRBY', bucket, 'o:' .. org, n)
@@ -202,7 +205,8 @@ end
 
 -- Fields of a job a worker needs to run it, as a flat list.
 local JOB_RUN_FIELDS = { 'id', 'org_id', 'app_version_id', 'test_path', 'target', 'priority',
-                         'status', 'attempts', 'max_attempts', 'flaky_retries', 'app_url' }
+                         'status', 'attempts', 'max_attempts', 'flaky_retries', 'app_url',
+                         'traceparent' }
 local function run_fields(jid)
   local v = redis.call('HMGET', K.job(jid), unpack(JOB_RUN_FIELDS))
   local out = {}

@@ -22,6 +22,7 @@ from qgjob_api.errors import (
 from qgjob_api.idempotent import IdempotencyKey, Ids, create_once
 from qgjob_api.quota import quota_error
 from qgjob_api.url_check import check_build_url
+from qgjob_core import tracing
 from qgjob_redis import CancelOutcome, JobStore, QuotaExceededError
 from qgjob_schemas import ID_PATTERN, Job, JobPage, JobPayload, JobStatus, Target
 
@@ -65,7 +66,12 @@ async def submit_job(
         await check_build_url(str(payload.app_url), "app_url", settings)
 
     async def create(ids: Ids) -> BaseModel:
-        new = jobs.prepare(payload, settings.max_attempts, job_id=ids.make("job"))
+        new = jobs.prepare(
+            payload,
+            settings.max_attempts,
+            job_id=ids.make("job"),
+            traceparent=tracing.current_traceparent(),
+        )
         try:
             (job,) = await jobs.submit([new], max_unfinished=settings.max_unfinished_per_org)
         except QuotaExceededError as exc:

@@ -31,6 +31,10 @@ async def stats(
     return await stats.stats(principal.scope(org_id), operator=principal.admin)
 
 
+# the path the platform was first described with answers too, outside the documented spec
+router.add_api_route("/stats", stats, methods=["GET"], include_in_schema=False)
+
+
 @router.get(
     "/v1/stats/timeline",
     operation_id="getStatsTimeline",

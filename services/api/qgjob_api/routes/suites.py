@@ -20,8 +20,9 @@ from qgjob_api.errors import (
 )
 from qgjob_api.idempotent import IdempotencyKey, Ids, create_once
 from qgjob_api.quota import quota_error
+from qgjob_core import tracing
 from qgjob_redis import QuotaExceededError, SuiteStore
-from qgjob_schemas import ID_PATTERN, Suite, SuitePayload
+from qgjob_schemas import ID_PATTERN, Suite, SuiteCancellation, SuitePayload
 
 router = APIRouter(prefix="/v1", tags=["suites"])
 SuiteId = Annotated[str, Path(pattern=ID_PATTERN, description="The suite's id.")]
@@ -68,6 +69,7 @@ async def submit_suite(
                 default_max_attempts=settings.max_attempts,
                 job_id=lambda i: ids.make(f"job:{i}"),
                 max_unfinished=settings.max_unfinished_per_org,
+                traceparent=tracing.current_traceparent(),
             )
         except QuotaExceededError as exc:
             raise quota_error(org, exc) from None
@@ -94,3 +96,22 @@ async def get_suite(suite_id: SuiteId, principal: PrincipalDep, suites: SuitesDe
     """Counts by status; ``finished`` once every job is terminal, ``passed`` when moreover
     every job passed."""
     return await visible_suite(suites, principal, suite_id)
+
+
+@router.post(
+    "/suites/{suite_id}/cancel",
+    operation_id="cancelSuite",
+    summary="Cancel a suite",
+    responses={**NOT_FOUND, **ERROR_RESPONSES},
+)
+async def cancel_suite(
+    suite_id: SuiteId, principal: PrincipalDep, suites: SuitesDep
+) -> SuiteCancellation:
+    """Every unfinished job of the suite, in one request: a waiting job ends ``cancelled``
+    at once and never runs, a running one is stopped by its worker. Finished jobs keep their
+    result. Cancelling again changes nothing and answers 200 with what the suite is now."""
+    await visible_suite(suites, principal, suite_id, with_jobs=False)
+    done = await suites.cancel(suite_id)
+    if done is None:
+        raise ApiError(404, "not_found", f"suite {suite_id} not found")
+    return done

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 import structlog
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -13,6 +15,7 @@ from qgjob_api.errors import ERROR_RESPONSES, error_response
 from qgjob_core.retrying import STORE_ERRORS
 
 router = APIRouter(tags=["system"])
+SERVER_VERSION = version("qgjob")
 log = structlog.get_logger("qgjob.api")
 
 
@@ -23,8 +26,12 @@ log = structlog.get_logger("qgjob.api")
     responses={500: ERROR_RESPONSES[500]},
 )
 async def health() -> dict[str, str]:
-    """The process is up. Does not touch the store."""
-    return {"status": "ok"}
+    """The process is up, and its version. Does not touch the store."""
+    return {"status": "ok", "version": SERVER_VERSION}
+
+
+# the paths the platform was first described with answer too, outside the documented spec
+router.add_api_route("/health", health, methods=["GET"], include_in_schema=False)
 
 
 @router.get(
@@ -77,6 +84,10 @@ def _not_ready(message: str) -> JSONResponse:
 )
 async def metrics(stats: StatsDep, metrics: MetricsDep) -> PlainTextResponse:
     """Request latency by route, jobs by status, queue depth and lag per stream, installs,
-    retries, dead letters, workers by state. Not authenticated (scrape from inside)."""
-    metrics.store.snapshot = await stats.stats(None, operator=True)
+    retries, dead letters, workers by state. Not authenticated (scrape from inside). While
+    the store is unreachable it still answers, with `qgjob_store_up 0` and the latency."""
+    try:
+        metrics.store.read(await stats.stats(None, operator=True))
+    except STORE_ERRORS:
+        metrics.store.read(None)
     return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -86,7 +86,8 @@ export const jobView = {
       replace(result, h("h2", { id: "result-title" }, "Result"), r ? dl([
         ["Outcome", badge(r.outcome)],
         ["Message", r.message || null],
-        ["Duration", seconds(r.duration_s)],
+        // the one duration of a job: all its runs, and the last run when there were more
+        ["Duration", r.runs > 1 ? `${seconds(r.total_s)} (${r.runs} runs, last ${seconds(r.duration_s)})` : seconds(r.total_s)],
         ["Runs", `${r.runs}${r.flaky ? " (flaky: passed on a rerun)" : ""}`],
         r.counts ? ["Tests", `${r.counts.passed} passed, ${r.counts.failed} failed, ${r.counts.skipped} skipped of ${r.counts.total}`] : null,
         job.error ? ["Error", job.error] : null,
