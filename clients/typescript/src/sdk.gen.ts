@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client/index.js';
-import type { CancelJobData, CancelJobErrors, CancelJobResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, GetAppBuildData, GetAppBuildErrors, GetAppBuildResponses, GetGroupData, GetGroupErrors, GetGroupResponses, GetJobArtifactData, GetJobArtifactErrors, GetJobArtifactResponses, GetJobData, GetJobErrors, GetJobLogsData, GetJobLogsErrors, GetJobLogsResponses, GetJobResponses, GetStatsData, GetStatsErrors, GetStatsResponses, GetStatsTimelineData, GetStatsTimelineErrors, GetStatsTimelineResponses, GetSuiteData, GetSuiteErrors, GetSuiteResponses, GetWorkerData, GetWorkerErrors, GetWorkerResponses, HealthData, HealthErrors, HealthResponses, ListDeadLettersData, ListDeadLettersErrors, ListDeadLettersResponses, ListGroupsData, ListGroupsErrors, ListGroupsResponses, ListJobArtifactsData, ListJobArtifactsErrors, ListJobArtifactsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListTokensData, ListTokensErrors, ListTokensResponses, ListWorkersData, ListWorkersErrors, ListWorkersResponses, MetricsData, MetricsErrors, MetricsResponses, ReadyData, ReadyErrors, ReadyResponses, RegisterAppBuildData, RegisterAppBuildErrors, RegisterAppBuildResponses, RequeueDeadLetterData, RequeueDeadLetterErrors, RequeueDeadLetterResponses, RevokeTokenData, RevokeTokenErrors, RevokeTokenResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, StreamJobEventsData, StreamJobEventsErrors, StreamJobEventsResponse, StreamJobEventsResponses, StreamSuiteEventsData, StreamSuiteEventsErrors, StreamSuiteEventsResponse, StreamSuiteEventsResponses, SubmitJobData, SubmitJobErrors, SubmitJobResponses, SubmitSuiteData, SubmitSuiteErrors, SubmitSuiteResponses } from './types.gen.js';
+import type { CancelJobData, CancelJobErrors, CancelJobResponses, CancelSuiteData, CancelSuiteErrors, CancelSuiteResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, GetAppBuildData, GetAppBuildErrors, GetAppBuildResponses, GetGroupData, GetGroupErrors, GetGroupResponses, GetJobArtifactData, GetJobArtifactErrors, GetJobArtifactResponses, GetJobData, GetJobErrors, GetJobLogsData, GetJobLogsErrors, GetJobLogsResponses, GetJobResponses, GetStatsData, GetStatsErrors, GetStatsResponses, GetStatsTimelineData, GetStatsTimelineErrors, GetStatsTimelineResponses, GetSuiteData, GetSuiteErrors, GetSuiteResponses, GetWorkerData, GetWorkerErrors, GetWorkerResponses, HealthData, HealthErrors, HealthResponses, ListDeadLettersData, ListDeadLettersErrors, ListDeadLettersResponses, ListGroupsData, ListGroupsErrors, ListGroupsResponses, ListJobArtifactsData, ListJobArtifactsErrors, ListJobArtifactsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListTokensData, ListTokensErrors, ListTokensResponses, ListWorkersData, ListWorkersErrors, ListWorkersResponses, MetricsData, MetricsErrors, MetricsResponses, ReadyData, ReadyErrors, ReadyResponses, RegisterAppBuildData, RegisterAppBuildErrors, RegisterAppBuildResponses, RequeueDeadLetterData, RequeueDeadLetterErrors, RequeueDeadLetterResponses, RevokeTokenData, RevokeTokenErrors, RevokeTokenResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, StreamJobEventsData, StreamJobEventsErrors, StreamJobEventsResponse, StreamJobEventsResponses, StreamSuiteEventsData, StreamSuiteEventsErrors, StreamSuiteEventsResponse, StreamSuiteEventsResponses, SubmitJobData, SubmitJobErrors, SubmitJobResponses, SubmitSuiteData, SubmitSuiteErrors, SubmitSuiteResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -106,6 +106,19 @@ export const submitSuite = <ThrowOnError extends boolean = false>(options: Optio
 export const getSuite = <ThrowOnError extends boolean = false>(options: Options<GetSuiteData, ThrowOnError>) => (options.client ?? client).get<GetSuiteResponses, GetSuiteErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/suites/{suite_id}',
+    ...options
+});
+
+/**
+ * Cancel a suite
+ *
+ * Every unfinished job of the suite, in one request: a waiting job ends ``cancelled``
+ * at once and never runs, a running one is stopped by its worker. Finished jobs keep their
+ * result. Cancelling again changes nothing and answers 200 with what the suite is now.
+ */
+export const cancelSuite = <ThrowOnError extends boolean = false>(options: Options<CancelSuiteData, ThrowOnError>) => (options.client ?? client).post<CancelSuiteResponses, CancelSuiteErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/suites/{suite_id}/cancel',
     ...options
 });
 
@@ -256,14 +269,15 @@ export const revokeToken = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * Liveness
  *
- * The process is up. Does not touch the store.
+ * The process is up, and its version. Does not touch the store.
  */
 export const health = <ThrowOnError extends boolean = false>(options?: Options<HealthData, ThrowOnError>) => (options?.client ?? client).get<HealthResponses, HealthErrors, ThrowOnError>({ url: '/healthz', ...options });
 
 /**
  * Readiness
  *
- * Ready when the store answers.
+ * Ready when the store answers and can run the write scripts (a master, not a
+ * read-only replica; a node that runs scripts over the keys).
  */
 export const ready = <ThrowOnError extends boolean = false>(options?: Options<ReadyData, ThrowOnError>) => (options?.client ?? client).get<ReadyResponses, ReadyErrors, ThrowOnError>({ url: '/readyz', ...options });
 

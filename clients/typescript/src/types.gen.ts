@@ -437,6 +437,12 @@ export type Job = {
      * Cancel Requested
      */
     cancel_requested?: boolean;
+    /**
+     * Flaky
+     *
+     * Passed only on a rerun of a failed test (see `result.runs`).
+     */
+    readonly flaky: boolean;
 };
 
 /**
@@ -583,8 +589,16 @@ export type JobResult = {
     message?: string;
     /**
      * Duration S
+     *
+     * Seconds of the last run.
      */
     duration_s?: number;
+    /**
+     * Total S
+     *
+     * Seconds of all runs (reruns of a flaky test included); the job's duration everywhere qgjob shows one.
+     */
+    total_s?: number;
     /**
      * Flaky
      */
@@ -850,6 +864,37 @@ export type Suite = {
 };
 
 /**
+ * SuiteCancellation
+ *
+ * What cancelling a suite did. Cancelling again is harmless: what is already cancelled
+ * or finished counts as ``already_finished``, what is stopping as ``stopping``.
+ */
+export type SuiteCancellation = {
+    /**
+     * The suite after the cancel.
+     */
+    suite: Suite;
+    /**
+     * Cancelled
+     *
+     * Waiting jobs this request cancelled: they never run.
+     */
+    cancelled: number;
+    /**
+     * Stopping
+     *
+     * Running jobs asked to stop: each ends `cancelled` once its worker has stopped the test (`cancel_requested` is true meanwhile).
+     */
+    stopping: number;
+    /**
+     * Already Finished
+     *
+     * Jobs that had finished (or been cancelled) before.
+     */
+    already_finished: number;
+};
+
+/**
  * SuitePayload
  *
  * Tests to run against one app version; one job per test and target.
@@ -1086,6 +1131,102 @@ export type Worker = {
  * WorkerState
  */
 export type WorkerState = 'idle' | 'busy' | 'draining' | 'lost' | 'unhealthy';
+
+/**
+ * Job
+ *
+ * A job record as the API reports it.
+ */
+export type JobWritable = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Org Id
+     */
+    org_id: string;
+    /**
+     * App Version Id
+     */
+    app_version_id: string;
+    /**
+     * Test Path
+     */
+    test_path: string;
+    priority: Priority;
+    target: Target;
+    status: JobStatus;
+    /**
+     * Max Attempts
+     */
+    max_attempts: number;
+    /**
+     * Flaky Retries
+     */
+    flaky_retries?: number;
+    /**
+     * App Url
+     */
+    app_url?: string | null;
+    /**
+     * Attempts
+     */
+    attempts?: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Started At
+     */
+    started_at?: string | null;
+    /**
+     * Finished At
+     */
+    finished_at?: string | null;
+    /**
+     * Worker Id
+     */
+    worker_id?: string | null;
+    /**
+     * Group Id
+     */
+    group_id?: string | null;
+    /**
+     * Suite Id
+     */
+    suite_id?: string | null;
+    result?: JobResult | null;
+    /**
+     * Error
+     */
+    error?: string | null;
+    /**
+     * Cancel Requested
+     */
+    cancel_requested?: boolean;
+};
+
+/**
+ * JobPage
+ *
+ * One page of jobs, newest first. Pass ``next_cursor`` as ``cursor`` for the next page.
+ */
+export type JobPageWritable = {
+    /**
+     * Items
+     */
+    items: Array<JobWritable>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
 
 export type ListJobsData = {
     body?: never;
@@ -1514,6 +1655,62 @@ export type GetSuiteResponses = {
 };
 
 export type GetSuiteResponse = GetSuiteResponses[keyof GetSuiteResponses];
+
+export type CancelSuiteData = {
+    body?: never;
+    path: {
+        /**
+         * Suite Id
+         *
+         * The suite's id.
+         */
+        suite_id: string;
+    };
+    query?: never;
+    url: '/v1/suites/{suite_id}/cancel';
+};
+
+export type CancelSuiteErrors = {
+    /**
+     * No bearer token, or an unknown or revoked one.
+     */
+    401: Error;
+    /**
+     * No such resource (or not one of this organisation's).
+     */
+    404: Error;
+    /**
+     * The request body is larger than the server accepts.
+     */
+    413: Error;
+    /**
+     * The request is invalid; `details` names each field.
+     */
+    422: Error;
+    /**
+     * Too many requests from this organisation; retry after `Retry-After` seconds.
+     */
+    429: Error;
+    /**
+     * A bug; the request was logged.
+     */
+    500: Error;
+    /**
+     * The job store is unreachable; retry after `Retry-After`.
+     */
+    503: Error;
+};
+
+export type CancelSuiteError = CancelSuiteErrors[keyof CancelSuiteErrors];
+
+export type CancelSuiteResponses = {
+    /**
+     * Successful Response
+     */
+    200: SuiteCancellation;
+};
+
+export type CancelSuiteResponse = CancelSuiteResponses[keyof CancelSuiteResponses];
 
 export type StreamEventsData = {
     body?: never;

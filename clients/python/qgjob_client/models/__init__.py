@@ -38,6 +38,7 @@ from .stats_workers_by_state_type_0 import StatsWorkersByStateType0
 from .stats_workers_by_target_type_0 import StatsWorkersByTargetType0
 from .stats_workers_by_target_type_0_additional_property import StatsWorkersByTargetType0AdditionalProperty
 from .suite import Suite
+from .suite_cancellation import SuiteCancellation
 from .suite_counts import SuiteCounts
 from .suite_payload import SuitePayload
 from .target import Target
@@ -88,6 +89,7 @@ __all__ = (
     "StatsWorkersByTargetType0",
     "StatsWorkersByTargetType0AdditionalProperty",
     "Suite",
+    "SuiteCancellation",
     "SuiteCounts",
     "SuitePayload",
     "Target",

@@ -56,7 +56,7 @@ def sync_detailed(
 ) -> Response[Error | HealthResponseHealth]:
     """Liveness
 
-     The process is up. Does not touch the store.
+     The process is up, and its version. Does not touch the store.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -81,7 +81,7 @@ def sync(
 ) -> Error | HealthResponseHealth | None:
     """Liveness
 
-     The process is up. Does not touch the store.
+     The process is up, and its version. Does not touch the store.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -102,7 +102,7 @@ async def asyncio_detailed(
 ) -> Response[Error | HealthResponseHealth]:
     """Liveness
 
-     The process is up. Does not touch the store.
+     The process is up, and its version. Does not touch the store.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,7 +125,7 @@ async def asyncio(
 ) -> Error | HealthResponseHealth | None:
     """Liveness
 
-     The process is up. Does not touch the store.
+     The process is up, and its version. Does not touch the store.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -61,7 +61,8 @@ def sync_detailed(
 ) -> Response[Error | ReadyResponseReady]:
     """Readiness
 
-     Ready when the store answers.
+     Ready when the store answers and can run the write scripts (a master, not a
+    read-only replica; a node that runs scripts over the keys).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -86,7 +87,8 @@ def sync(
 ) -> Error | ReadyResponseReady | None:
     """Readiness
 
-     Ready when the store answers.
+     Ready when the store answers and can run the write scripts (a master, not a
+    read-only replica; a node that runs scripts over the keys).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -107,7 +109,8 @@ async def asyncio_detailed(
 ) -> Response[Error | ReadyResponseReady]:
     """Readiness
 
-     Ready when the store answers.
+     Ready when the store answers and can run the write scripts (a master, not a
+    read-only replica; a node that runs scripts over the keys).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,7 +133,8 @@ async def asyncio(
 ) -> Error | ReadyResponseReady | None:
     """Readiness
 
-     Ready when the store answers.
+     Ready when the store answers and can run the write scripts (a master, not a
+    read-only replica; a node that runs scripts over the keys).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
