@@ -24,11 +24,11 @@ async def _ready(url: str, prefix: str) -> int:
 async def test_ready_where_role_is_renamed_not_on_its_replica(tmp_path: Path, prefix: str) -> None:
     master = Node("master", free_port(), tmp_path, ["--rename-command", "ROLE", ""])
     replica = Node("replica", free_port(), tmp_path, [])
-    nodes = [master]
+    nodes = [master, replica]
     try:
         master.start()
         replica.args = ["--replicaof", "127.0.0.1", str(master.port)]
-        nodes.append(replica.start())
+        replica.start()
         assert await _ready(f"redis://127.0.0.1:{master.port}/0", prefix) == 200
         assert await _ready(f"redis://127.0.0.1:{replica.port}/0", prefix) == 503
     finally:

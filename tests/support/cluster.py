@@ -44,7 +44,8 @@ class ClusterSetup:
 
     def start(self) -> ClusterSetup:
         for node in self.nodes:
-            self.started.append(node.start())
+            self.started.append(node)  # stopped even if its start fails
+            node.start()
         subprocess.run(
             [
                 "redis-cli",

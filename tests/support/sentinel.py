@@ -31,10 +31,12 @@ class SentinelSetup:
         return f"redis+sentinel://{hosts}/{MASTER_NAME}/0"
 
     def start(self) -> SentinelSetup:
-        self.all.append(self.master.start())
+        self.all.append(self.master)  # stopped even if its start fails
+        self.master.start()
         for r in self.replicas:
             r.args = ["--replicaof", "127.0.0.1", str(self.master.port)]
-            self.all.append(r.start())
+            self.all.append(r)  # stopped even if its start fails
+            r.start()
         wait_until(self._replicas_synced, timeout=15, what="replicas in sync with the master")
         for i in range(3):
             port = free_port()
@@ -47,7 +49,8 @@ class SentinelSetup:
             )
             node = Node(f"sentinel-{i}", port, self.workdir, [str(conf), "--sentinel"])
             self.sentinels.append(node)
-            self.all.append(node.start())
+            self.all.append(node)  # stopped even if its start fails
+            node.start()
         wait_until(self._sentinels_know_all, timeout=20, what="sentinels to discover each other")
         return self
 
