@@ -63,9 +63,7 @@ class _BlockingSentinelPool(SentinelConnectionPool, BlockingConnectionPool):
 
 
 def _options(block_ms: int) -> dict[str, Any]:
-    # the retry policy goes to the pool: a client built on a pool uses the pool's, not its own
     return {
-        "retry": Retry(ExponentialWithJitterBackoff(base=0.05, cap=2.0), retries=3),
         "decode_responses": True,
         "encoding_errors": DECODE_ERRORS,
         "protocol": 2,
@@ -103,7 +101,11 @@ def _sentinel_client(url: str, block_ms: int, max_connections: int) -> Redis:
         timeout=10,
         **options,
     )
-    return Redis(connection_pool=pool)
+    return Redis(connection_pool=pool, retry=_retry())
+
+
+def _retry() -> Retry:
+    return Retry(ExponentialWithJitterBackoff(base=0.05, cap=2.0), retries=3)
 
 
 def connect(url: str, *, block_ms: int = 0, max_connections: int = 64) -> Redis:
@@ -122,4 +124,4 @@ def connect(url: str, *, block_ms: int = 0, max_connections: int = 64) -> Redis:
     pool = BlockingConnectionPool.from_url(
         url, max_connections=max_connections, timeout=10, **_options(block_ms)
     )
-    return Redis(connection_pool=pool)
+    return Redis(connection_pool=pool, retry=_retry())
