@@ -24,8 +24,8 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 run: install ## Start API, scheduler and simulated workers in one process (embedded store)
 	$(BIN)/qgjob up --port $(PORT)
 
-ensure-redis: ## Integration tests start their own redis-server
-	@command -v redis-server >/dev/null || { \
+ensure-redis: ## Integration tests start their own redis-server (and redis-cli forms a cluster)
+	@{ command -v redis-server && command -v redis-cli; } >/dev/null || { \
 	  echo "installing redis-server (integration tests start their own)"; \
 	  (apt-get install -y -q redis-server || sudo apt-get install -y -q redis-server) >/dev/null; }
 

@@ -333,7 +333,8 @@ export const health = <ThrowOnError extends boolean = false>(options?: Options<H
 /**
  * Readiness
  *
- * Ready when the store answers.
+ * Ready when the store answers and can run the write scripts (a master, not a
+ * read-only replica; a node that runs scripts over the keys).
  */
 export const ready = <ThrowOnError extends boolean = false>(options?: Options<ReadyData, ThrowOnError>) => (options?.client ?? client).get<ReadyResponses, ReadyErrors, ThrowOnError>({ url: '/readyz', ...options });
 

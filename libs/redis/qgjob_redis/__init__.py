@@ -25,7 +25,7 @@ from qgjob_redis.registry import WorkerRegistry
 from qgjob_redis.scheduling import SchedulerStore
 from qgjob_redis.scripts import Retention, Scripts
 from qgjob_redis.stats import StatsStore
-from qgjob_redis.store import Store
+from qgjob_redis.store import ReplicationTimeoutError, Store
 from qgjob_redis.suites import SuiteStore
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "RateDecision",
     "RateLimiter",
     "RegisterOutcome",
+    "ReplicationTimeoutError",
     "RequeueOutcome",
     "Retention",
     "SchedulerStore",

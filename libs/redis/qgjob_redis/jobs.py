@@ -194,7 +194,8 @@ class JobStore:
             for j in jobs
         ]
         suite_arg = orjson.dumps({"id": suite.id, "fields": suite.fields}).decode() if suite else ""
-        reply = await self._s.scripts.run(
+        # the client is told the jobs are accepted: with WAIT configured, a replica has them
+        reply = await self._s.run_acknowledged(
             "submit", orjson.dumps(body).decode(), max_unfinished, reserve, suite_arg, batch
         )
         if reply[0] == "quota":

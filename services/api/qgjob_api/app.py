@@ -64,7 +64,11 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
         s = store or Store.open(
-            settings.redis_url, prefix=settings.key_prefix, retention=settings.retention()
+            settings.redis_url,
+            prefix=settings.key_prefix,
+            retention=settings.retention(),
+            wait_replicas=settings.store_wait_replicas,
+            wait_timeout_ms=settings.store_wait_timeout_ms,
         )
         app.state.store, app.state.jobs, app.state.settings = s, JobStore(s), settings
         app.state.tokens = TokenStore(s)

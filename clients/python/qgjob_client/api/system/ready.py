@@ -62,7 +62,8 @@ def sync_detailed(
 ) -> Response[Error | Health]:
     """Readiness
 
-     Ready when the store answers.
+     Ready when the store answers and can run the write scripts (a master, not a
+    read-only replica; a node that runs scripts over the keys).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -87,7 +88,8 @@ def sync(
 ) -> Error | Health | None:
     """Readiness
 
-     Ready when the store answers.
+     Ready when the store answers and can run the write scripts (a master, not a
+    read-only replica; a node that runs scripts over the keys).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,7 +110,8 @@ async def asyncio_detailed(
 ) -> Response[Error | Health]:
     """Readiness
 
-     Ready when the store answers.
+     Ready when the store answers and can run the write scripts (a master, not a
+    read-only replica; a node that runs scripts over the keys).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -131,7 +134,8 @@ async def asyncio(
 ) -> Error | Health | None:
     """Readiness
 
-     Ready when the store answers.
+     Ready when the store answers and can run the write scripts (a master, not a
+    read-only replica; a node that runs scripts over the keys).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
