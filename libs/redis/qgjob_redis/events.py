@@ -27,17 +27,25 @@ def valid_stream_id(entry_id: str) -> bool:
 
 
 class EventLog:
-    """The events stream of every org, or of one (``org_id``: the same entries and ids,
-    so cursors are valid in both)."""
+    """The events stream of every org, or the copy of one org, one job or one suite (the
+    same entries and ids, so a cursor is valid in every one)."""
 
-    def __init__(self, store: Store, org_id: str | None = None) -> None:
+    def __init__(self, store: Store, key: str | None = None) -> None:
         self._store = store
         self._r = store.redis
-        self.key = store.keys.events(org_id)
+        self.key = key or store.keys.events()
 
     def of_org(self, org_id: str | None) -> EventLog:
         """The log an org's reader catches up from (``None``: every org's)."""
-        return EventLog(self._store, org_id)
+        return EventLog(self._store, self._store.keys.events(org_id))
+
+    def of_job(self, job_id: str) -> EventLog:
+        """One job's events only."""
+        return EventLog(self._store, self._store.keys.job_events(job_id))
+
+    def of_suite(self, suite_id: str) -> EventLog:
+        """The events of one suite's jobs only."""
+        return EventLog(self._store, self._store.keys.suite_events(suite_id))
 
     async def last_id(self) -> str:
         """The id of the newest event (``0-0`` when there is none)."""

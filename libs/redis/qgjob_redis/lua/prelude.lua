@@ -60,7 +60,7 @@ local function count(org, target, old, new, suite, t, n)
     for _, x in ipairs(redis.call('HMGET', skey, unpack(UNFINISHED))) do
       live = live + (tonumber(x) or 0)
     end
-    for _, key in ipairs({ skey, K.suite(suite), K.suite_jobs(suite) }) do
+    for _, key in ipairs({ skey, K.suite(suite), K.suite_jobs(suite), K.events_suite(suite) }) do
       if live > 0 then
         redis.call('PERSIST', key)
       else
@@ -97,8 +97,15 @@ local function dead_letter(org, fields)
   return id
 end
 
+-- A job's own stream keeps its newest events up to this many (a job requeued again and
+-- again cannot grow it for ever); a suite's is trimmed like the shared stream.
+local JOB_EVENTS_MAXLEN = 1000
+
 -- Append a state-change event; extra is a flat list of field, value pairs. The job's suite
--- is looked up when the caller does not pass it.
+-- is looked up when the caller does not pass it. The same entry, under the same id, goes to
+-- the org's stream, the job's and the suite's (so reading one of them costs what its own
+-- events cost). The job's stream lives as the job's record does: kept while the job is
+-- unfinished, expiring JOB_TTL after it ends; the suite's as the suite's record does.
 local function emit(jid, org, status, ts, extra, suite)
   local args = { 'XADD', K.events, 'MAXLEN', '~', EVENTS_MAXLEN, '*',
                  'job', jid, 'org', org, 'status', status, 'at', ts }
@@ -112,7 +119,26 @@ local function emit(jid, org, status, ts, extra, suite)
   if extra then
     for i = 1, #extra do args[#args + 1] = extra[i] end
   end
-  return xadd_with_org(args, K.events_org(org))
+  local id = xadd_with_org(args, K.events_org(org))
+  local jstream = K.events_job(jid)
+  args[2], args[5], args[6] = jstream, JOB_EVENTS_MAXLEN, id
+  redis.call(unpack(args))
+  if TERMINAL[status] then
+    redis.call('EXPIRE', jstream, JOB_TTL)
+  else
+    redis.call('PERSIST', jstream)
+  end
+  if suite and suite ~= '' then
+    local sstream = K.events_suite(suite)
+    args[2], args[5] = sstream, EVENTS_MAXLEN
+    redis.call(unpack(args))
+    if redis.call('TTL', K.suite(suite)) == -1 then
+      redis.call('PERSIST', sstream)
+    else
+      redis.call('EXPIRE', sstream, JOB_TTL)
+    end
+  end
+  return id
 end
 
 -- Stored data is checked before it is used: a key of another type, a record with fields

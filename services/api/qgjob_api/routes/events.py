@@ -103,7 +103,7 @@ async def stream_job_events(
     """The job's state changes until it is finished (passed, failed, dead or cancelled)."""
     cursor = _cursor(last_event_header, last_event_id)
     job = await visible_job(jobs, principal, job_id)
-    log = log.of_org(job.org_id)  # catching up reads the job's org's events only
+    log = log.of_job(job_id)  # catching up reads the job's own events only
 
     async def finished(event: JobEvent) -> bool:
         return event.status.terminal
@@ -140,7 +140,8 @@ async def stream_suite_events(
 ) -> StreamingResponse:
     """State changes of the suite's jobs until every one is finished."""
     cursor = _cursor(last_event_header, last_event_id)
-    log = log.of_org((await visible_suite(suites, principal, suite_id, with_jobs=False)).org_id)
+    await visible_suite(suites, principal, suite_id, with_jobs=False)
+    log = log.of_suite(suite_id)  # catching up reads the suite's own events only
 
     async def finished(event: JobEvent) -> bool:
         if not event.status.terminal:
