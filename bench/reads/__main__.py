@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import redis
 
-from bench.reads.cpu import CpuMeter
+from bench.reads.cpu import CpuMeter, redis_cpu_s
 from bench.reads.seed import seed
 from qgjob_redis.keys import Keys
 from tests.support.platform import ADMIN_TOKEN, Platform
@@ -113,12 +113,16 @@ def run(platforms: dict[str, Platform], foreign: int, runs: int) -> None:
             if name == "beside":
                 started = time.perf_counter()
                 seed(r, keys, "noisy", "dead", foreign)
+                cpu = redis_cpu_s(r)
                 seed(r, keys, "noisy", "events", foreign)
+                per_event = (redis_cpu_s(r) - cpu) * 1e6 / max(foreign, 1)
                 print(
                     f"beside: seeded {foreign:,} dead letters and {foreign:,} events of "
-                    f"another org in {time.perf_counter() - started:.1f}s; the shared streams "
-                    f"hold {r.xlen(keys.dead()):,} dead letters and {r.xlen(keys.events()):,} "
-                    "events (alone: the quiet org's only)"
+                    f"another org in {time.perf_counter() - started:.1f}s (Redis CPU per event "
+                    f"written, every copy: {per_event:.1f} us); the shared streams hold "
+                    f"{r.xlen(keys.dead()):,} dead letters and {r.xlen(keys.events()):,} events "
+                    "(alone: the quiet org's only); Redis memory used: "
+                    f"{int(r.info('memory')['used_memory']) / 2**20:,.0f} MiB"
                 )
             api = platform.start_api()
             client = stack.enter_context(httpx.Client(base_url=platform.api_url, timeout=30))

@@ -17,7 +17,7 @@ def _process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS_PER_S
 
 
-def _redis_cpu_s(r: redis.Redis) -> float:
+def redis_cpu_s(r: redis.Redis) -> float:
     info = r.info("cpu")
     return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
@@ -28,10 +28,10 @@ class CpuMeter:
         self._api, self._redis = 0.0, 0.0
 
     def start(self) -> None:
-        self._api, self._redis = _process_cpu_s(self.pid), _redis_cpu_s(self.r)
+        self._api, self._redis = _process_cpu_s(self.pid), redis_cpu_s(self.r)
 
     def per_request(self, requests: int) -> str:
         """``api X ms, redis Y ms`` of CPU per request since :meth:`start`; restarts."""
-        api, red = _process_cpu_s(self.pid) - self._api, _redis_cpu_s(self.r) - self._redis
+        api, red = _process_cpu_s(self.pid) - self._api, redis_cpu_s(self.r) - self._redis
         self.start()
         return f"cpu api {api * 1000 / requests:5.2f} redis {red * 1000 / requests:5.2f}"

@@ -1,7 +1,7 @@
-"""Every event is also in its job's stream and its suite's (same ids and fields as in the
-shared stream), and the job and suite event endpoints catch up from those: exactly their
-own events, never another org's, resuming after any id. A job's stream is bounded in length
-and lives as long as the job's record (real redis-server)."""
+"""Every event is also in its suite's stream (same id and fields as in the shared stream)
+and its id in its job's list, and the job and suite event endpoints catch up from those:
+exactly their own events, never another org's, resuming after any id. A job's list is
+bounded in length and lives as long as the job's record (real redis-server)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ import pytest
 from bench.reads.seed import seed
 from qgjob_api.events_hub import EventHub
 from qgjob_api.sse import EventFilter, EventStream
-from qgjob_redis import EventLog, Store
+from qgjob_redis import EventLog, JobStore, Store, WorkerStore
 from qgjob_redis.scripts import Retention, with_prelude
+from qgjob_schemas import JobResult, Outcome
+from tests.integration.helpers import dispatch_and_acquire, group_all, submit
 from tests.integration.test_events import TIMEOUT, _run_all
 from tests.integration.test_org_reads import _sse, store_sync
 from tests.support.api import job_body, org_token, secured, served
@@ -49,12 +51,13 @@ async def test_each_job_and_suite_stream_holds_exactly_its_own_events(
     job_ids = [j["id"] for j in lone] + [j for s in suites for j in s["job_ids"]]
     for job_id in [*job_ids, waiting["id"]]:
         want = await _shared(store, "job", job_id)
-        assert want and await store.redis.xrange(store.keys.job_events(job_id)) == want
+        ids = await store.redis.lrange(store.keys.job_events(job_id), 0, -1)
+        assert want and ids == [i for i, _ in want]
     for suite in suites:
         want = await _shared(store, "suite", suite["id"])
         assert len(want) == 8  # queued, scheduled, running, passed of its two jobs
         assert await store.redis.xrange(store.keys.suite_events(suite["id"])) == want
-    # retention: a finished job's stream expires with its record, an unfinished one's not
+    # retention: a finished job's list expires with its record, an unfinished one's not
     assert await store.redis.ttl(store.keys.job_events(job_ids[0])) > 0
     assert await store.redis.ttl(store.keys.job_events(waiting["id"])) == -1
     assert await store.redis.ttl(store.keys.suite_events(suites[0]["id"])) > 0
@@ -88,19 +91,21 @@ async def test_job_and_suite_endpoints_read_their_own_events_and_resume(
         assert (await live.get(f"{path}?last_event_id=0-0", headers=acme)).status_code == 404
 
 
-async def test_a_jobs_stream_keeps_only_its_newest_events(store: Store) -> None:
+async def test_a_jobs_list_keeps_only_its_newest_events(store: Store) -> None:
     """A job that changes status again and again (requeued for ever) cannot grow its own
-    stream without bound; the shared stream keeps every one."""
+    list without bound; the shared stream keeps every one."""
     emit_many = with_prelude(
         "for i = 1, tonumber(ARGV[3]) do emit(ARGV[2], 'org1', 'queued', fmt(now()), nil, '') end",
         Retention(),
     )
-    await store.redis.eval(emit_many, 0, store.keys.base, "j1", 3000)
-    kept = await store.redis.xrange(store.keys.job_events("j1"))
+    await store.redis.eval(emit_many, 0, store.keys.base, "j1", 1500)
+    kept = await store.redis.lrange(store.keys.job_events("j1"), 0, -1)
     every = await _shared(store, "job", "j1")
-    assert len(every) == 3000
-    assert 1000 <= len(kept) < 1200  # trimmed approximately, to whole nodes
-    assert kept == every[-len(kept) :]
+    assert len(every) == 1500
+    assert kept == [i for i, _ in every[-1000:]]
+    log = EventLog(store).of_job("j1", "org1")
+    assert await log.last_id() == every[-1][0]
+    assert await log.after(every[-3][0]) == every[-2:]  # entries read from the org's stream
 
 
 async def test_a_caught_up_client_takes_new_events_from_the_hub_once_each(store: Store) -> None:
@@ -130,3 +135,19 @@ async def test_a_caught_up_client_takes_new_events_from_the_hub_once_each(store:
         await stream.aclose()
     finally:
         await hub.stop()
+
+
+async def test_a_requeued_jobs_list_lives_again_with_its_record(store: Store) -> None:
+    (job,) = await submit(store, 1)
+    (gid,) = await group_all(store)
+    lease = await dispatch_and_acquire(store, gid)
+    ws = WorkerStore(store, "w1", "emulator")
+    assert (await ws.start(lease, job.id)).ok
+    final = JobResult(outcome=Outcome.ERROR, message="no device", retryable=False)
+    assert await ws.finish(lease, job.id, final) == "dead"
+    key = store.keys.job_events(job.id)
+    assert await store.redis.ttl(key) > 0 and await store.redis.ttl(store.keys.job(job.id)) > 0
+    assert await JobStore(store).requeue(job.id) == "requeued"
+    assert await store.redis.ttl(key) == -1 == await store.redis.ttl(store.keys.job(job.id))
+    events = await EventLog(store).of_job(job.id, "org1").after("0-0")
+    assert [f["status"] for _, f in events] == ["queued", "scheduled", "running", "dead", "queued"]

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from qgjob_api.events_hub import EventHub
-from qgjob_redis import EventLog, parse_id
+from qgjob_redis import EventSource, parse_id
 from qgjob_redis.codec import event_from_entry
 from qgjob_redis.consumer import Entry
 from qgjob_redis.events import StreamId
@@ -50,11 +50,11 @@ def snapshot_frame(data_json: str) -> str:
 
 @dataclass
 class EventStream:
-    """One client's events: first caught up from ``log`` (its own stream: an org's, a
-    job's or a suite's) in pages, then live from the hub's window of the shared stream."""
+    """One client's events: first caught up from ``log`` (its own: an org's, a job's or a
+    suite's) in pages, then live from the hub's window of the shared stream."""
 
     hub: EventHub
-    log: EventLog
+    log: EventSource
     where: EventFilter
     keepalive_s: float
     done: Callable[[JobEvent], Awaitable[bool]] | None = None

@@ -97,15 +97,16 @@ local function dead_letter(org, fields)
   return id
 end
 
--- A job's own stream keeps its newest events up to this many (a job requeued again and
--- again cannot grow it for ever); a suite's is trimmed like the shared stream.
-local JOB_EVENTS_MAXLEN = 1000
+-- A job's list of event ids keeps its newest this many (a job requeued again and again
+-- cannot grow it for ever).
+local JOB_EVENTS_MAX = 1000
 
 -- Append a state-change event; extra is a flat list of field, value pairs. The job's suite
 -- is looked up when the caller does not pass it. The same entry, under the same id, goes to
--- the org's stream, the job's and the suite's (so reading one of them costs what its own
--- events cost). The job's stream lives as the job's record does: kept while the job is
--- unfinished, expiring JOB_TTL after it ends; the suite's as the suite's record does.
+-- the org's stream and the suite's, and its id to the job's list (so reading one org's, one
+-- suite's or one job's events costs what its own events cost). The job's list lives as the
+-- job's record does: kept while the job is unfinished, expiring JOB_TTL after it ends (a
+-- requeue makes both persistent again); the suite's stream as the suite's record does.
 local function emit(jid, org, status, ts, extra, suite)
   local args = { 'XADD', K.events, 'MAXLEN', '~', EVENTS_MAXLEN, '*',
                  'job', jid, 'org', org, 'status', status, 'at', ts }
@@ -120,17 +121,16 @@ local function emit(jid, org, status, ts, extra, suite)
     for i = 1, #extra do args[#args + 1] = extra[i] end
   end
   local id = xadd_with_org(args, K.events_org(org))
-  local jstream = K.events_job(jid)
-  args[2], args[5], args[6] = jstream, JOB_EVENTS_MAXLEN, id
-  redis.call(unpack(args))
+  local jlist = K.job_events(jid)
+  if redis.call('RPUSH', jlist, id) > JOB_EVENTS_MAX then
+    redis.call('LTRIM', jlist, -JOB_EVENTS_MAX, -1)
+  end
   if TERMINAL[status] then
-    redis.call('EXPIRE', jstream, JOB_TTL)
-  else
-    redis.call('PERSIST', jstream)
+    redis.call('EXPIRE', jlist, JOB_TTL)
   end
   if suite and suite ~= '' then
     local sstream = K.events_suite(suite)
-    args[2], args[5] = sstream, EVENTS_MAXLEN
+    args[2], args[6] = sstream, id
     redis.call(unpack(args))
     if redis.call('TTL', K.suite(suite)) == -1 then
       redis.call('PERSIST', sstream)

@@ -103,16 +103,16 @@ async def stream_job_events(
     """The job's state changes until it is finished (passed, failed, dead or cancelled)."""
     cursor = _cursor(last_event_header, last_event_id)
     job = await visible_job(jobs, principal, job_id)
-    log = log.of_job(job_id)  # catching up reads the job's own events only
+    source = log.of_job(job_id, job.org_id)  # catching up reads the job's own events only
 
     async def finished(event: JobEvent) -> bool:
         return event.status.terminal
 
     stream = EventStream(
-        hub, log, EventFilter(job_id=job_id), settings.sse_keepalive_s, done=finished
+        hub, source, EventFilter(job_id=job_id), settings.sse_keepalive_s, done=finished
     )
     if cursor is None:
-        cursor = await log.last_id()
+        cursor = await source.last_id()
         job = await visible_job(jobs, principal, job_id)
         first = snapshot_frame(job.model_dump_json())
         if job.status.terminal:
