@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 PORT   ?= 8080
 
-.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi ensure-chromium docs docs-serve ensure-promtool ensure-node ts-tools clients
+.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi ensure-chromium docs docs-serve ensure-promtool ensure-node ts-tools clients \
+        ensure-adb ensure-appwright
 
 install: $(VENV)/.installed ## Create .venv with qgjob and its runtime dependencies
 
@@ -36,6 +37,26 @@ ensure-chromium: ## Browser tests drive Debian's headless Chromium through chrom
 	  $$SUDO apt-get install -y -q $(CHROMIUM_PKGS) >/dev/null 2>&1 || { \
 	    $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q $(CHROMIUM_PKGS) >/dev/null; }; }
 
+ensure-adb: ## Debian's adb: the adb driver's tests run it with no device attached
+	@command -v adb >/dev/null || { \
+	  echo "installing adb (the adb driver's tests run the real one)"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get install -y -q adb >/dev/null 2>&1 || { \
+	    $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q adb >/dev/null; }; }
+
+# The AppWright project the real-runner tests run: `npm ci` once per lockfile (the hash of
+# the lockfile it installed is kept in node_modules). No install script runs (.npmrc) and no
+# browser is downloaded. When npm is missing or the registry cannot be reached, the tests
+# that need the project skip and say why.
+APPWRIGHT_DIR := examples/appwright
+ensure-appwright: ensure-node ## npm ci in examples/appwright, when its lockfile changed
+	@cd $(APPWRIGHT_DIR) && sum=$$(sha256sum package-lock.json | cut -d' ' -f1); \
+	test "$$(cat node_modules/.lockfile.sha256 2>/dev/null)" = "$$sum" || { \
+	  echo "npm ci in $(APPWRIGHT_DIR)"; \
+	  if PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error; then \
+	    echo "$$sum" > node_modules/.lockfile.sha256; \
+	  else echo "npm ci failed in $(APPWRIGHT_DIR): the AppWright tests will skip"; fi; }
+
 lint: dev ## ruff lint and format check; hadolint on the Dockerfile
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -49,7 +70,7 @@ typecheck: dev ## mypy (strict) on every package
 	$(BIN)/mypy libs services cli
 	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/compare.py
 
-pytest: dev ensure-redis ensure-wrk ensure-chromium ensure-promtool ts-tools
+pytest: dev ensure-redis ensure-wrk ensure-chromium ensure-promtool ts-tools ensure-adb ensure-appwright
 	$(BIN)/pytest
 
 test: lint typecheck pytest ## Lint, types and the whole test suite

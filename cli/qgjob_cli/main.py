@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from importlib.metadata import version
 from typing import Annotated
 
@@ -102,10 +103,27 @@ app.add_typer(admin.app, rich_help_panel="Operators")
 app.add_typer(config_cmd.app, rich_help_panel="Platform")
 
 
+def normalise_args(args: list[str]) -> list[str]:
+    """The first form of ``status``, ``qgjob status --job-id=ID``, kept working: it becomes
+    ``qgjob status ID`` (the id is a required argument; an option would show it optional)."""
+    if not args or args[0] != "status":
+        return list(args)
+    out = [args[0]]
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg == "--job-id":
+            out.append(next(rest, ""))
+        elif arg.startswith("--job-id="):
+            out.append(arg.partition("=")[2])
+        else:
+            out.append(arg)
+    return out
+
+
 def main() -> None:
     # the same name however it is started (``python -m qgjob_cli`` too): usage lines and
     # the completion scripts say qgjob
-    app(prog_name="qgjob")
+    app(args=normalise_args(sys.argv[1:]), prog_name="qgjob")
 
 
 if __name__ == "__main__":

@@ -57,6 +57,30 @@ async def test_a_split_moves_not_started_jobs_of_a_running_group(store: Store) -
     assert (group["state"], group["left"]) == ("done", "0")
 
 
+async def test_the_last_job_behind_a_running_test_moves_only_to_its_holders_lane(
+    store: Store,
+) -> None:
+    """A split leaves the holder one job, except for a free lane of the holder itself while
+    it runs one of the group's tests: then the last job behind that test moves too."""
+    jobs = await submit(store, 2)
+    (gid,) = await group_all(store)
+    holder = await register(store, "w1", capacity=2)
+    await register(store, "w2")
+    assert await give(store, gid, "w1") == [gid]
+    lease = await read_and_acquire(store, "w1")
+    assert (await holder.start(lease, jobs[0].id)).ok
+    assert await give(store, gid, "w2", take=1) == []  # another worker: it keeps one
+    (part,) = await give(store, gid, "w1", take=1)
+    moved = await JobStore(store).get(jobs[1].id)
+    assert moved is not None and moved.group_id == part
+    assert await store.redis.xlen(store.keys.inbox("w1")) == 2  # the holder's second lane
+    await holder.finish(lease, jobs[0].id, passed())
+    assert not (await holder.start(lease, jobs[1].id)).ok  # it moved
+    assert await holder.close(lease) is None
+    group = await store.redis.hgetall(store.keys.group(gid))
+    assert (group["state"], group["left"]) == ("done", "0")
+
+
 async def test_a_preempted_group_yields_after_its_test_and_waits_again(store: Store) -> None:
     jobs = await submit(store, 3)
     (gid,) = await group_all(store)

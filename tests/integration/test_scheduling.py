@@ -8,7 +8,7 @@ import pytest
 
 from qgjob_redis import JobStore, WorkerRegistry
 from qgjob_schemas import Job, JobPayload, Priority, WorkerState
-from tests.support.inprocess import Pipeline
+from tests.support.inprocess import Pipeline, payload
 from tests.support.waiting import async_wait_until
 
 SLOW_TESTS = {"sim_test_ms": 150, "sim_install_ms": 50}
@@ -133,3 +133,38 @@ async def test_an_emulator_host_runs_as_many_groups_as_its_capacity(pipe: Pipeli
     b = [j for j in done if j.app_version_id == "B"]
     assert a[0].started_at and b[0].started_at and a[-1].finished_at and b[-1].finished_at
     assert a[0].started_at < b[-1].finished_at and b[0].started_at < a[-1].finished_at  # overlap
+
+
+@pytest.mark.parametrize("default_test_s", [60.0, 0.05], ids=["within-its-estimate", "past-it"])
+@pytest.mark.parametrize("behind", [1, 2])
+async def test_jobs_behind_a_hung_test_take_the_free_lanes_of_its_worker(
+    pipe: Pipeline, default_test_s: float, behind: int
+) -> None:
+    """A 3-lane host runs a suite's hung test; its other lanes come free afterwards. The
+    jobs of the suite behind the hung test run there at once (the version is installed),
+    whether the hang is still within its expected duration or past it."""
+    pipe.start_scheduler(default_test_s=default_test_s)
+    pipe.start_worker("host", capacity=3, sim_test_ms=30, sim_install_ms=50)
+    await workers_up(pipe, "host")
+    store = JobStore(pipe.store)
+    blockers = await pipe.submit(
+        [payload(f"tests/hang_block{i}.spec.js", app=f"B{i}") for i in range(2)]
+    )
+    for b in blockers:
+        await pipe.wait_status(b.id, "running")
+    hang, *rest = await pipe.submit(
+        [payload("tests/hang_x.spec.js")]
+        + [payload(f"tests/login{i}.spec.js") for i in range(behind)]
+    )
+    await pipe.wait_status(hang.id, "running")
+    for j in rest:  # no lane free yet: they wait behind the hang
+        assert (await pipe.job(j.id)).status.value == "scheduled"
+    for b in blockers:  # two lanes of the host come free while the hang runs
+        assert await store.cancel(b.id) == "requested"
+        await pipe.wait_status(b.id, "cancelled")
+    for j in rest:
+        done = await pipe.wait_status(j.id, "passed", timeout=10)
+        assert done.worker_id == "host"
+    assert (await pipe.job(hang.id)).status.value == "running"
+    assert await store.cancel(hang.id) == "requested"
+    await pipe.wait_status(hang.id, "cancelled")

@@ -104,7 +104,8 @@ def check_argv(argv: list[str], env: Mapping[str, str] | None = None) -> Resolve
     module = script_module(program)
     app = getattr(module, "app", None)
     if isinstance(app, typer.Typer):
-        return check_typer(app, argv, env)
+        normalise = getattr(module, "normalise_args", list)  # what main() does to argv first
+        return check_typer(app, [program, *normalise(args)], env)
     if hasattr(module, "build_parser"):
         _check_argparse(result, module.build_parser(), args)
     elif args:

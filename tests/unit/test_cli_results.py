@@ -177,3 +177,15 @@ def test_a_table_fits_the_terminal_by_dropping_then_cutting_columns() -> None:
     assert len(row) <= 60
     roomy = table(headers, rows, width=200, drop=("UPDATED", "APP"), squeeze="TEST")
     assert roomy == whole
+
+
+def test_the_first_form_of_status_still_works() -> None:
+    from qgjob_cli.main import normalise_args
+
+    assert normalise_args(["status", "--job-id=abc456"]) == ["status", "abc456"]
+    assert normalise_args(["status", "--job-id", "abc456", "--json"]) == [
+        "status",
+        "abc456",
+        "--json",
+    ]
+    assert normalise_args(["list", "--job-id=x"]) == ["list", "--job-id=x"]  # only status

@@ -7,6 +7,7 @@ import pytest
 
 from qgjob_scheduler.durations import Durations, ewma
 from qgjob_scheduler.policy import Rules, band, best_split, eligible, fair_shares, waiting_band
+from qgjob_scheduler.policy.splitting import split_behind_test
 from qgjob_schemas import Priority
 from tests.support.snapshots import NOW, waiting
 
@@ -53,6 +54,18 @@ def test_a_worker_that_has_the_version_takes_a_part_whenever_it_helps() -> None:
     cached = best_split(left=2, work=60.0, overhead=0.0, install=0.0)
     assert cached is not None and cached.take == 1 and cached.gain == pytest.approx(30.0)
     assert best_split(left=4, work=120.0, overhead=0.0, install=60.0) is None
+
+
+def test_a_lane_of_the_holder_takes_even_the_last_job_behind_its_running_test() -> None:
+    assert best_split(left=1, work=30.0, overhead=20.0, install=0.0) is None  # another worker
+    within = split_behind_test(left=1, work=30.0, ends_in=20.0)
+    assert within is not None and (within.take, within.gain) == (1, 20.0)
+    past = split_behind_test(left=1, work=30.0, ends_in=-50.0)  # overran its estimate by 50 s
+    assert past is not None and (past.take, past.gain) == (1, 30.0)
+    both = split_behind_test(left=2, work=60.0, ends_in=120.0)  # a long test: all of them move
+    assert both is not None and both.take == 2
+    assert split_behind_test(left=1, work=30.0, ends_in=0.0) is None  # it ends now: no gain
+    assert split_behind_test(left=0, work=0.0, ends_in=20.0) is None
 
 
 def test_learned_durations_follow_a_moving_average_with_defaults() -> None:

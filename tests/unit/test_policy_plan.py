@@ -3,6 +3,8 @@ groups give their worker back."""
 
 from __future__ import annotations
 
+import pytest
+
 from qgjob_scheduler.policy import Rules, plan
 from qgjob_schemas import Assignment, Priority
 from tests.support.snapshots import running, snapshot, waiting, worker
@@ -150,3 +152,29 @@ def test_an_org_below_its_share_gets_lanes_back_from_the_one_above() -> None:
     assert sorted(p.preempt) == ["r0", "r1", "r2"]  # three lanes each, soonest first
     assert plan(s, Rules(fair_share=False)).preempt == ()
     assert plan(s, Rules(preempt=False)).preempt == ()
+
+
+@pytest.mark.parametrize("ends_in", [50.0, -5.0], ids=["within-its-estimate", "past-it"])
+@pytest.mark.parametrize("left", [1, 2])
+def test_a_free_lane_of_the_holder_takes_the_jobs_behind_its_running_test(
+    ends_in: float, left: int
+) -> None:
+    """A 3-lane host runs one test of a group; the jobs behind it move to the host's free
+    lanes (the version is there), the last one too, also when the test overran."""
+    s = snapshot(
+        [worker("host", "A", groups=("r",), capacity=3)],
+        [running("r", "host", left=left, ends_in=ends_in)],
+    )
+    splits = plan(s, RULES).assignments
+    assert {(a.group_id, a.worker_id) for a in splits} == {("r", "host")}
+    assert sum(a.take or 0 for a in splits) == left
+
+
+def test_a_one_lane_holder_keeps_the_last_job_behind_its_running_test() -> None:
+    """The documented rule: another device does not take a group's last job from the
+    device running the group's test (it would cost that device; see docs/concepts.md)."""
+    s = snapshot(
+        [worker("w1", "A", groups=("r",)), worker("w2", "A")],
+        [running("r", "w1", left=1, ends_in=20)],
+    )
+    assert plan(s, RULES).assignments == ()

@@ -80,7 +80,8 @@ class JobRunner:
             if result.outcome is Outcome.FAILED and runs <= job.flaky_retries:
                 await logbuf.write(f"test failed; rerun {runs} of {job.flaky_retries}\n")
                 continue
-            flaky = result.outcome is Outcome.PASSED and runs > 1
+            # a pass after a rerun, or after the runner's own retry of a test
+            flaky = result.outcome is Outcome.PASSED and (runs > 1 or result.flaky)
             update = {"runs": runs, "flaky": flaky, "total_s": round(total_s, 3)}
             return result.model_copy(update=update | {"log_tail": logbuf.tail})
 

@@ -29,18 +29,27 @@ local function give(gid, wid)
   redis.call('SADD', K.worker_groups(wid), gid)
 end
 
--- Move up to `take` not-started jobs from the tail of group gid into a new group; the
--- source keeps at least one. Returns the new group's id, or nil.
-local function split(gid, take)
+-- Move up to `take` not-started jobs from the tail of group gid into a new group for worker
+-- wid. The source keeps at least one, unless wid is its holder and is running one of its
+-- tests (another lane of the same worker): then even the last job behind that test may move.
+-- Returns the new group's id, or nil.
+local function split(gid, take, wid)
   local gk = K.group(gid)
-  local g = redis.call('HMGET', gk, 'state', 'org_id', 'app_version_id', 'target', 'priority')
+  local g = redis.call('HMGET', gk, 'state', 'org_id', 'app_version_id', 'target', 'priority',
+    'worker_id')
   if g[1] ~= 'open' and not GROUP_HELD[g[1]] then return nil end
-  local waiting = {}
+  local waiting, keep = {}, 1
   for _, jid in ipairs(redis.call('LRANGE', K.group_jobs(gid), 0, -1)) do
     local j = redis.call('HMGET', K.job(jid), 'status', 'group_id')
-    if j[1] == 'scheduled' and j[2] == gid then waiting[#waiting + 1] = jid end
+    if j[2] == gid then
+      if j[1] == 'scheduled' then
+        waiting[#waiting + 1] = jid
+      elseif j[1] == 'running' and g[1] == 'running' and g[6] == wid then
+        keep = 0
+      end
+    end
   end
-  local n = math.min(take, #waiting - 1)
+  local n = math.min(take, #waiting - keep)
   if n < 1 then return nil end
   local seq = redis.call('INCR', K.group_seq)
   local ng = 'g' .. seq
@@ -73,7 +82,7 @@ for i = 3, #ARGV, 3 do
   if g[1] and lane_free(wid, g[1]) then
     local chosen = nil
     if take then
-      chosen = split(gid, take)
+      chosen = split(gid, take, wid)
     elseif g[2] == 'open' then
       chosen = gid
     end

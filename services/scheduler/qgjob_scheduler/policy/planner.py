@@ -14,6 +14,8 @@ Per target, free lanes are filled one at a time with the best candidate:
 A waiting group goes whole to a worker that has its version when one is free, else to the
 free worker whose installed versions the other waiting groups need least. A split hands the
 tail of a running group to a free worker when :func:`~.splitting.best_split` says it pays.
+While a group's holder runs one of its tests, a free lane of that same worker takes the jobs
+waiting behind it, the last one included (see :func:`~.splitting.split_behind_test`).
 
 When waiting work finds no free lane, running groups are asked to yield at their next test
 boundary: for a waiting group of a higher priority than theirs (aging does not count
@@ -32,7 +34,7 @@ from typing import NamedTuple
 from qgjob_scheduler.policy.fairness import fair_shares
 from qgjob_scheduler.policy.priority import waiting_band
 from qgjob_scheduler.policy.rules import Rules, eligible
-from qgjob_scheduler.policy.splitting import Split, best_split
+from qgjob_scheduler.policy.splitting import Split, best_split, split_behind_test
 from qgjob_schemas import Assignment, GroupState, GroupView, Plan, Snapshot, WorkerView
 
 
@@ -52,6 +54,8 @@ class _Unit:
     """On a live worker that takes work (counts for the org's usage, may be preempted)."""
     splittable: bool = True
     """Its group exists in the store (not one split off in this pass)."""
+    testing: bool = False
+    """Its holder is running one of the group's tests now."""
 
     @property
     def org(self) -> str:
@@ -81,6 +85,8 @@ class _Candidate:
     group: GroupView
     unit: _Unit | None = None
     split: Split | None = None
+    lane: str | None = None
+    """The free lane a split must take (else the best one for its version)."""
 
 
 class _Want(NamedTuple):
@@ -148,6 +154,7 @@ class _TargetPass:
             overhead=overhead,
             boundary=boundary,
             live=worker in self.versions,
+            testing=group.current_ends_at is not None and group.state is GroupState.RUNNING,
         )
 
     def _shares(self, lanes: int) -> dict[str, float]:
@@ -176,7 +183,7 @@ class _TargetPass:
             if best is None:
                 return
             if best.split is not None and best.unit is not None:
-                self._give_split(best.unit, best.split)
+                self._give_split(best.unit, best.split, best.lane)
             else:
                 self._give_whole(best.group)
 
@@ -216,7 +223,12 @@ class _TargetPass:
         return {k: w / (1 + servers[k]) for k, w in work.items()}
 
     def _split_candidate(self, u: _Unit, free_versions: frozenset[str]) -> _Candidate | None:
-        if not u.splittable or u.left < 2:
+        if not u.splittable:
+            return None
+        own = self._own_lane_split(u)
+        if own is not None:
+            return own
+        if u.left < 2:
             return None
         cached = u.group.app_version_id in free_versions
         split = best_split(u.left, u.work, u.overhead, 0.0 if cached else self.install)
@@ -225,6 +237,19 @@ class _TargetPass:
         g = u.group
         key = (-self._ratio(u.org), g.priority.rank, g.priority.rank, 0, cached, split.gain, 0)
         return _Candidate(key, g, unit=u, split=split)
+
+    def _own_lane_split(self, u: _Unit) -> _Candidate | None:
+        """The jobs behind the test its holder runs, for a free lane of the same worker."""
+        g = u.group
+        if not (u.testing and u.worker in self.lanes and g.current_ends_at is not None):
+            return None
+        if g.app_version_id not in self.versions[u.worker]:
+            return None
+        split = split_behind_test(u.left, u.work, g.current_ends_at - self.now)
+        if split is None:
+            return None
+        key = (-self._ratio(u.org), g.priority.rank, g.priority.rank, 0, True, split.gain, 0)
+        return _Candidate(key, g, unit=u, split=split, lane=u.worker)
 
     def _lane_for(self, app: str) -> str:
         """A free lane that has ``app`` installed, else the one whose installed versions
@@ -247,8 +272,12 @@ class _TargetPass:
         self.units.append(_Unit(g, lane, g.left, g.work_s, install))
         self.usage[g.org_id] += 1
 
-    def _give_split(self, u: _Unit, split: Split) -> None:
-        lane, install = self._take_lane(u.group.app_version_id)
+    def _give_split(self, u: _Unit, split: Split, lane: str | None = None) -> None:
+        if lane is None:
+            lane, install = self._take_lane(u.group.app_version_id)
+        else:
+            self.lanes.remove(lane)
+            install = 0.0
         self.assignments.append(Assignment(u.group.id, lane, split.take))
         u.left -= split.take
         u.work -= split.work

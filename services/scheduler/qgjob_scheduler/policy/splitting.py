@@ -12,6 +12,10 @@ average only about half of that, while the install takes ``install`` seconds of 
 time from everything else. So a group is split only when ``gain > INSTALL_WEIGHT x
 install``: a large group is split across idle workers, a small one is not, and a worker
 that already has the version (no install) takes a part whenever that ends the group sooner.
+
+The holder keeps ``keep`` of the jobs left: one when the part goes to another worker, none
+when it goes to a free lane of the holder's own worker while the holder runs one of the
+group's tests (:func:`split_behind_test`): the last job behind a long test moves too.
 """
 
 from __future__ import annotations
@@ -31,16 +35,27 @@ class Split:
     """How much sooner the group ends."""
 
 
-def best_split(left: int, work: float, overhead: float, install: float) -> Split | None:
-    if left < 2:
+def best_split(
+    left: int, work: float, overhead: float, install: float, keep: int = 1
+) -> Split | None:
+    if left - keep < 1:
         return None
     per_job = work / left if work > 0 else 0.0
     share = (overhead + work - install) / 2
     if share <= 0 or per_job <= 0:
         return None
-    take = min(left - 1, max(1, round(share / per_job)))
+    take = min(left - keep, max(1, round(share / per_job)))
     moved = take * per_job
     gain = overhead + work - max(overhead + work - moved, install + moved)
     if gain <= 0 or gain <= INSTALL_WEIGHT * install:
         return None
     return Split(take=take, work=moved, gain=gain)
+
+
+def split_behind_test(left: int, work: float, ends_in: float) -> Split | None:
+    """The jobs behind a running test that a free lane of the same worker takes: the
+    version is installed there, so moving costs nothing and the holder need keep none (the
+    test under way is its own). A test past its estimate (``ends_in`` < 0) is expected to
+    run on for as long as it has overrun so far, not to end now: the jobs behind a hung
+    test move too."""
+    return best_split(left, work, abs(ends_in), 0.0, keep=0)

@@ -17,6 +17,8 @@ import asyncio
 import re
 from dataclasses import dataclass
 
+import structlog
+
 from qgjob_schemas import JobResult, RunJob
 from qgjob_worker.drivers.base import (
     ConfigurationError,
@@ -35,6 +37,8 @@ REINSTALL_AFTER_UNINSTALL = (
     "INSTALL_FAILED_VERSION_DOWNGRADE",
 )
 PACKAGE_RE = re.compile(r"^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+$")
+
+log = structlog.get_logger("qgjob.worker.adb")
 
 
 @dataclass(frozen=True)
@@ -110,17 +114,32 @@ class AdbDriver:
         self._installed: dict[str, Installed] = {}
         """App versions this driver installed, and how the device showed each right after."""
         self._current: str | None = None
+        self.health_problem = ""
+        """Why the device was not ready at the last health check (adb's output)."""
 
     # --- health ---------------------------------------------------------------------
 
     async def health(self) -> bool:
+        problem = await self._health_problem()
+        if problem != self.health_problem:
+            # once per change: adb's own words, next to the worker's "device not ready"
+            if problem:
+                log.warning("adb: device not ready", serial=self.adb.serial, adb=problem)
+            self.health_problem = problem
+        return not problem
+
+    async def _health_problem(self) -> str:
+        """What adb says is wrong with the device; empty when it is ready."""
         try:
-            if await self.adb.state() != "device":
-                return False
+            code, out = await self.adb("get-state")
+            if code != 0 or out.strip() != "device":
+                return f"get-state: {out.strip() or f'exit code {code}'}"
             code, out = await self.adb("shell", "getprop", "sys.boot_completed")
-        except InfrastructureError:
-            return False
-        return code == 0 and out.strip() == "1"
+        except InfrastructureError as exc:
+            return str(exc)
+        if code != 0 or out.strip() != "1":
+            return f"not booted: sys.boot_completed is {out.strip()!r}"
+        return ""
 
     # --- install --------------------------------------------------------------------
 

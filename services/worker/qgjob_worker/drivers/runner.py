@@ -8,7 +8,9 @@ a timeout or cancel stops the whole group (SIGTERM, then SIGKILL after the grace
 and whatever is left of the group when the command exits is killed too.
 
 Exit 0 is ``passed``, any other exit code ``failed``; a command that cannot start, or that
-dies by a signal nobody sent, is an infrastructure error.
+dies by a signal nobody sent, is an infrastructure error, and so is a failed run whose
+Playwright JSON report shows it never got to test the app (:mod:`.run_errors`). A pass with
+a test that passed only on Playwright's retry is reported ``flaky``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import BinaryIO
 from qgjob_schemas import JobResult, Outcome
 from qgjob_worker.drivers.base import ConfigurationError, InfrastructureError, LogSink
 from qgjob_worker.drivers.reports import read_counts
+from qgjob_worker.drivers.run_errors import flaky_tests, infrastructure_failure, read_report
 
 PLACEHOLDERS = frozenset(
     {"test_path", "project", "app_path", "app_version_id", "org_id", "job_id", "output_dir"}
@@ -211,8 +214,11 @@ def _result(code: int, tail: str, seconds: float, output_dir: Path) -> JobResult
     if code < 0:
         name = signal.Signals(-code).name
         raise InfrastructureError(f"the test command was killed by {name}")
-    counts = read_counts(output_dir)
+    report = read_report(output_dir)
     passed = code == 0
+    if not passed and report is not None and (reason := infrastructure_failure(report)):
+        raise InfrastructureError(reason)
+    counts = read_counts(output_dir)
     message = "" if passed else f"the test command exited with code {code}"
     if counts is not None and counts.failed and not passed:
         message = f"{counts.failed} of {counts.total} tests failed"
@@ -222,4 +228,5 @@ def _result(code: int, tail: str, seconds: float, output_dir: Path) -> JobResult
         duration_s=round(seconds, 3),
         log_tail=tail,
         counts=counts,
+        flaky=passed and report is not None and flaky_tests(report) > 0,
     )
