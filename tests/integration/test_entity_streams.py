@@ -21,6 +21,7 @@ from tests.integration.helpers import dispatch_and_acquire, group_all, submit
 from tests.integration.test_events import TIMEOUT, _run_all
 from tests.integration.test_org_reads import _sse, store_sync
 from tests.support.api import job_body, org_token, secured, served
+from tests.support.waiting import async_wait_until
 
 
 @pytest.fixture
@@ -151,3 +152,39 @@ async def test_a_requeued_jobs_list_lives_again_with_its_record(store: Store) ->
     assert await store.redis.ttl(key) == -1 == await store.redis.ttl(store.keys.job(job.id))
     events = await EventLog(store).of_job(job.id, "org1").after("0-0")
     assert [f["status"] for _, f in events] == ["queued", "scheduled", "running", "dead", "queued"]
+
+
+async def test_a_jobs_events_trimmed_from_its_orgs_stream_are_skipped_not_the_rest(
+    store: Store,
+) -> None:
+    """The org's stream is trimmed by length: a job's oldest ids may outlive their entries.
+    A catch-up page of such ids still moves on to the job's entries that remain."""
+    emit_many = with_prelude(
+        "for i = 1, tonumber(ARGV[3]) do emit(ARGV[2], 'org1', 'queued', fmt(now()), nil, '') end",
+        Retention(),
+    )
+    await store.redis.eval(emit_many, 0, store.keys.base, "j1", 120)
+    ids = await store.redis.lrange(store.keys.job_events("j1"), 0, -1)
+    await store.redis.xtrim(
+        store.keys.events("org1"), minid=ids[70], approximate=False
+    )  # first 70 gone
+    hub = EventHub(EventLog(store), block_ms=100)
+    hub.start()
+    try:
+        source = EventLog(store).of_job("j1", "org1")
+        stream = EventStream(hub, source, EventFilter(job_id="j1"), keepalive_s=5).run("0-0")
+        assert (await anext(stream)).startswith("retry:")
+
+        async def reading() -> bool:
+            return hub.newest() is not None
+
+        await async_wait_until(reading, timeout=5, what="the hub to read")
+        got: list[str] = []
+        async with asyncio.timeout(4):  # well within one keep-alive: no second try
+            while len(got) < 50:
+                text = await anext(stream)
+                got.extend(x[4:] for x in text.split("\n") if x.startswith("id: "))
+        assert got == ids[70:]
+        await stream.aclose()
+    finally:
+        await hub.stop()

@@ -96,8 +96,9 @@ class JobEventLog:
         return ids[0] if ids else "0-0"
 
     async def after(self, entry_id: str, count: int = 500) -> list[Entry]:
-        """The job's events newer than ``entry_id``, oldest first; an entry trimmed from the
-        org's stream meanwhile is left out."""
+        """The job's events newer than ``entry_id``, oldest first, one per id: an entry
+        trimmed from the org's stream meanwhile comes back without fields (a reader skips
+        it; a page is still as long as the ids it covers)."""
         at = parse_id(entry_id)
         ids: list[str] = await self._r.lrange(self.key, 0, -1)  # type: ignore[assignment]
         newer = [i for i in ids if parse_id(i) > at][:count]
@@ -107,4 +108,4 @@ class JobEventLog:
         for i in newer:
             pipe.xrange(self._stream, i, i, count=1)
         pages: list[list[Entry]] = await pipe.execute()
-        return [entry for page in pages for entry in page]
+        return [page[0] if page else (i, {}) for i, page in zip(newer, pages, strict=True)]
