@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 PORT   ?= 8080
 
-.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi ensure-chromium docs docs-serve ensure-promtool ensure-node ts-tools clients \
+.PHONY: install dev run test lint fmt typecheck pytest clean ensure-redis openapi ensure-chromium lint-openapi docs docs-serve ensure-promtool ensure-node ts-tools clients \
         ensure-adb ensure-appwright
 
 install: $(VENV)/.installed ## Create .venv with qgjob and its runtime dependencies
@@ -24,8 +24,8 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 run: install ## Start API, scheduler and simulated workers in one process (embedded store)
 	$(BIN)/qgjob up --port $(PORT)
 
-ensure-redis: ## Integration tests start their own redis-server
-	@command -v redis-server >/dev/null || { \
+ensure-redis: ## Integration tests start their own redis-server (and redis-cli forms a cluster)
+	@{ command -v redis-server && command -v redis-cli; } >/dev/null || { \
 	  echo "installing redis-server (integration tests start their own)"; \
 	  (apt-get install -y -q redis-server || sudo apt-get install -y -q redis-server) >/dev/null; }
 
@@ -73,7 +73,7 @@ typecheck: dev ## mypy (strict) on every package
 pytest: dev ensure-redis ensure-wrk ensure-chromium ensure-promtool ts-tools ensure-adb ensure-appwright
 	$(BIN)/pytest
 
-test: lint typecheck pytest ## Lint, types and the whole test suite
+test: lint typecheck lint-openapi pytest ## Lint, types, the spec's lint and the whole test suite
 
 ensure-promtool: ## The alert rules' checks and unit tests run promtool (Debian's prometheus)
 	@command -v promtool >/dev/null || { \
@@ -112,6 +112,29 @@ clients: dev ts-tools ## Regenerate clients/python and clients/typescript from o
 
 openapi: install ## Write the API's OpenAPI spec to openapi.json (a test fails when it is stale)
 	$(BIN)/python -m qgjob_api.openapi openapi.json
+
+# The spec's linters, from npm into a local folder kept between runs (pinned versions).
+SPEC_LINT        := .cache/spec-lint
+REDOCLY_VERSION  := 2.77.0
+SPECTRAL_VERSION := 6.16.3
+SPEC_LINT_PKGS   := @redocly/cli@$(REDOCLY_VERSION) @stoplight/spectral-cli@$(SPECTRAL_VERSION)
+SPEC_LINT_STAMP  := $(SPEC_LINT)/.installed-$(REDOCLY_VERSION)-$(SPECTRAL_VERSION)
+
+$(SPEC_LINT_STAMP):
+	@command -v npm >/dev/null || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get install -y -q npm >/dev/null 2>&1 || { \
+	    $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q npm >/dev/null; }; }
+	@mkdir -p $(SPEC_LINT)
+	npm install --prefix $(SPEC_LINT) --no-audit --no-fund --loglevel=error $(SPEC_LINT_PKGS)
+	@touch $@
+
+lint-openapi: $(SPEC_LINT_STAMP) ## openapi.json: redocly (recommended) and spectral (spectral:oas), 0 errors and 0 warnings
+	@# redocly exits 0 on warnings: its totals decide (the problems are printed first)
+	$(SPEC_LINT)/node_modules/.bin/redocly lint openapi.json --config redocly.yaml --format=json 2>/dev/null \
+	  | $(PYTHON) -c 'import json,sys; r=json.load(sys.stdin); [print(p["ruleId"], p["severity"], p["message"], p["location"][0]["pointer"]) for p in r["problems"]]; t=r["totals"]; print("redocly:", t); sys.exit(t["errors"] + t["warnings"] > 0)'
+	$(SPEC_LINT)/node_modules/.bin/spectral lint openapi.json --ruleset .spectral.yaml --fail-severity=warn
+
 .PHONY: bench-reads
 bench-reads: install ensure-redis ## One org's reads while another has 200,000 dead letters and events
 	$(BIN)/python -m bench.reads $(READS_ARGS)
@@ -121,7 +144,7 @@ bench-scheduling: install ensure-redis ## Scheduling benchmark: six workloads si
 	$(BIN)/python -m bench.scheduling --live
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output site
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output .cache site
 	rm -rf $(PEERS_VENV)
 
 # --- benchmarks (bench/) ---------------------------------------------------------------

@@ -16,7 +16,9 @@ import pytest
 from qgjob_api.app import create_app
 from qgjob_api.settings import ApiSettings
 from qgjob_redis import Store
+from tests.support.cluster import ClusterSetup
 from tests.support.redis_server import RedisServer
+from tests.support.sentinel import SentinelSetup
 
 
 def _docker_redis() -> Iterator[str] | None:
@@ -53,6 +55,27 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield server.url
     finally:
         server.stop()
+
+
+@pytest.fixture
+def sentinel_setup(tmp_path: Path) -> Iterator[SentinelSetup]:
+    """A fresh Sentinel deployment (master, two replicas, three sentinels): tests kill its
+    master, so none is shared."""
+    setup = SentinelSetup(tmp_path / "sentinel")
+    try:
+        yield setup.start()
+    finally:
+        setup.stop()
+
+
+@pytest.fixture(scope="module")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterSetup]:
+    """A real Redis Cluster: three masters, three replicas."""
+    setup = ClusterSetup(tmp_path_factory.mktemp("cluster"))
+    try:
+        yield setup.start()
+    finally:
+        setup.stop()
 
 
 @pytest.fixture

@@ -32,6 +32,9 @@ class BenchConfig:
     """Round trips: how long the idle services are counted."""
     aof: bool = True
     """Also run the AOF row (``appendonly yes``, ``appendfsync everysec``)."""
+    wait: bool = False
+    """Also run two rows on a master with one replica: without and with
+    ``QGJOB_STORE_WAIT_REPLICAS=1`` (what ``WAIT`` costs a submission)."""
     out: Path = RESULTS
     timeout_s: float = 600.0
     """Longest wait for a run's jobs to end."""
@@ -71,10 +74,15 @@ def parse(argv: list[str] | None = None) -> BenchConfig:
     p.add_argument("--rt-jobs", type=int, default=d.rt_jobs)
     p.add_argument("--rt-single", type=int, default=d.rt_single)
     p.add_argument("--no-aof", action="store_true", help="skip the AOF row")
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help="also run a master with one replica, without and with QGJOB_STORE_WAIT_REPLICAS=1",
+    )
     p.add_argument("--out", type=Path, default=d.out, help="folder of the JSON results")
     a = p.parse_args(argv)
     if a.tiny:
-        return replace(TINY, out=a.out)
+        return replace(TINY, out=a.out, wait=a.wait)
     return replace(
         d,
         jobs=a.jobs,
@@ -86,5 +94,6 @@ def parse(argv: list[str] | None = None) -> BenchConfig:
         rt_jobs=a.rt_jobs,
         rt_single=a.rt_single,
         aof=not a.no_aof,
+        wait=a.wait,
         out=a.out,
     )

@@ -28,6 +28,8 @@ from bench.throughput.session import open_session
 from bench.throughput.workload import pick_submitter, suite_endpoint_problem
 
 MODES = {"aof off": False, "aof everysec": True}
+WAIT_MODES = {"replica, no WAIT": 0, "replica, WAIT 1": 1}
+"""With ``--wait``: a master and one replica, the API answering before or after ``WAIT``."""
 MIB = 1024 * 1024
 
 
@@ -50,6 +52,12 @@ def run(config: BenchConfig) -> dict[str, Any]:
             say(f"[{label}] starting redis-server, API, scheduler and 6 workers")
             mode_dir = workdir / label.replace(" ", "-")
             result["modes"][label] = run_mode(config, aof, mode_dir, stopping)
+        for label, replicas in WAIT_MODES.items() if config.wait else ():
+            say(f"[{label}] starting redis-server and a replica, API, scheduler and 6 workers")
+            mode_dir = workdir / label.replace(" ", "-").replace(",", "")
+            result["modes"][label] = run_mode(
+                config, False, mode_dir, stopping, replica=True, wait_replicas=replicas
+            )
         say("[round trips] counting on the wire, on a platform of its own")
         result["round_trips"] = roundtrips.measure(
             config, workdir / "round-trips", before_measuring=stopping.join
@@ -79,8 +87,16 @@ class Stopping:
             self.threads.pop().join()
 
 
-def run_mode(config: BenchConfig, aof: bool, workdir: Path, stopping: Stopping) -> dict[str, Any]:
-    platform = BenchPlatform(workdir, aof=aof)
+def run_mode(
+    config: BenchConfig,
+    aof: bool,
+    workdir: Path,
+    stopping: Stopping,
+    *,
+    replica: bool = False,
+    wait_replicas: int = 0,
+) -> dict[str, Any]:
+    platform = BenchPlatform(workdir, aof=aof, replica=replica, wait_replicas=wait_replicas)
     try:
         platform.start()
         stopping.join()

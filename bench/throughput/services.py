@@ -17,6 +17,7 @@ from bench.throughput.procstats import descendants, peak_rss_mib
 from qgjob_redis.keys import Keys
 from qgjob_schemas import Target
 from tests.support.processes import Service
+from tests.support.redis_nodes import Node
 from tests.support.redis_server import RedisServer, free_port
 from tests.support.waiting import wait_until
 
@@ -65,10 +66,16 @@ class BenchPlatform:
     """Start with :meth:`start`; :meth:`stop` stops every process it started (safe to call
     twice, and after a failed start)."""
 
-    def __init__(self, workdir: Path, *, aof: bool) -> None:
+    def __init__(
+        self, workdir: Path, *, aof: bool, replica: bool = False, wait_replicas: int = 0
+    ) -> None:
         self.workdir = workdir.resolve()
         self.aof = aof
         self.redis_server = RedisServer(self.workdir / "redis", appendonly=aof, fsync="everysec")
+        self.replica: Node | None = None
+        if replica:
+            self.replica = Node("replica", free_port(), self.workdir, [])
+        self.wait_replicas = wait_replicas
         self.port = free_port()
         self.keys = Keys(PREFIX)
         self.services: dict[str, Service] = {}
@@ -89,12 +96,28 @@ class BenchPlatform:
 
     def start_redis(self) -> None:
         self.redis_server.start()
+        if self.replica is not None:
+            self.replica.args = ["--replicaof", "127.0.0.1", str(self.redis_server.port)]
+            self.replica.start()
+            wait_until(self._replica_synced, timeout=30, what="the replica in sync")
+
+    def _replica_synced(self) -> bool:
+        assert self.replica is not None
+        c = self.replica.client()
+        try:
+            return c.info("replication").get("master_link_status") == "up"
+        finally:
+            c.close()
 
     def start_services(self, urls: Mapping[str, str] | None = None) -> None:
         """The API, the scheduler and the workers; ``urls`` gives a role (``api``,
         ``scheduler``, ``workers``) another Redis URL than the server's (a proxy)."""
         urls = urls or {}
-        api_env = {"QGJOB_PORT": str(self.port), "QGJOB_API_PROCESSES": str(API_PROCESSES)}
+        api_env = {
+            "QGJOB_PORT": str(self.port),
+            "QGJOB_API_PROCESSES": str(API_PROCESSES),
+            "QGJOB_STORE_WAIT_REPLICAS": str(self.wait_replicas),
+        }
         self._add("api", [console_script("qgjob-api")], api_env, urls)
         self._add("scheduler", [console_script("qgjob-scheduler")], {}, urls)
         for target in TARGETS:
@@ -199,5 +222,7 @@ class BenchPlatform:
             svc.signal(signal.SIGTERM)
         for svc in self.services.values():
             svc.stop(timeout=15)
+        if self.replica is not None:
+            self.replica.stop()
         self.redis_server.stop()
         shutil.rmtree(self.redis_server.dir, ignore_errors=True)

@@ -18,7 +18,7 @@ import typer
 from qgjob_cli.client import say
 from qgjob_cli.output import STATUS_ORDER, duration, run_time
 from qgjob_cli.tracking import Tracked
-from qgjob_schemas import Job, JobStatus
+from qgjob_schemas import Job, JobStatus, suite_dashboard_path
 
 ANNOTATED = {JobStatus.FAILED: "error", JobStatus.DEAD: "error"}
 MAX_ROWS = 200
@@ -67,10 +67,10 @@ def _cell(text: str) -> str:
 
 
 def dashboard_link(api_url: str, tracked: Tracked) -> str:
-    base = api_url.rstrip("/") + "/ui/"
+    """A suite's own page (the path every suite names), or the job's."""
     if tracked.kind == "suite":
-        return f"{base}#/jobs?suite_id={tracked.id}"
-    return f"{base}#/jobs/{tracked.id}"
+        return api_url.rstrip("/") + suite_dashboard_path(tracked.id)
+    return api_url.rstrip("/") + f"/ui/#/jobs/{tracked.id}"
 
 
 def step_summary(tracked: Tracked, verdict: str, elapsed: float, api_url: str) -> str:

@@ -126,8 +126,15 @@ async def choose_store(url: str, *, fallback: bool) -> str:
 
 
 def _open(url: str, settings: ApiSettings, block_ms: int = 0) -> Store:
+    # WAIT applies to submissions only, so the store shared with the scheduler and workers
+    # may carry it; on memory:// it is not used
     return Store.open(
-        url, prefix=settings.key_prefix, retention=settings.retention(), block_ms=block_ms
+        url,
+        prefix=settings.key_prefix,
+        retention=settings.retention(),
+        block_ms=block_ms,
+        wait_replicas=settings.store_wait_replicas,
+        wait_timeout_ms=settings.store_wait_timeout_ms,
     )
 
 

@@ -45,7 +45,7 @@ def test_real_command_lines_pass(argv: list[str]) -> None:
     [
         (["qgjobb", "submit"], "not a console script"),
         (["qgjob", "sumbit"], "no such command 'sumbit'"),
-        (["qgjob", "dlq", "purge"], "no such command 'purge'"),
+        (["qgjob", "dlq", "flush"], "no such command 'flush'"),
         (["qgjob", "dlq"], "needs a command"),
         ([*SUBMIT, "--wiat"], "no such option --wiat"),
         (["qgjob", "app", "upload", "--org-id", "acme", "b.apk"], "missing --app-version-id"),
@@ -54,7 +54,7 @@ def test_real_command_lines_pass(argv: list[str]) -> None:
         (["qgjob", "status", "J1", "J2"], "unexpected extra arguments"),
         (["qgjob", "dlq", "list", "--limit", "0"], "--limit '0'"),
         (["qgjob", "up", "--workers", "many"], "--workers 'many'"),
-        (["qgjob", "dlq", "requeue"], "missing JOB_ID"),
+        (["qgjob", "logs"], "missing JOB_ID"),
         (["qgjob-worker", "--target", "phone"], "invalid choice: 'phone'"),
         (["qgjob-worker", "--chek"], "unrecognized arguments"),
         (["qgjob-scheduler", "--target", "device"], "unrecognized arguments"),
@@ -120,7 +120,7 @@ def test_a_workflow_with_a_wrong_qgjob_step_is_reported() -> None:
               - run: qgjob submit --org-id acme --app-version-id v1 --test a.spec.js --json
               - run: |
                   qgjob status $JOB --jsn
-                  qgjob dlq requeue
+                  qgjob logs
               - run: qgjob dlq list
                 env: {QGJOB_ORG_ID: acme}
         """
@@ -128,7 +128,7 @@ def test_a_workflow_with_a_wrong_qgjob_step_is_reported() -> None:
     problems = qgjob_problems(workflow)
     assert problems == [
         "nightly: qgjob status: no such option --jsn (did you mean --json?)",
-        "nightly: qgjob dlq requeue: missing JOB_ID",
+        "nightly: qgjob logs: missing JOB_ID",
         "nightly: no qgjob program of the step reads QGJOB_ORG_ID",
     ]
 

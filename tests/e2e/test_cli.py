@@ -137,7 +137,7 @@ def test_dead_jobs_exit_20_unless_a_test_failed(live: Live) -> None:
     listed = live.cli("dlq", "list")
     assert listed.exit_code == 0
     row = next(line for line in listed.stdout.splitlines() if line.startswith(dead_job))
-    assert row.split()[1:3] == ["attempts_exhausted", "1"]
+    assert row.split()[1:4] == ["tests/infra_net.spec.js", "attempts_exhausted", "1"]
     retried = live.cli("retry", dead_job, "--wait")  # requeued in place, dies again
     assert retried.exit_code == 20, retried.output
     assert retried.stdout.splitlines()[0] == dead_job

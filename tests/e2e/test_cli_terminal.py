@@ -383,7 +383,7 @@ def test_github_actions_step_summary_and_annotations(live: Live, tmp_path: Path)
         "| failed | `tests/fail_search.spec.js` | emulator | assertion failed | "
         f"`{jobs['tests/fail_search.spec.js']}` |"
     ) in md
-    assert f"{live.url}/ui/#/jobs?suite_id={suite_id}" in md
+    assert f"{live.url}/ui/#/suites/{suite_id}" in md
     # outside Actions nothing of the kind
     plain = live.cli("wait", suite_id, GITHUB_ACTIONS=None, GITHUB_STEP_SUMMARY=None)
     assert "::error" not in plain.stdout

@@ -1,9 +1,10 @@
 """The Python client package (clients/python, generated from openapi.json by
 openapi-python-client), installed with pip into a temporary folder, drives submit → get →
-list → suite against the API as a real process."""
+list → suite → build upload against the API as a real process."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import os
@@ -18,6 +19,7 @@ import pytest
 
 from tests.support.api import ADMIN, ADMIN_TOKEN
 from tests.support.clients import PY_CLIENT
+from tests.support.devices import PACKAGE, make_build
 from tests.support.platform import Platform
 from tests.support.waiting import wait_until
 
@@ -70,7 +72,7 @@ def test_generated_client_submit_get_list_suite(
         platform.start_scheduler()
         platform.start_worker("emulator")
         client_pkg = _install_client(tmp_path)
-        calls = drive(client_pkg, platform.api_url)
+        calls = drive(client_pkg, platform.api_url, tmp_path)
     finally:
         codes = platform.stop_all()
         sys.path[:] = [p for p in sys.path if not p.startswith(str(tmp_path))]
@@ -79,7 +81,7 @@ def test_generated_client_submit_get_list_suite(
     assert all(code == 0 for code in codes.values()), codes
 
 
-def drive(pkg: Any, url: str) -> list[str]:
+def drive(pkg: Any, url: str, tmp: Path) -> list[str]:
     from qgjob_client.api.jobs import get_job, list_jobs, submit_job  # type: ignore[import-not-found]
     from qgjob_client.api.suites import get_suite, submit_suite  # type: ignore[import-not-found]
     from qgjob_client.models import JobPayload, SuitePayload, Target  # type: ignore[import-not-found]
@@ -125,4 +127,22 @@ def drive(pkg: Any, url: str) -> list[str]:
     missing = get_job.sync_detailed(job_id="NOPE", client=client)
     calls.append("jobs.get_job.sync_detailed")
     assert missing.status_code == 404 and missing.parsed.error.code == "not_found"
+
+    calls += upload(client, tmp)
     return calls
+
+
+def upload(client: Any, tmp: Path) -> list[str]:
+    """The build upload as generated: a named multipart body whose file is a file part."""
+    from qgjob_client.api.apps import register_app_build  # type: ignore[import-not-found]
+    from qgjob_client.models import AppBuildUpload  # type: ignore[import-not-found]
+    from qgjob_client.types import File  # type: ignore[import-not-found]
+
+    apk = make_build(tmp / "shop.apk")
+    with apk.open("rb") as fh:
+        body = AppBuildUpload(file=File(payload=fh, file_name="shop.apk"), package=PACKAGE)
+        made = register_app_build.sync_detailed(app_version_id="build-42", client=client, body=body)
+    assert made.status_code == 201, made.content
+    sha = hashlib.sha256(apk.read_bytes()).hexdigest()
+    assert (made.parsed.sha256, made.parsed.org_id, made.parsed.package) == (sha, "acme", PACKAGE)
+    return ["apps.register_app_build.sync_detailed (multipart upload)"]

@@ -31,8 +31,15 @@ FAST_ENV = {
 
 class Platform:
     def __init__(
-        self, redis_url: str, prefix: str, log_dir: Path, env: Mapping[str, str] | None = None
+        self,
+        redis_url: str,
+        prefix: str,
+        log_dir: Path,
+        env: Mapping[str, str] | None = None,
+        inspect: redis.Redis | None = None,
     ) -> None:
+        """``inspect``: the client the test reads the store with (one that follows the
+        master through the sentinels, for a ``redis+sentinel://`` URL)."""
         self.redis_url, self.prefix, self.log_dir = redis_url, prefix, log_dir
         self.port = free_port()
         self.env = {
@@ -43,7 +50,7 @@ class Platform:
         }
         self.services: dict[str, Service] = {}
         self.keys = Keys(prefix)
-        self.redis = redis.Redis.from_url(redis_url, decode_responses=True)
+        self.redis = inspect or redis.Redis.from_url(redis_url, decode_responses=True)
 
     @property
     def api_url(self) -> str:

@@ -148,6 +148,7 @@ def _paths() -> list[tuple[str, set[str]]]:
         for name in ("job_id", "suite_id", "app_version_id", "group_id", "token_id"):
             concrete = concrete.replace("{" + name + "}", "x1")
         concrete = concrete.replace("{worker_id}", "w1").replace("{path}", "log.txt")
+        concrete = concrete.replace("{entry_id}", "1-0")
         out.append((concrete, {m.upper() for m in ops}))
     return out
 

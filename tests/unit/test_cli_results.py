@@ -105,7 +105,7 @@ def test_github_actions_annotations_and_step_summary() -> None:
     assert "| 2 | 1 | 1 | 1 | 4 |" in md
     assert "| failed | `tests/a,b.spec.js` | emulator | 50% x | `J1` |" in md
     assert "- `tests/flaky.spec.js` on emulator: 4.0 s (2 runs, last 2.0 s) (`J3`)" in md
-    assert "[Open in the qgjob dashboard](http://qgjob:8080/ui/#/jobs?suite_id=sX)" in md
+    assert "[Open in the qgjob dashboard](http://qgjob:8080/ui/#/suites/sX)" in md
     assert actions.running_under_actions({"GITHUB_ACTIONS": "true"})
     assert not actions.running_under_actions({})
 

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client/index.js';
-import type { CancelJobData, CancelJobErrors, CancelJobResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, GetAppBuildData, GetAppBuildErrors, GetAppBuildResponses, GetGroupData, GetGroupErrors, GetGroupResponses, GetJobArtifactData, GetJobArtifactErrors, GetJobArtifactResponses, GetJobData, GetJobErrors, GetJobLogsData, GetJobLogsErrors, GetJobLogsResponses, GetJobResponses, GetStatsData, GetStatsErrors, GetStatsResponses, GetStatsTimelineData, GetStatsTimelineErrors, GetStatsTimelineResponses, GetSuiteData, GetSuiteErrors, GetSuiteResponses, GetWorkerData, GetWorkerErrors, GetWorkerResponses, HealthData, HealthErrors, HealthResponses, ListDeadLettersData, ListDeadLettersErrors, ListDeadLettersResponses, ListGroupsData, ListGroupsErrors, ListGroupsResponses, ListJobArtifactsData, ListJobArtifactsErrors, ListJobArtifactsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListTokensData, ListTokensErrors, ListTokensResponses, ListWorkersData, ListWorkersErrors, ListWorkersResponses, MetricsData, MetricsErrors, MetricsResponses, ReadyData, ReadyErrors, ReadyResponses, RegisterAppBuildData, RegisterAppBuildErrors, RegisterAppBuildResponses, RequeueDeadLetterData, RequeueDeadLetterErrors, RequeueDeadLetterResponses, RevokeTokenData, RevokeTokenErrors, RevokeTokenResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, StreamJobEventsData, StreamJobEventsErrors, StreamJobEventsResponse, StreamJobEventsResponses, StreamSuiteEventsData, StreamSuiteEventsErrors, StreamSuiteEventsResponse, StreamSuiteEventsResponses, SubmitJobData, SubmitJobErrors, SubmitJobResponses, SubmitSuiteData, SubmitSuiteErrors, SubmitSuiteResponses } from './types.gen.js';
+import type { CancelJobData, CancelJobErrors, CancelJobResponses, CancelSuiteData, CancelSuiteErrors, CancelSuiteResponses, CreateTokenData, CreateTokenErrors, CreateTokenResponses, DeleteDeadLetterData, DeleteDeadLetterErrors, DeleteDeadLetterResponses, GetAppBuildData, GetAppBuildErrors, GetAppBuildResponses, GetGroupData, GetGroupErrors, GetGroupResponses, GetJobArtifactData, GetJobArtifactErrors, GetJobArtifactResponses, GetJobData, GetJobErrors, GetJobLogsData, GetJobLogsErrors, GetJobLogsResponses, GetJobResponses, GetStatsData, GetStatsErrors, GetStatsResponses, GetStatsTimelineData, GetStatsTimelineErrors, GetStatsTimelineResponses, GetSuiteData, GetSuiteErrors, GetSuiteJunitData, GetSuiteJunitErrors, GetSuiteJunitResponses, GetSuiteResponses, GetWorkerData, GetWorkerErrors, GetWorkerResponses, HealthData, HealthErrors, HealthResponses, ListDeadLettersData, ListDeadLettersErrors, ListDeadLettersResponses, ListGroupsData, ListGroupsErrors, ListGroupsResponses, ListJobArtifactsData, ListJobArtifactsErrors, ListJobArtifactsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListTokensData, ListTokensErrors, ListTokensResponses, ListWorkersData, ListWorkersErrors, ListWorkersResponses, MetricsData, MetricsErrors, MetricsResponses, PurgeDeadLettersData, PurgeDeadLettersErrors, PurgeDeadLettersResponses, ReadyData, ReadyErrors, ReadyResponses, RegisterAppBuildData, RegisterAppBuildErrors, RegisterAppBuildResponses, RequeueDeadLetterData, RequeueDeadLetterErrors, RequeueDeadLetterResponses, RequeueDeadLettersData, RequeueDeadLettersErrors, RequeueDeadLettersResponses, RevokeTokenData, RevokeTokenErrors, RevokeTokenResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, StreamJobEventsData, StreamJobEventsErrors, StreamJobEventsResponse, StreamJobEventsResponses, StreamSuiteEventsData, StreamSuiteEventsErrors, StreamSuiteEventsResponse, StreamSuiteEventsResponses, SubmitJobData, SubmitJobErrors, SubmitJobResponses, SubmitSuiteData, SubmitSuiteErrors, SubmitSuiteResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -49,6 +49,8 @@ export const submitJob = <ThrowOnError extends boolean = false>(options: Options
 
 /**
  * Get a job
+ *
+ * The job's current state: status, attempts, group, worker, result and times.
  */
 export const getJob = <ThrowOnError extends boolean = false>(options: Options<GetJobData, ThrowOnError>) => (options.client ?? client).get<GetJobResponses, GetJobErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -106,6 +108,31 @@ export const submitSuite = <ThrowOnError extends boolean = false>(options: Optio
 export const getSuite = <ThrowOnError extends boolean = false>(options: Options<GetSuiteData, ThrowOnError>) => (options.client ?? client).get<GetSuiteResponses, GetSuiteErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/suites/{suite_id}',
+    ...options
+});
+
+/**
+ * Cancel a suite
+ *
+ * Every unfinished job of the suite, in one request: a waiting job ends ``cancelled``
+ * at once and never runs, a running one is stopped by its worker. Finished jobs keep their
+ * result. Cancelling again changes nothing and answers 200 with what the suite is now.
+ */
+export const cancelSuite = <ThrowOnError extends boolean = false>(options: Options<CancelSuiteData, ThrowOnError>) => (options.client ?? client).post<CancelSuiteResponses, CancelSuiteErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/suites/{suite_id}/cancel',
+    ...options
+});
+
+/**
+ * Get a suite's JUnit report
+ *
+ * The suite's results as JUnit XML, as they are now (download it once the suite is
+ * finished for the final report).
+ */
+export const getSuiteJunit = <ThrowOnError extends boolean = false>(options: Options<GetSuiteJunitData, ThrowOnError>) => (options.client ?? client).get<GetSuiteJunitResponses, GetSuiteJunitErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/suites/{suite_id}/junit',
     ...options
 });
 
@@ -191,6 +218,49 @@ export const requeueDeadLetter = <ThrowOnError extends boolean = false>(options:
 });
 
 /**
+ * Delete a dead letter
+ *
+ * Take one entry off the list (its job stays dead; nothing is run).
+ */
+export const deleteDeadLetter = <ThrowOnError extends boolean = false>(options: Options<DeleteDeadLetterData, ThrowOnError>) => (options.client ?? client).delete<DeleteDeadLetterResponses, DeleteDeadLetterErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/dead-letters/{entry_id}',
+    ...options
+});
+
+/**
+ * Requeue dead jobs in bulk
+ *
+ * Queue the selected dead jobs again (``all``: every one in view), each with a fresh
+ * attempt budget; poison entries and jobs no longer dead are skipped, with the reason.
+ */
+export const requeueDeadLetters = <ThrowOnError extends boolean = false>(options: Options<RequeueDeadLettersData, ThrowOnError>) => (options.client ?? client).post<RequeueDeadLettersResponses, RequeueDeadLettersErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/dead-letters/requeue',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete dead letters in bulk
+ *
+ * Take the selected dead letters off the list (``all``: every one in view); their
+ * jobs stay dead.
+ */
+export const purgeDeadLetters = <ThrowOnError extends boolean = false>(options: Options<PurgeDeadLettersData, ThrowOnError>) => (options.client ?? client).post<PurgeDeadLettersResponses, PurgeDeadLettersErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/dead-letters/purge',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Stats
  *
  * Jobs by status and target, installs done and saved, groups formed, retries, dead
@@ -256,14 +326,15 @@ export const revokeToken = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * Liveness
  *
- * The process is up. Does not touch the store.
+ * The process is up, and its version. Does not touch the store.
  */
 export const health = <ThrowOnError extends boolean = false>(options?: Options<HealthData, ThrowOnError>) => (options?.client ?? client).get<HealthResponses, HealthErrors, ThrowOnError>({ url: '/healthz', ...options });
 
 /**
  * Readiness
  *
- * Ready when the store answers.
+ * Ready when the store answers and can run the write scripts (a master, not a
+ * read-only replica; a node that runs scripts over the keys).
  */
 export const ready = <ThrowOnError extends boolean = false>(options?: Options<ReadyData, ThrowOnError>) => (options?.client ?? client).get<ReadyResponses, ReadyErrors, ThrowOnError>({ url: '/readyz', ...options });
 

@@ -18,7 +18,9 @@ class StoreSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QGJOB_", extra="ignore")
 
     redis_url: str = "memory://"
-    """Store URL: ``redis://host:6379/0``, ``rediss://`` for TLS, or ``memory://`` (embedded)."""
+    """Store URL: ``redis://host:6379/0``, ``rediss://`` for TLS,
+    ``redis+sentinel://host:port[,host:port]/<master-name>[/db]`` for a master found through
+    Sentinel, or ``memory://`` (embedded)."""
     key_prefix: str = "qgjob"
     """Prefix (and hash tag) of every key, so several deployments can share a server."""
     log_level: str = "info"

@@ -5,6 +5,7 @@ from qgjob_redis.browserstack import BrowserStackStore
 from qgjob_redis.builds import BuildStore, RegisterOutcome
 from qgjob_redis.connection import StoreConfigError, connect, is_memory, require_shared_store
 from qgjob_redis.consumer import Entry, StreamReader, ensure_group
+from qgjob_redis.dead_letters import DeadLetterStore
 from qgjob_redis.events import EventLog, EventSource, JobEventLog, parse_id, valid_stream_id
 from qgjob_redis.execution import Finished, Lease, Started, WorkerStore
 from qgjob_redis.groups import GroupStore
@@ -24,7 +25,7 @@ from qgjob_redis.registry import WorkerRegistry
 from qgjob_redis.scheduling import SchedulerStore
 from qgjob_redis.scripts import Retention, Scripts
 from qgjob_redis.stats import StatsStore
-from qgjob_redis.store import Store
+from qgjob_redis.store import ReplicationTimeoutError, Store
 from qgjob_redis.suites import SuiteStore
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "BuildStore",
     "CancelOutcome",
     "Claim",
+    "DeadLetterStore",
     "Entry",
     "EventLog",
     "EventSource",
@@ -50,6 +52,7 @@ __all__ = [
     "RateDecision",
     "RateLimiter",
     "RegisterOutcome",
+    "ReplicationTimeoutError",
     "RequeueOutcome",
     "Retention",
     "SchedulerStore",

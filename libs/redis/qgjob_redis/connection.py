@@ -1,4 +1,6 @@
-"""Redis clients for a ``redis://``/``rediss://`` URL, or an in-process store for ``memory://``.
+"""Redis clients for a ``redis://``/``rediss://`` URL, for the master a set of sentinels names
+(``redis+sentinel://``, see :mod:`qgjob_redis.sentinel_url`), or an in-process store for
+``memory://``.
 
 ``memory://`` (optionally ``memory://name``) is fakeredis with Lua, shared by every client of
 the same name in this process: the embedded mode runs the whole platform on it with the
@@ -12,7 +14,10 @@ from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
+from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
 from redis.backoff import ExponentialWithJitterBackoff
+
+from qgjob_redis.sentinel_url import SentinelUrlError, is_sentinel, parse_sentinel_url
 
 MEMORY_SCHEME = "memory://"
 DECODE_ERRORS = "replace"
@@ -52,26 +57,71 @@ def _memory_client(url: str) -> Redis:
     return client
 
 
+class _BlockingSentinelPool(SentinelConnectionPool, BlockingConnectionPool):
+    """Sentinel's pool that waits for a free connection instead of raising, as the plain
+    ``redis://`` pool does (a full pool must slow a burst down, not fail it)."""
+
+
+def _options(block_ms: int) -> dict[str, Any]:
+    return {
+        "decode_responses": True,
+        "encoding_errors": DECODE_ERRORS,
+        "protocol": 2,
+        "socket_timeout": 5.0 + block_ms / 1000.0,
+        "socket_connect_timeout": 5.0,
+        "health_check_interval": 30,
+    }
+
+
+def _sentinel_client(url: str, block_ms: int, max_connections: int) -> Redis:
+    try:
+        parsed = parse_sentinel_url(url)
+    except SentinelUrlError as exc:
+        raise StoreConfigError(f"QGJOB_REDIS_URL: {exc}") from exc
+    # the sentinels answer small queries: they get short timeouts of their own, whatever
+    # the BLOCK of the data connection
+    sentinel_kwargs: dict[str, object] = {"socket_timeout": 2.0, "socket_connect_timeout": 2.0}
+    sentinel_kwargs |= parsed.sentinel_options
+    if not sentinel_kwargs.get("ssl"):
+        sentinel_kwargs.pop("ssl", None)
+    manager = Sentinel(parsed.sentinels, sentinel_kwargs=sentinel_kwargs)  # type: ignore[no-untyped-call]
+    options = _options(block_ms) | {
+        "db": parsed.db,
+        "username": parsed.username,
+        "password": parsed.password,
+    }
+    if parsed.ssl:
+        options["ssl"] = True
+    pool = _BlockingSentinelPool(  # type: ignore[no-untyped-call]
+        parsed.master,
+        manager,
+        is_master=True,
+        check_connection=True,
+        max_connections=max_connections,
+        timeout=10,
+        **options,
+    )
+    return Redis(connection_pool=pool, retry=_retry())
+
+
+def _retry() -> Retry:
+    return Retry(ExponentialWithJitterBackoff(base=0.05, cap=2.0), retries=3)
+
+
 def connect(url: str, *, block_ms: int = 0, max_connections: int = 64) -> Redis:
     """A client for ``url``. Give each blocking reader its own client with ``block_ms`` set,
     so its socket timeout outlasts the ``BLOCK`` of its reads."""
     if is_memory(url):
         return _memory_client(url)
+    if is_sentinel(url):
+        return _sentinel_client(url, block_ms, max_connections)
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise StoreConfigError(
             f"QGJOB_REDIS_URL={url!r} is not a store URL: use redis://host:port/db, "
-            "rediss:// for TLS, or memory:// for the embedded store"
+            "rediss:// for TLS, redis+sentinel://host:port[,host:port]/<master-name>[/db] "
+            "for a Sentinel deployment, or memory:// for the embedded store"
         )
     pool = BlockingConnectionPool.from_url(
-        url,
-        decode_responses=True,
-        encoding_errors=DECODE_ERRORS,
-        protocol=2,
-        socket_timeout=5.0 + block_ms / 1000.0,
-        socket_connect_timeout=5.0,
-        health_check_interval=30,
-        max_connections=max_connections,
-        timeout=10,
+        url, max_connections=max_connections, timeout=10, **_options(block_ms)
     )
-    retry = Retry(ExponentialWithJitterBackoff(base=0.05, cap=2.0), retries=3)
-    return Redis(connection_pool=pool, retry=retry)
+    return Redis(connection_pool=pool, retry=_retry())

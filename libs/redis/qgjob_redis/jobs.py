@@ -10,8 +10,8 @@ from enum import StrEnum
 import orjson
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from qgjob_redis.codec import dead_letter_from_entry, job_from_hash, ts
-from qgjob_redis.events import parse_id
+from qgjob_redis.codec import job_from_hash, ts
+from qgjob_redis.dead_letters import DeadLetterStore
 from qgjob_redis.ids import new_id
 from qgjob_redis.stats import StatsStore
 from qgjob_redis.store import Store
@@ -194,7 +194,8 @@ class JobStore:
             for j in jobs
         ]
         suite_arg = orjson.dumps({"id": suite.id, "fields": suite.fields}).decode() if suite else ""
-        reply = await self._s.scripts.run(
+        # the client is told the jobs are accepted: with WAIT configured, a replica has them
+        reply = await self._s.run_acknowledged(
             "submit", orjson.dumps(body).decode(), max_unfinished, reserve, suite_arg, batch
         )
         if reply[0] == "quota":
@@ -286,12 +287,6 @@ class JobStore:
     async def dead_letters(
         self, *, org_id: str | None = None, limit: int = 50, before: str | None = None
     ) -> list[DeadLetter]:
-        """Dead letters newest first, optionally of one org (read from the org's own stream:
-        another org's dead letters cost nothing)."""
-        if before is not None and parse_id(before) == (0, 0):
-            return []  # nothing is older than the first id
-        upper = f"({before}" if before else "+"
-        entries: list[tuple[str, dict[str, str]]] = await self._r.xrevrange(  # type: ignore[assignment]
-            self._k.dead(org_id), upper, "-", count=limit
-        )
-        return [dead_letter_from_entry(entry_id, fields) for entry_id, fields in entries]
+        """Current dead letters newest first, optionally of one org (read from the org's own
+        stream: another org's dead letters cost nothing)."""
+        return await DeadLetterStore(self._s).page(org_id=org_id, limit=limit, before=before)

@@ -1,9 +1,10 @@
 """Every Redis key, stream and consumer-group name qgjob uses, in one place.
 
-All keys start with ``{<prefix>}:`` so they share one hash tag: the Lua scripts touch many
-keys at once and stay valid on Redis Cluster. The Lua scripts get the same names through a
-prelude generated from :data:`TEMPLATES` (see :mod:`qgjob_redis.scripts`); no other module
-spells a key.
+All keys start with ``{<prefix>}:`` so they share one hash tag (one slot). That alone does
+not make the scripts run on Redis Cluster: they build key names inside rather than receive
+them in ``KEYS``, so a cluster client cannot route them. The Lua scripts get the same names
+through a prelude generated from :data:`TEMPLATES` (see :mod:`qgjob_redis.scripts`); no
+other module spells a key.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 from redis.commands.core import AsyncScript
 
 from qgjob_redis.keys import Keys, lua_prelude_keys
@@ -103,6 +104,7 @@ class Scripts:
     def script(self, name: str) -> AsyncScript:
         return self._scripts[name]
 
-    async def run(self, name: str, *args: Any) -> Any:
-        """Run script ``name`` with ``args`` as ``ARGV[2:]`` (EVALSHA, EVAL on NOSCRIPT)."""
-        return await self._scripts[name](keys=[], args=[self._keys.base, *args])
+    async def run(self, name: str, *args: Any, client: Pipeline | None = None) -> Any:
+        """Run script ``name`` with ``args`` as ``ARGV[2:]`` (EVALSHA, EVAL on NOSCRIPT);
+        with ``client``, queue it on that pipeline instead."""
+        return await self._scripts[name](keys=[], args=[self._keys.base, *args], client=client)

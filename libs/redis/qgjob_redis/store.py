@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
 
 from qgjob_redis.connection import connect, is_memory
 from qgjob_redis.keys import Keys
 from qgjob_redis.scripts import Retention, Scripts
+
+_PROBE = "return redis.call('EXISTS', ARGV[1])"
+
+
+class ReplicationTimeoutError(RedisConnectionError):
+    """A write reached the master but not as many replicas as asked in time: a failover now
+    could lose it, so it is not acknowledged (503; retrying with the same
+    ``Idempotency-Key`` or job id is safe)."""
 
 
 @dataclass
@@ -18,6 +29,10 @@ class Store:
     scripts: Scripts
     embedded: bool = False
     """On the in-process store (``memory://``) rather than a Redis server."""
+    wait_replicas: int = 0
+    """Replicas that must hold an acknowledged submission before it is answered (``WAIT``);
+    0: answer once the master has it. Not used on the embedded store (it has no replicas)."""
+    wait_timeout_ms: int = 1000
 
     @classmethod
     def open(
@@ -27,11 +42,53 @@ class Store:
         prefix: str = "qgjob",
         retention: Retention | None = None,
         block_ms: int = 0,
+        wait_replicas: int = 0,
+        wait_timeout_ms: int = 1000,
     ) -> Store:
         redis = connect(url, block_ms=block_ms)
         keys = Keys(prefix)
         scripts = Scripts(redis, keys, retention)
-        return cls(redis=redis, keys=keys, scripts=scripts, embedded=is_memory(url))
+        return cls(
+            redis=redis,
+            keys=keys,
+            scripts=scripts,
+            embedded=is_memory(url),
+            wait_replicas=wait_replicas,
+            wait_timeout_ms=wait_timeout_ms,
+        )
+
+    async def run_acknowledged(self, name: str, *args: Any) -> Any:
+        """Run write script ``name`` whose outcome a client is about to be told. With
+        :attr:`wait_replicas`, follow it with ``WAIT`` on the same connection (``WAIT`` counts
+        the writes of its own connection) and raise :class:`ReplicationTimeoutError` when
+        fewer replicas than asked confirm the write in time."""
+        if self.wait_replicas <= 0 or self.embedded:
+            return await self.scripts.run(name, *args)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            await self.scripts.run(name, *args, client=pipe)
+            pipe.wait(self.wait_replicas, self.wait_timeout_ms)
+            reply, acked = await pipe.execute()
+        if int(acked) < self.wait_replicas:
+            raise ReplicationTimeoutError(
+                f"{acked} of {self.wait_replicas} replicas confirmed the write "
+                f"within {self.wait_timeout_ms} ms"
+            )
+        return reply
+
+    async def can_run_scripts(self) -> str | None:
+        """``None`` when this client can run the write scripts: it is connected to a
+        master (not a read-only replica) that runs scripts over its keys; otherwise why not."""
+        if not self.embedded:
+            try:
+                role = await self.redis.execute_command("ROLE")  # type: ignore[no-untyped-call]
+            except ResponseError:
+                role = ["unknown"]  # renamed or denied (some managed Redis): the probe decides
+            if role[0] not in ("master", "unknown"):
+                return f"connected to a {role[0]}, which refuses writes"
+        # the scripts name their keys inside: one that reads a key the same way must run
+        # (on a node that does not own the key's slot it fails, as every script would)
+        await self.redis.eval(_PROBE, 0, self.keys.jobs_stream())
+        return None
 
     async def ping(self) -> bool:
         return bool(await self.redis.ping())

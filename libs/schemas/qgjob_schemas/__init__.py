@@ -9,7 +9,13 @@ from qgjob_schemas.builds import (
     Artifact,
     BuildForm,
 )
-from qgjob_schemas.dead_letters import DeadLetter
+from qgjob_schemas.dead_letters import (
+    ENTRY_ID_PATTERN,
+    DeadLetter,
+    DeadLetterBatch,
+    DeadLetterSelection,
+    DeadLetterSkip,
+)
 from qgjob_schemas.enums import (
     TERMINAL_STATUSES,
     GroupState,
@@ -34,6 +40,7 @@ from qgjob_schemas.fields import (
     check_text,
 )
 from qgjob_schemas.groups import GroupDetail, GroupJob, GroupPage, JobGroup
+from qgjob_schemas.health import Health
 from qgjob_schemas.jobs import Job, JobPage, JobPayload, JobResult, TestCounts
 from qgjob_schemas.scheduling import Assignment, GroupView, Plan, Snapshot, WorkerView
 from qgjob_schemas.stats import (
@@ -44,11 +51,18 @@ from qgjob_schemas.stats import (
     StatsTimeline,
     TimelinePoint,
 )
-from qgjob_schemas.suites import SUITE_MAX_JOBS, Suite, SuiteCancellation, SuitePayload
+from qgjob_schemas.suites import (
+    SUITE_MAX_JOBS,
+    Suite,
+    SuiteCancellation,
+    SuitePayload,
+    suite_dashboard_path,
+)
 from qgjob_schemas.workers import Worker
 
 __all__ = [
     "BUILD_SUFFIXES",
+    "ENTRY_ID_PATTERN",
     "FILE_NAME_MAX_BYTES",
     "ID_MESSAGE",
     "ID_PATTERN",
@@ -62,6 +76,9 @@ __all__ = [
     "Assignment",
     "BuildForm",
     "DeadLetter",
+    "DeadLetterBatch",
+    "DeadLetterSelection",
+    "DeadLetterSkip",
     "DurationStats",
     "Error",
     "ErrorBody",
@@ -71,6 +88,7 @@ __all__ = [
     "GroupPage",
     "GroupState",
     "GroupView",
+    "Health",
     "Identifier",
     "Job",
     "JobEvent",
@@ -104,4 +122,5 @@ __all__ = [
     "WorkerView",
     "check_file_name",
     "check_text",
+    "suite_dashboard_path",
 ]

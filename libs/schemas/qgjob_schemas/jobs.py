@@ -121,6 +121,7 @@ class Job(BaseModel):
                     "attempts": 0,
                     "created_at": "2026-11-28T12:00:00Z",
                     "updated_at": "2026-11-28T12:00:00Z",
+                    "flaky": False,
                 }
             ]
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from qgjob_schemas.enums import JobStatus, Priority, Target
 from qgjob_schemas.fields import Identifier, Name, RequestModel, TestPath
@@ -59,6 +59,11 @@ class SuitePayload(RequestModel):
         return self
 
 
+def suite_dashboard_path(suite_id: str) -> str:
+    """Where a suite's page is, relative to the API's base URL."""
+    return f"/ui/#/suites/{suite_id}"
+
+
 class Suite(BaseModel):
     """A suite and how far its jobs got."""
 
@@ -77,6 +82,7 @@ class Suite(BaseModel):
                     "finished": False,
                     "passed": False,
                     "job_ids": ["01JDY4T6M3Q9W8K7R2N5P1X0AC", "01JDY4T6M3Q9W8K7R2N5P1X0AD"],
+                    "dashboard_path": "/ui/#/suites/s01JDY4T6M3Q9W8K7R2N5P1X0AB",
                 }
             ]
         }
@@ -95,6 +101,15 @@ class Suite(BaseModel):
     finished: bool = Field(description="Every job reached a terminal status.")
     passed: bool = Field(description="Finished, and every job passed (flaky passes count).")
     job_ids: list[str] = []
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="The suite's page in the dashboard, from the API's address: "
+        "`<api>/ui/#/suites/<id>` (what `qgjob submit --wait` and CI print).",
+        examples=["/ui/#/suites/s01JDY4T6M3Q9W8K7R2N5P1X0AB"],
+    )
+    @property
+    def dashboard_path(self) -> str:
+        return suite_dashboard_path(self.id)
 
 
 class SuiteCancellation(BaseModel):

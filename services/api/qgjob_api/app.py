@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from qgjob_api.api_docs import install_api_docs
 from qgjob_api.build_files import sweep_incoming
+from qgjob_api.contract import polish
 from qgjob_api.dashboard import install_dashboard
 from qgjob_api.errors import install_error_handlers, json_errors_only
 from qgjob_api.events_hub import EventHub
@@ -26,8 +27,10 @@ from qgjob_api.routes import (
     groups,
     jobs,
     stats,
+    suite_report,
     suites,
     system,
+    websocket,
     workers,
 )
 from qgjob_api.settings import ApiSettings
@@ -61,7 +64,11 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
         s = store or Store.open(
-            settings.redis_url, prefix=settings.key_prefix, retention=settings.retention()
+            settings.redis_url,
+            prefix=settings.key_prefix,
+            retention=settings.retention(),
+            wait_replicas=settings.store_wait_replicas,
+            wait_timeout_ms=settings.store_wait_timeout_ms,
         )
         app.state.store, app.state.jobs, app.state.settings = s, JobStore(s), settings
         app.state.tokens = TokenStore(s)
@@ -90,6 +97,9 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
         summary="Mobile end-to-end test orchestration: jobs grouped by app version.",
         description=DESCRIPTION,
         lifespan=lifespan,
+        servers=[{"url": "http://127.0.0.1:8080", "description": "`qgjob up` on its default port"}],
+        contact={"name": "qgjob maintainers"},
+        license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"},
         docs_url=None,
         redoc_url=None,
         # qgjob exports its own metrics (/metrics) and logs; FastAPI's OpenTelemetry hooks
@@ -103,13 +113,15 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
             {"name": "dead-letters", "description": "Jobs that ran out of attempts."},
             {"name": "stats", "description": "Figures of the platform or of one org."},
             {"name": "admin", "description": "Operator actions: org API tokens."},
+            {"name": "apps", "description": "App builds: the file each app version installs."},
+            {"name": "workers", "description": "Workers, their devices and what they hold."},
             {"name": "system", "description": "Health, readiness and metrics."},
         ],
     )
     default_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
-        return json_errors_only(default_openapi())
+        return polish(json_errors_only(default_openapi()))
 
     app.openapi = openapi  # type: ignore[method-assign]
     install_error_handlers(app)
@@ -122,6 +134,7 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
     )
     app.include_router(jobs.router)
     app.include_router(suites.router)
+    app.include_router(suite_report.router)
     app.include_router(events.router)
     app.include_router(groups.router)
     app.include_router(dead_letters.router)
@@ -131,6 +144,7 @@ def create_app(settings: ApiSettings | None = None, store: Store | None = None) 
     app.include_router(apps.router)
     app.include_router(artifacts.router)
     app.include_router(workers.router)
+    app.include_router(websocket.router)
     install_dashboard(app)
     if settings.api_docs:
         install_api_docs(app)

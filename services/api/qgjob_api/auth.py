@@ -16,6 +16,7 @@ from typing import Annotated
 import structlog
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import State
 
 from qgjob_api.errors import ApiError
 from qgjob_redis import RateLimiter, TokenStore
@@ -76,15 +77,20 @@ async def authenticate(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    state = request.app.state
+    token = credentials.credentials if credentials is not None else None
+    return await principal_of(request.app.state, token, request.headers.get("authorization"))
+
+
+async def principal_of(state: State, token: str | None, header: str | None) -> Principal:
+    """Who sends ``token`` (``header``: the raw Authorization header, to tell a malformed
+    one from none); the org's rate limit is taken. Shared by HTTP and WebSocket routes."""
     admin = state.settings.admin_token.get_secret_value() if state.settings.admin_token else None
-    if credentials is None:
-        if request.headers.get("authorization"):
+    if token is None:
+        if header:
             raise _unauthorized("the Authorization header must read `Bearer <token>`")
         if admin is None:
             return Principal(org_id=None, admin=True)
         raise _unauthorized("missing bearer token: send `Authorization: Bearer <token>`")
-    token = credentials.credentials
     if admin is not None and hmac.compare_digest(token.encode(), admin.encode()):
         return Principal(org_id=None, admin=True)
     tokens: TokenStore = state.tokens

@@ -42,6 +42,15 @@ class ApiSettings(StoreSettings):
     """PEM private key of the certificate."""
     sse_keepalive_s: float = Field(default=15.0, gt=0)
     """How often an idle event stream sends a keep-alive comment."""
+    store_wait_replicas: int = Field(default=0, ge=0, le=16)
+    """Replicas that must have a submission (``WAIT``) before the API answers 2xx, so that a
+    failover cannot lose an acknowledged job. 0 for a single Redis; 1 on Sentinel (one
+    replica of the master has it before the client hears "accepted"). Ignored on
+    ``memory://``."""
+    store_wait_timeout_ms: int = Field(default=1000, ge=1, le=60_000)
+    """How long a submission waits for those replicas; past it the API answers 503
+    ``store_unavailable`` (the job may be stored: resubmit with the same
+    ``Idempotency-Key``)."""
     api_docs: bool = False
     """Serve ``/docs`` and ``/redoc``, pages that load their scripts from a CDN."""
 

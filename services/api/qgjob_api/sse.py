@@ -67,22 +67,44 @@ class EventStream:
     """Caught up: newer events come from the hub's window."""
 
     async def run(self, cursor: str | None, first: str | None = None) -> AsyncIterator[str]:
+        """The stream as server-sent events text; "from now" is fixed before the first
+        line goes out, so nothing that happens after the client sees it is missed."""
         async with self.hub.listening():
-            self._cursor = cursor or await self.log.last_id()
+            start = cursor or await self.log.last_id()
             yield "retry: 2000\n\n" + (first or "")
-            page = CATCH_UP_FIRST
-            while not self._over() and not self.hub.closing:
-                wake = self.hub.wake_event()
-                batch = await self._batch(page)
-                page = CATCH_UP_PAGE
-                if batch:
-                    text = await self._frames(batch)
-                    if text:
-                        yield text  # a whole batch in one write
-                elif self._finishing():
-                    return
-                elif not await _woken(wake, self.keepalive_s):
-                    yield ": keep-alive\n\n"
+            async for batch in self._follow(start):
+                # a whole batch in one write: one chunk per page, not one per event
+                yield "".join(map(frame, batch)) if batch is not None else ": keep-alive\n\n"
+
+    async def events(self, cursor: str) -> AsyncIterator[JobEvent | None]:
+        """The matching events after ``cursor``, as they happen; a ``None`` after
+        ``keepalive_s`` without one. Ends when ``done`` says so, or the hub closes (the
+        server is stopping)."""
+        async with self.hub.listening():
+            async for batch in self._follow(cursor):
+                if batch is None:
+                    yield None
+                    continue
+                for event in batch:
+                    yield event
+
+    async def _follow(self, cursor: str) -> AsyncIterator[list[JobEvent] | None]:
+        """The matching events after ``cursor`` in batches (never empty; one per page of
+        the source or per wake-up of the hub); ``None`` after ``keepalive_s`` without one."""
+        self._cursor = cursor
+        page = CATCH_UP_FIRST
+        while not self._over() and not self.hub.closing:
+            wake = self.hub.wake_event()
+            batch = await self._batch(page)
+            page = CATCH_UP_PAGE
+            if batch:
+                events = await self._matching(batch)
+                if events:
+                    yield events
+            elif self._finishing():
+                return
+            elif not await _woken(wake, self.keepalive_s):
+                yield None
 
     def _finishing(self) -> bool:
         return self._end is not None
@@ -109,24 +131,23 @@ class EventStream:
                 batch.append((mark, {}))  # no fields: matches no filter, moves the cursor
         return batch
 
-    async def _frames(self, batch: list[Entry]) -> str:
-        out: list[str] = []
+    async def _matching(self, batch: list[Entry]) -> list[JobEvent]:
+        out: list[JobEvent] = []
         last_finished: JobEvent | None = None
         for entry in batch:
             self._cursor = entry[0]
             event = self._event(entry)
             if event is None:
                 continue
-            out.append(frame(event))
+            out.append(event)
             if event.status.terminal:
                 last_finished = event
-        text = "".join(out)
         if last_finished is None or self._end is not None or self.done is None:
-            return text
+            return out
         # asked once per batch, not per event: the answer may need a read of the store
         if await self.done(last_finished):
             self._end = parse_id(await self.log.last_id())
-        return text
+        return out
 
     def _event(self, entry: Entry) -> JobEvent | None:
         entry_id, fields = entry

@@ -1,9 +1,13 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .app_build import AppBuild
+from .app_build_upload import AppBuildUpload
 from .artifact import Artifact
 from .dead_letter import DeadLetter
+from .dead_letter_batch import DeadLetterBatch
 from .dead_letter_raw_type_0 import DeadLetterRawType0
+from .dead_letter_selection import DeadLetterSelection
+from .dead_letter_skip import DeadLetterSkip
 from .duration_stats import DurationStats
 from .duration_stats_install_s import DurationStatsInstallS
 from .duration_stats_test_s import DurationStatsTestS
@@ -14,8 +18,9 @@ from .group_detail import GroupDetail
 from .group_job import GroupJob
 from .group_page import GroupPage
 from .group_state import GroupState
-from .health_response_health import HealthResponseHealth
+from .health import Health
 from .job import Job
+from .job_event import JobEvent
 from .job_group import JobGroup
 from .job_page import JobPage
 from .job_payload import JobPayload
@@ -24,8 +29,6 @@ from .job_status import JobStatus
 from .outcome import Outcome
 from .priority import Priority
 from .queue_stats import QueueStats
-from .ready_response_ready import ReadyResponseReady
-from .register_app_build_body_register_app_build import RegisterAppBuildBodyRegisterAppBuild
 from .stats import Stats
 from .stats_jobs_by_status import StatsJobsByStatus
 from .stats_jobs_by_target import StatsJobsByTarget
@@ -38,6 +41,7 @@ from .stats_workers_by_state_type_0 import StatsWorkersByStateType0
 from .stats_workers_by_target_type_0 import StatsWorkersByTargetType0
 from .stats_workers_by_target_type_0_additional_property import StatsWorkersByTargetType0AdditionalProperty
 from .suite import Suite
+from .suite_cancellation import SuiteCancellation
 from .suite_counts import SuiteCounts
 from .suite_payload import SuitePayload
 from .target import Target
@@ -51,9 +55,13 @@ from .worker_state import WorkerState
 
 __all__ = (
     "AppBuild",
+    "AppBuildUpload",
     "Artifact",
     "DeadLetter",
+    "DeadLetterBatch",
     "DeadLetterRawType0",
+    "DeadLetterSelection",
+    "DeadLetterSkip",
     "DurationStats",
     "DurationStatsInstallS",
     "DurationStatsTestS",
@@ -64,8 +72,9 @@ __all__ = (
     "GroupJob",
     "GroupPage",
     "GroupState",
-    "HealthResponseHealth",
+    "Health",
     "Job",
+    "JobEvent",
     "JobGroup",
     "JobPage",
     "JobPayload",
@@ -74,8 +83,6 @@ __all__ = (
     "Outcome",
     "Priority",
     "QueueStats",
-    "ReadyResponseReady",
-    "RegisterAppBuildBodyRegisterAppBuild",
     "Stats",
     "StatsJobsByStatus",
     "StatsJobsByTarget",
@@ -88,6 +95,7 @@ __all__ = (
     "StatsWorkersByTargetType0",
     "StatsWorkersByTargetType0AdditionalProperty",
     "Suite",
+    "SuiteCancellation",
     "SuiteCounts",
     "SuitePayload",
     "Target",

@@ -26,6 +26,7 @@ class DeadLetter:
         at (datetime.datetime):
         job_id (None | str | Unset):
         org_id (None | str | Unset):
+        test_path (None | str | Unset): The job's test, while its record lives (none for poison).
         attempts (int | Unset):  Default: 0.
         last_error (None | str | Unset):
         log_tail (str | Unset):  Default: ''.
@@ -37,6 +38,7 @@ class DeadLetter:
     at: datetime.datetime
     job_id: None | str | Unset = UNSET
     org_id: None | str | Unset = UNSET
+    test_path: None | str | Unset = UNSET
     attempts: int | Unset = 0
     last_error: None | str | Unset = UNSET
     log_tail: str | Unset = ""
@@ -63,6 +65,12 @@ class DeadLetter:
             org_id = UNSET
         else:
             org_id = self.org_id
+
+        test_path: None | str | Unset
+        if isinstance(self.test_path, Unset):
+            test_path = UNSET
+        else:
+            test_path = self.test_path
 
         attempts = self.attempts
 
@@ -95,6 +103,8 @@ class DeadLetter:
             field_dict["job_id"] = job_id
         if org_id is not UNSET:
             field_dict["org_id"] = org_id
+        if test_path is not UNSET:
+            field_dict["test_path"] = test_path
         if attempts is not UNSET:
             field_dict["attempts"] = attempts
         if last_error is not UNSET:
@@ -135,6 +145,15 @@ class DeadLetter:
 
         org_id = _parse_org_id(d.pop("org_id", UNSET))
 
+        def _parse_test_path(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        test_path = _parse_test_path(d.pop("test_path", UNSET))
+
         attempts = d.pop("attempts", UNSET)
 
         def _parse_last_error(data: object) -> None | str | Unset:
@@ -171,6 +190,7 @@ class DeadLetter:
             at=at,
             job_id=job_id,
             org_id=org_id,
+            test_path=test_path,
             attempts=attempts,
             last_error=last_error,
             log_tail=log_tail,

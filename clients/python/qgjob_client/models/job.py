@@ -34,6 +34,7 @@ class Job:
         max_attempts (int):
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
+        flaky (bool): Passed only on a rerun of a failed test (see `result.runs`).
         flaky_retries (int | Unset):  Default: 0.
         app_url (None | str | Unset):
         attempts (int | Unset):  Default: 0.
@@ -57,6 +58,7 @@ class Job:
     max_attempts: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    flaky: bool
     flaky_retries: int | Unset = 0
     app_url: None | str | Unset = UNSET
     attempts: int | Unset = 0
@@ -92,6 +94,8 @@ class Job:
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
+
+        flaky = self.flaky
 
         flaky_retries = self.flaky_retries
 
@@ -167,6 +171,7 @@ class Job:
                 "max_attempts": max_attempts,
                 "created_at": created_at,
                 "updated_at": updated_at,
+                "flaky": flaky,
             }
         )
         if flaky_retries is not UNSET:
@@ -218,6 +223,8 @@ class Job:
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        flaky = d.pop("flaky")
 
         flaky_retries = d.pop("flaky_retries", UNSET)
 
@@ -332,6 +339,7 @@ class Job:
             max_attempts=max_attempts,
             created_at=created_at,
             updated_at=updated_at,
+            flaky=flaky,
             flaky_retries=flaky_retries,
             app_url=app_url,
             attempts=attempts,

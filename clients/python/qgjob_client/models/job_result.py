@@ -23,7 +23,9 @@ class JobResult:
     Attributes:
         outcome (Outcome): What a driver reports for one run of a test.
         message (str | Unset):  Default: ''.
-        duration_s (float | Unset):  Default: 0.0.
+        duration_s (float | Unset): Seconds of the last run. Default: 0.0.
+        total_s (float | Unset): Seconds of all runs (reruns of a flaky test included); the job's duration everywhere
+            qgjob shows one. Default: 0.0.
         flaky (bool | Unset):  Default: False.
         runs (int | Unset):  Default: 1.
         log_tail (str | Unset):  Default: ''.
@@ -35,6 +37,7 @@ class JobResult:
     outcome: Outcome
     message: str | Unset = ""
     duration_s: float | Unset = 0.0
+    total_s: float | Unset = 0.0
     flaky: bool | Unset = False
     runs: int | Unset = 1
     log_tail: str | Unset = ""
@@ -50,6 +53,8 @@ class JobResult:
         message = self.message
 
         duration_s = self.duration_s
+
+        total_s = self.total_s
 
         flaky = self.flaky
 
@@ -78,6 +83,8 @@ class JobResult:
             field_dict["message"] = message
         if duration_s is not UNSET:
             field_dict["duration_s"] = duration_s
+        if total_s is not UNSET:
+            field_dict["total_s"] = total_s
         if flaky is not UNSET:
             field_dict["flaky"] = flaky
         if runs is not UNSET:
@@ -101,6 +108,8 @@ class JobResult:
         message = d.pop("message", UNSET)
 
         duration_s = d.pop("duration_s", UNSET)
+
+        total_s = d.pop("total_s", UNSET)
 
         flaky = d.pop("flaky", UNSET)
 
@@ -131,6 +140,7 @@ class JobResult:
             outcome=outcome,
             message=message,
             duration_s=duration_s,
+            total_s=total_s,
             flaky=flaky,
             runs=runs,
             log_tail=log_tail,

@@ -31,6 +31,8 @@ class Suite:
         counts (SuiteCounts): Jobs by status (statuses with none left out).
         finished (bool): Every job reached a terminal status.
         passed (bool): Finished, and every job passed (flaky passes count).
+        dashboard_path (str): The suite's page in the dashboard, from the API's address: `<api>/ui/#/suites/<id>` (what
+            `qgjob submit --wait` and CI print).
         name (str | Unset):  Default: ''.
         job_ids (list[str] | Unset):
     """
@@ -44,6 +46,7 @@ class Suite:
     counts: SuiteCounts
     finished: bool
     passed: bool
+    dashboard_path: str
     name: str | Unset = ""
     job_ids: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -70,6 +73,8 @@ class Suite:
 
         passed = self.passed
 
+        dashboard_path = self.dashboard_path
+
         name = self.name
 
         job_ids: list[str] | Unset = UNSET
@@ -89,6 +94,7 @@ class Suite:
                 "counts": counts,
                 "finished": finished,
                 "passed": passed,
+                "dashboard_path": dashboard_path,
             }
         )
         if name is not UNSET:
@@ -126,6 +132,8 @@ class Suite:
 
         passed = d.pop("passed")
 
+        dashboard_path = d.pop("dashboard_path")
+
         name = d.pop("name", UNSET)
 
         job_ids = cast(list[str], d.pop("job_ids", UNSET))
@@ -140,6 +148,7 @@ class Suite:
             counts=counts,
             finished=finished,
             passed=passed,
+            dashboard_path=dashboard_path,
             name=name,
             job_ids=job_ids,
         )

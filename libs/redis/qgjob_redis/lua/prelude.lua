@@ -70,6 +70,19 @@ local function count(org, target, old, new, suite, t, n)
   end
 end
 
+-- Take back a terminal result from the per-minute figures (a job leaving a terminal status):
+-- t is when it finished; a bucket that expired is left alone.
+local function uncount_finished(org, status, t)
+  if not t then return end
+  local bucket = K.throughput(string.format('%d', math.floor(t / 60)))
+  if redis.call('EXISTS', bucket) == 0 then return end
+  for _, field in ipairs({ 'all', 'o:' .. org, 's:' .. status, 'os:' .. status .. ':' .. org }) do
+    if tonumber(redis.call('HGET', bucket, field) or '0') > 0 then
+      redis.call('HINCRBY', bucket, field, -1)
+    end
+  end
+end
+
 -- Append an entry to a shared stream and, under the same id, to its org's copy (so an org's
 -- reads cost what its own entries cost); the org's copy expires once the org is quiet
 -- for the retention. args: XADD, stream, MAXLEN, ~, n, '*', fields... Returns the id.
@@ -247,8 +260,10 @@ end
 local function to_dead(jkey, jid, org, target, old, ts, reason, attempts, last_error, log_tail)
   transition(jkey, jid, org, target, old, 'dead', ts,
     { 'finished_at', ts, 'error', last_error or '' }, { 'message', reason })
-  dead_letter(org, { 'job', jid, 'org', org, 'reason', reason, 'attempts', attempts,
-    'last_error', last_error or '', 'log_tail', log_tail or '', 'at', ts })
+  local entry = dead_letter(org, { 'job', jid, 'org', org, 'reason', reason,
+    'attempts', attempts, 'last_error', last_error or '', 'log_tail', log_tail or '', 'at', ts })
+  -- the job's current entry: a requeue removes it, so a job that dies again is listed once
+  redis.call('HSET', jkey, 'dead_entry', entry)
 end
 
 -- Dead-letter a poison entry (reason 'poison'; why: what was wrong) of stream ('jobs' or

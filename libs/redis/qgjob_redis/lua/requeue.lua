@@ -1,14 +1,22 @@
--- Give a dead job a fresh attempt budget and queue it again.
+-- Give a dead job a fresh attempt budget and queue it again; its dead-letter entry goes (the
+-- job is no longer dead), and so does its death from the per-minute figures (its next
+-- result will count instead: a job counts once, by its latest result).
 -- ARGV[2]: job id. Returns {'requeued'|'conflict'|'missing', status}.
 local jid = ARGV[2]
 local jkey = K.job(jid)
-local j = redis.call('HMGET', jkey, 'status', 'org_id', 'target')
+local j = redis.call('HMGET', jkey, 'status', 'org_id', 'target', 'dead_entry', 'finished_at')
 if not j[1] then
   return { 'missing', '' }
 end
 if j[1] ~= 'dead' then
   return { 'conflict', j[1] }
 end
+if j[4] then
+  redis.call('XDEL', K.dead, j[4])
+  redis.call('XDEL', K.dead_org(j[2]), j[4])  -- the org's copy has the same id
+  redis.call('HDEL', jkey, 'dead_entry')
+end
+uncount_finished(j[2], 'dead', tonumber(j[5]))
 redis.call('PERSIST', jkey)
 redis.call('PERSIST', K.job_log(jid))
 redis.call('PERSIST', K.job_events(jid))

@@ -100,7 +100,7 @@ export class Api {
 
   // Endpoints the dashboard uses.
   stats(params) { return this.get(`/v1/stats${query(params)}`); }
-  timeline(minutes) { return this.get(`/v1/stats/timeline${query({ minutes })}`); }
+  timeline(minutes, params) { return this.get(`/v1/stats/timeline${query({ minutes, ...(params || {}) })}`); }
   jobs(params) { return this.get(`/v1/jobs${query(params)}`); }
   job(id) { return this.get(`/v1/jobs/${encodeURIComponent(id)}`); }
   jobLog(id) { return this.get(`/v1/jobs/${encodeURIComponent(id)}/logs`); }
@@ -109,7 +109,10 @@ export class Api {
   submit(payload) { return this.post("/v1/jobs", payload); }
   requeue(id) { return this.post(`/v1/dead-letters/${encodeURIComponent(id)}/requeue`); }
   deadLetters(params) { return this.get(`/v1/dead-letters${query(params)}`); }
+  requeueDeadLetters(selection) { return this.post("/v1/dead-letters/requeue", selection); }
+  purgeDeadLetters(selection) { return this.post("/v1/dead-letters/purge", selection); }
   suite(id) { return this.get(`/v1/suites/${encodeURIComponent(id)}`); }
+  cancelSuite(id) { return this.post(`/v1/suites/${encodeURIComponent(id)}/cancel`); }
   groups(params) { return this.get(`/v1/groups${query(params)}`); }
   group(id) { return this.get(`/v1/groups/${encodeURIComponent(id)}`); }
   workers() { return this.get("/v1/workers"); }

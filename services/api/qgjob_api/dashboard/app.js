@@ -6,6 +6,7 @@ import { overviewView } from "./views/overview.js";
 import { jobsView } from "./views/jobs.js";
 import { jobView } from "./views/job.js";
 import { suitesView } from "./views/suites.js";
+import { suiteView } from "./views/suite.js";
 import { groupsView, groupView } from "./views/groups.js";
 import { workersView } from "./views/workers.js";
 import { deadLettersView } from "./views/dead_letters.js";
@@ -15,6 +16,7 @@ const VIEWS = {
   jobs: jobsView,
   job: jobView,
   suites: suitesView,
+  suite: suiteView,
   groups: groupsView,
   group: groupView,
   workers: workersView,
@@ -204,6 +206,7 @@ class Dashboard {
     let id = null;
     if (name === "jobs" && parts[1]) { name = "job"; id = parts[1]; }
     if (name === "groups" && parts[1]) { name = "group"; id = parts[1]; }
+    if (name === "suites" && parts[1]) { name = "suite"; id = parts[1]; }
     if (!VIEWS[name]) name = "overview";
     return { name, id, query };
   }
@@ -215,7 +218,7 @@ class Dashboard {
     const view = VIEWS[name];
     const main = $("main");
     main.replaceChildren();
-    const section = name === "job" ? "jobs" : name === "group" ? "groups" : name;
+    const section = { job: "jobs", group: "groups", suite: "suites" }[name] || name;
     for (const a of document.querySelectorAll(".sidenav a")) {
       if (a.dataset.view === section) a.setAttribute("aria-current", "page");
       else a.removeAttribute("aria-current");

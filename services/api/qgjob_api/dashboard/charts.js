@@ -1,7 +1,7 @@
 // Charts drawn as SVG, each in a figure with a caption, a text summary for screen readers
 // and its data as a table behind a disclosure.
 
-import { h } from "./dom.js";
+import { h, plural } from "./dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 let W = 640; // set per chart from the room it has (text stays legible at every width)
@@ -101,12 +101,21 @@ export function throughputChart(points, width) {
   const total = points.reduce((n, p) => n + p.finished, 0);
   const peak = points.reduce((best, p) => (p.finished > best.finished ? p : best), points[0] || { finished: 0 });
   const summary = total
-    ? `${total} jobs finished in the last ${points.length} minutes; at most ${peak.finished} in one minute (${minuteLabel(peak.at)}).`
+    ? `${plural(total, "job")} finished in the last ${points.length} minutes; at most ${peak.finished} in one minute (${minuteLabel(peak.at)}).`
     : `No job finished in the last ${points.length} minutes.`;
   const rows = points.filter((p) => p.finished).map((p) => [minuteLabel(p.at), p.finished, p.passed, p.failed, p.dead, p.cancelled]);
   return frame("Throughput: jobs finished per minute", summary, svg,
     dataTable("Jobs finished per minute", ["Minute", "Finished", "Passed", "Failed", "Dead", "Cancelled"], rows),
     h("p", { class: "legend", "aria-hidden": "true" }, keys.map((k) => [h("span", { class: `key key-${k}` }), `${k} `])));
+}
+
+// The success rate, the one definition the card and the chart share: of the jobs whose
+// latest result came in these minutes (a requeued job counts once, by its new result),
+// the share that passed; cancelled jobs are left out.
+export function successRate(points) {
+  const passed = points.reduce((n, p) => n + p.passed, 0);
+  const judged = points.reduce((n, p) => n + p.passed + p.failed + p.dead, 0);
+  return { passed, judged };
 }
 
 // Share of finished jobs that passed, per minute (cancelled jobs left out); gaps where none.
@@ -132,10 +141,9 @@ export function successChart(points, width) {
     svg.append(s("circle", { cx: xOf(i), cy: yOf(r), r: 3, class: "dot" }));
   });
   if (d) svg.insertBefore(s("path", { d, class: "line" }), svg.querySelector("circle"));
-  const judged = points.reduce((n, p) => n + p.passed + p.failed + p.dead, 0);
-  const passed = points.reduce((n, p) => n + p.passed, 0);
-  const summary = judged
-    ? `${Math.round((100 * passed) / judged)} % of ${judged} finished jobs passed in the last ${points.length} minutes.`
+  const rate = successRate(points);
+  const summary = rate.judged
+    ? `${Math.round((100 * rate.passed) / rate.judged)} % of ${plural(rate.judged, "finished job")} passed in the last ${points.length} minutes.`
     : `No job finished in the last ${points.length} minutes.`;
   const rows = points.map((p, i) => [p, rates[i]]).filter(([, r]) => r !== null)
     .map(([p, r]) => [minuteLabel(p.at), `${Math.round(r)} %`, p.passed, p.failed + p.dead]);

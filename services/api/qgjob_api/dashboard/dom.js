@@ -39,9 +39,28 @@ export function badge(status, extra) {
   return h("span", { class: `badge badge-${status}` }, status, extra || "");
 }
 
+// Ids are ULIDs: 10 characters of time (shared by everything made within minutes), then 16
+// random ones. The short form is the random tail's last 8, which tells jobs apart.
+export const SHORT_ID = 8;
 export function shortId(id) {
   if (!id) return "";
-  return id.length > 14 ? `${id.slice(0, 6)}…${id.slice(-6)}` : id;
+  return id.length > SHORT_ID + 2 ? `…${id.slice(-SHORT_ID)}` : id;
+}
+
+// A test path that wraps only after a separator ("/", ".", "_", "-"), never inside a word.
+export function pathText(path) {
+  const parts = String(path).split(/(?<=[/._-])/);
+  const out = [];
+  parts.forEach((part, i) => {
+    if (i) out.push(h("wbr"));
+    out.push(part);
+  });
+  return h("span", { class: "path" }, out);
+}
+
+// "1 job", "2 jobs".
+export function plural(n, one, many) {
+  return `${n} ${n === 1 ? one : many || `${one}s`}`;
 }
 
 export function idText(id) {

@@ -4,17 +4,41 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
+from starlette.convertors import Convertor, register_url_convertor
 
-from qgjob_api.auth import PrincipalDep
-from qgjob_api.deps import JobsDep
+from qgjob_api.auth import Principal, PrincipalDep
+from qgjob_api.deps import JobsDep, StoreDep
 from qgjob_api.errors import CONFLICT, ERROR_RESPONSES, FORBIDDEN, NOT_FOUND, ApiError, invalid
 from qgjob_api.patterns import STREAM_ID
 from qgjob_api.routes.jobs import not_found, visible_job
-from qgjob_redis import RequeueOutcome, valid_stream_id
-from qgjob_schemas import ID_PATTERN, DeadLetter, Job
+from qgjob_redis import DeadLetterStore, RequeueOutcome, valid_stream_id
+from qgjob_schemas import (
+    ENTRY_ID_PATTERN,
+    ID_PATTERN,
+    DeadLetter,
+    DeadLetterBatch,
+    DeadLetterSelection,
+    Job,
+)
 
 router = APIRouter(prefix="/v1", tags=["dead-letters"])
+
+
+class EntryIdConvertor(Convertor[str]):
+    """A path segment that is a stream entry id, so ``/v1/dead-letters/{entry_id}`` does not
+    also claim ``/v1/dead-letters/requeue`` and ``/purge`` (their 405s allow POST only)."""
+
+    regex = r"[0-9]{1,20}-[0-9]{1,20}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("entry_id", EntryIdConvertor())
 
 
 @router.get(
@@ -58,3 +82,71 @@ async def requeue_dead_letter(
     if outcome is RequeueOutcome.CONFLICT:
         raise ApiError(409, "conflict", f"job {job_id} is {job.status.value}, not dead")
     return job
+
+
+def _entry_not_found(entry_id: str) -> ApiError:
+    return ApiError(404, "not_found", f"dead letter {entry_id} not found")
+
+
+def _visible(principal: Principal, letter: DeadLetter | None) -> bool:
+    """An org sees its own entries; poison entries (no org) only an operator."""
+    if letter is None:
+        return False
+    return principal.org_id is None or letter.org_id == principal.org_id
+
+
+@router.delete(
+    "/dead-letters/{entry_id:entry_id}",
+    status_code=204,
+    operation_id="deleteDeadLetter",
+    summary="Delete a dead letter",
+    responses={**NOT_FOUND, **ERROR_RESPONSES},
+)
+async def delete_dead_letter(
+    entry_id: Annotated[str, Path(pattern=ENTRY_ID_PATTERN)],
+    principal: PrincipalDep,
+    store: StoreDep,
+) -> Response:
+    """Take one entry off the list (its job stays dead; nothing is run)."""
+    if not valid_stream_id(entry_id):
+        raise _entry_not_found(entry_id)
+    letters = DeadLetterStore(store)
+    letter = await letters.get(entry_id)
+    if letter is None or not _visible(principal, letter):
+        raise _entry_not_found(entry_id)
+    await letters.remove(letter)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/dead-letters/requeue",
+    operation_id="requeueDeadLetters",
+    summary="Requeue dead jobs in bulk",
+    responses={**FORBIDDEN, **ERROR_RESPONSES},
+)
+async def requeue_dead_letters(
+    selection: DeadLetterSelection,
+    principal: PrincipalDep,
+    store: StoreDep,
+    org_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+) -> DeadLetterBatch:
+    """Queue the selected dead jobs again (``all``: every one in view), each with a fresh
+    attempt budget; poison entries and jobs no longer dead are skipped, with the reason."""
+    return await DeadLetterStore(store).requeue(principal.scope(org_id), selection.ids)
+
+
+@router.post(
+    "/dead-letters/purge",
+    operation_id="purgeDeadLetters",
+    summary="Delete dead letters in bulk",
+    responses={**FORBIDDEN, **ERROR_RESPONSES},
+)
+async def purge_dead_letters(
+    selection: DeadLetterSelection,
+    principal: PrincipalDep,
+    store: StoreDep,
+    org_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+) -> DeadLetterBatch:
+    """Take the selected dead letters off the list (``all``: every one in view); their
+    jobs stay dead."""
+    return await DeadLetterStore(store).purge(principal.scope(org_id), selection.ids)

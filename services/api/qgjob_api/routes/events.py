@@ -10,12 +10,10 @@ from fastapi.responses import StreamingResponse
 
 from qgjob_api.auth import PrincipalDep
 from qgjob_api.deps import EventLogDep, HubDep, JobsDep, SettingsDep, SuitesDep
-from qgjob_api.errors import ERROR_RESPONSES, FORBIDDEN, NOT_FOUND, invalid
-from qgjob_api.routes.jobs import visible_job
-from qgjob_api.routes.suites import visible_suite
-from qgjob_api.sse import SSE_HEADERS, EventFilter, EventStream, snapshot_frame
-from qgjob_redis import valid_stream_id
-from qgjob_schemas import ID_PATTERN, JobEvent
+from qgjob_api.errors import ERROR_RESPONSES, FORBIDDEN, NOT_FOUND
+from qgjob_api.feeds import Feed, Sources, cursor_of, job_feed, org_feed, suite_feed
+from qgjob_api.sse import SSE_HEADERS, snapshot_frame
+from qgjob_schemas import ID_PATTERN
 
 router = APIRouter(prefix="/v1", tags=["events"])
 
@@ -48,14 +46,12 @@ SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _cursor(header: str | None, query: str | None) -> str | None:
-    cursor = query or header
-    if cursor is not None and not valid_stream_id(cursor):
-        raise invalid("Last-Event-ID", "must be an event id like 1732795200000-0")
-    return cursor
-
-
-def _sse(body: Any) -> StreamingResponse:
+def _sse(feed: Feed) -> StreamingResponse:
+    if feed.finished and feed.snapshot is not None:
+        body: Any = _once(snapshot_frame(feed.snapshot))
+    else:
+        first = snapshot_frame(feed.snapshot) if feed.snapshot is not None else None
+        body = feed.stream.run(feed.cursor, first)
     return StreamingResponse(body, media_type="text/event-stream", headers=SSE_HEADERS)
 
 
@@ -77,10 +73,9 @@ async def stream_events(
 ) -> StreamingResponse:
     """Every state change of the token's org's jobs (an operator: every org's, or
     ``org_id``'s), as they happen. Never ends by itself."""
-    where = EventFilter(org_id=principal.scope(org_id))
-    cursor = _cursor(last_event_header, last_event_id)
-    stream = EventStream(hub, log.of_org(where.org_id), where, settings.sse_keepalive_s)
-    return _sse(stream.run(cursor))
+    cursor = cursor_of(last_event_header, last_event_id)
+    src = Sources(hub, log, settings.sse_keepalive_s)
+    return _sse(await org_feed(src, principal, org_id, cursor))
 
 
 @router.get(
@@ -101,24 +96,9 @@ async def stream_job_events(
     last_event_header: LastEventId = None,
 ) -> StreamingResponse:
     """The job's state changes until it is finished (passed, failed, dead or cancelled)."""
-    cursor = _cursor(last_event_header, last_event_id)
-    job = await visible_job(jobs, principal, job_id)
-    source = log.of_job(job_id, job.org_id)  # catching up reads the job's own events only
-
-    async def finished(event: JobEvent) -> bool:
-        return event.status.terminal
-
-    stream = EventStream(
-        hub, source, EventFilter(job_id=job_id), settings.sse_keepalive_s, done=finished
-    )
-    if cursor is None:
-        cursor = await source.last_id()
-        job = await visible_job(jobs, principal, job_id)
-        first = snapshot_frame(job.model_dump_json())
-        if job.status.terminal:
-            return _sse(_once(first))
-        return _sse(stream.run(cursor, first))
-    return _sse(stream.run(cursor))
+    cursor = cursor_of(last_event_header, last_event_id)
+    src = Sources(hub, log, settings.sse_keepalive_s)
+    return _sse(await job_feed(src, principal, jobs, job_id, cursor))
 
 
 @router.get(
@@ -139,27 +119,9 @@ async def stream_suite_events(
     last_event_header: LastEventId = None,
 ) -> StreamingResponse:
     """State changes of the suite's jobs until every one is finished."""
-    cursor = _cursor(last_event_header, last_event_id)
-    await visible_suite(suites, principal, suite_id, with_jobs=False)
-    log = log.of_suite(suite_id)  # catching up reads the suite's own events only
-
-    async def finished(event: JobEvent) -> bool:
-        if not event.status.terminal:
-            return False
-        suite = await suites.get(suite_id, with_jobs=False)
-        return suite is None or suite.finished
-
-    stream = EventStream(
-        hub, log, EventFilter(suite_id=suite_id), settings.sse_keepalive_s, done=finished
-    )
-    if cursor is None:
-        cursor = await log.last_id()
-        suite = await visible_suite(suites, principal, suite_id, with_jobs=False)
-        first = snapshot_frame(suite.model_dump_json())
-        if suite.finished:
-            return _sse(_once(first))
-        return _sse(stream.run(cursor, first))
-    return _sse(stream.run(cursor))
+    cursor = cursor_of(last_event_header, last_event_id)
+    src = Sources(hub, log, settings.sse_keepalive_s)
+    return _sse(await suite_feed(src, principal, suites, suite_id, cursor))
 
 
 async def _once(text: str) -> Any:

@@ -97,6 +97,7 @@ async def submit_job(
     responses={**NOT_FOUND, **ERROR_RESPONSES},
 )
 async def get_job(job_id: JobId, principal: PrincipalDep, jobs: JobsDep) -> Response:
+    """The job's current state: status, attempts, group, worker, result and times."""
     # the model serialises itself: the route skips FastAPI's second validation of its answer
     job = await visible_job(jobs, principal, job_id)
     return Response(job.model_dump_json(), media_type="application/json")

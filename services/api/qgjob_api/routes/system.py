@@ -8,10 +8,12 @@ import structlog
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from redis.exceptions import RedisError
 
 from qgjob_api.deps import MetricsDep, StatsDep, StoreDep
 from qgjob_api.errors import ERROR_RESPONSES, error_response
 from qgjob_core.retrying import STORE_ERRORS
+from qgjob_schemas import Health
 
 router = APIRouter(tags=["system"])
 SERVER_VERSION = version("qgjob")
@@ -22,11 +24,11 @@ log = structlog.get_logger("qgjob.api")
     "/healthz",
     operation_id="health",
     summary="Liveness",
-    responses={500: ERROR_RESPONSES[500]},
+    responses={413: ERROR_RESPONSES[413], 500: ERROR_RESPONSES[500]},
 )
-async def health() -> dict[str, str]:
+async def health() -> Health:
     """The process is up, and its version. Does not touch the store."""
-    return {"status": "ok", "version": SERVER_VERSION}
+    return Health(status="ok", version=SERVER_VERSION)
 
 
 # the paths the platform was first described with answer too, outside the documented spec
@@ -37,23 +39,33 @@ router.add_api_route("/health", health, methods=["GET"], include_in_schema=False
     "/readyz",
     operation_id="ready",
     summary="Readiness",
-    response_model=dict[str, str],
-    responses={500: ERROR_RESPONSES[500], 503: ERROR_RESPONSES[503]},
+    response_model=Health,
+    responses={
+        413: ERROR_RESPONSES[413],
+        500: ERROR_RESPONSES[500],
+        503: ERROR_RESPONSES[503],
+    },
 )
 async def ready(store: StoreDep) -> JSONResponse:
-    """Ready when the store answers."""
+    """Ready when the store answers and can run the write scripts (a master, not a
+    read-only replica; a node that runs scripts over the keys)."""
     try:
-        await store.ping()
+        problem = await store.can_run_scripts()
     except STORE_ERRORS as exc:
         # where the store is (host, port) is for the logs, not for anyone who can connect
         log.warning("not ready: store unreachable", error=str(exc) or type(exc).__name__)
-        return error_response(
-            503,
-            "store_unavailable",
-            "the job store is unreachable",
-            headers={"Retry-After": "2"},
-        )
+        return _not_ready("the job store is unreachable")
+    except RedisError as exc:
+        log.warning("not ready: the store cannot run the scripts", error=str(exc))
+        return _not_ready("the job store cannot run qgjob's scripts")
+    if problem is not None:
+        log.warning("not ready: the store cannot take writes", reason=problem)
+        return _not_ready("the job store cannot take writes")
     return JSONResponse({"status": "ready"})
+
+
+def _not_ready(message: str) -> JSONResponse:
+    return error_response(503, "store_unavailable", message, headers={"Retry-After": "2"})
 
 
 @router.get(
@@ -71,6 +83,7 @@ async def ready(store: StoreDep) -> JSONResponse:
                 }
             },
         },
+        413: ERROR_RESPONSES[413],
         500: ERROR_RESPONSES[500],
         503: ERROR_RESPONSES[503],
     },

@@ -7,15 +7,15 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.app_build import AppBuild
+from ...models.app_build_upload import AppBuildUpload
 from ...models.error import Error
-from ...models.register_app_build_body_register_app_build import RegisterAppBuildBodyRegisterAppBuild
 from ...types import Response
 
 
 def _get_kwargs(
     app_version_id: str,
     *,
-    body: RegisterAppBuildBodyRegisterAppBuild,
+    body: AppBuildUpload,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -109,7 +109,7 @@ def sync_detailed(
     app_version_id: str,
     *,
     client: AuthenticatedClient,
-    body: RegisterAppBuildBodyRegisterAppBuild,
+    body: AppBuildUpload,
 ) -> Response[AppBuild | Error]:
     """Register an app build
 
@@ -118,8 +118,8 @@ def sync_detailed(
 
     Args:
         app_version_id (str): The app version.
-        body (RegisterAppBuildBodyRegisterAppBuild): The text fields of ``POST
-            /v1/apps/{app_version_id}`` (a multipart form whose field
+        body (AppBuildUpload): The text fields of ``POST /v1/apps/{app_version_id}`` (a multipart
+            form whose field
             ``file`` holds the build, or which gives its ``url``).
 
     Raises:
@@ -146,7 +146,7 @@ def sync(
     app_version_id: str,
     *,
     client: AuthenticatedClient,
-    body: RegisterAppBuildBodyRegisterAppBuild,
+    body: AppBuildUpload,
 ) -> AppBuild | Error | None:
     """Register an app build
 
@@ -155,8 +155,8 @@ def sync(
 
     Args:
         app_version_id (str): The app version.
-        body (RegisterAppBuildBodyRegisterAppBuild): The text fields of ``POST
-            /v1/apps/{app_version_id}`` (a multipart form whose field
+        body (AppBuildUpload): The text fields of ``POST /v1/apps/{app_version_id}`` (a multipart
+            form whose field
             ``file`` holds the build, or which gives its ``url``).
 
     Raises:
@@ -178,7 +178,7 @@ async def asyncio_detailed(
     app_version_id: str,
     *,
     client: AuthenticatedClient,
-    body: RegisterAppBuildBodyRegisterAppBuild,
+    body: AppBuildUpload,
 ) -> Response[AppBuild | Error]:
     """Register an app build
 
@@ -187,8 +187,8 @@ async def asyncio_detailed(
 
     Args:
         app_version_id (str): The app version.
-        body (RegisterAppBuildBodyRegisterAppBuild): The text fields of ``POST
-            /v1/apps/{app_version_id}`` (a multipart form whose field
+        body (AppBuildUpload): The text fields of ``POST /v1/apps/{app_version_id}`` (a multipart
+            form whose field
             ``file`` holds the build, or which gives its ``url``).
 
     Raises:
@@ -213,7 +213,7 @@ async def asyncio(
     app_version_id: str,
     *,
     client: AuthenticatedClient,
-    body: RegisterAppBuildBodyRegisterAppBuild,
+    body: AppBuildUpload,
 ) -> AppBuild | Error | None:
     """Register an app build
 
@@ -222,8 +222,8 @@ async def asyncio(
 
     Args:
         app_version_id (str): The app version.
-        body (RegisterAppBuildBodyRegisterAppBuild): The text fields of ``POST
-            /v1/apps/{app_version_id}`` (a multipart form whose field
+        body (AppBuildUpload): The text fields of ``POST /v1/apps/{app_version_id}`` (a multipart
+            form whose field
             ``file`` holds the build, or which gives its ``url``).
 
     Raises:

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
+from ...models.job_event import JobEvent
 from ...types import UNSET, Response, Unset
 
 
@@ -47,9 +48,10 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | str | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | JobEvent | None:
     if response.status_code == 200:
-        response_200 = response.text
+        response_200 = JobEvent.from_dict(response.text)
+
         return response_200
 
     if response.status_code == 401:
@@ -93,7 +95,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | str]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | JobEvent]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -108,7 +110,7 @@ def sync_detailed(
     org_id: None | str | Unset = UNSET,
     last_event_id_query: None | str | Unset = UNSET,
     last_event_id_header: None | str | Unset = UNSET,
-) -> Response[Error | str]:
+) -> Response[Error | JobEvent]:
     """Stream events
 
      Every state change of the token's org's jobs (an operator: every org's, or
@@ -125,7 +127,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | str]
+        Response[Error | JobEvent]
     """
 
     kwargs = _get_kwargs(
@@ -147,7 +149,7 @@ def sync(
     org_id: None | str | Unset = UNSET,
     last_event_id_query: None | str | Unset = UNSET,
     last_event_id_header: None | str | Unset = UNSET,
-) -> Error | str | None:
+) -> Error | JobEvent | None:
     """Stream events
 
      Every state change of the token's org's jobs (an operator: every org's, or
@@ -164,7 +166,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | str
+        Error | JobEvent
     """
 
     return sync_detailed(
@@ -181,7 +183,7 @@ async def asyncio_detailed(
     org_id: None | str | Unset = UNSET,
     last_event_id_query: None | str | Unset = UNSET,
     last_event_id_header: None | str | Unset = UNSET,
-) -> Response[Error | str]:
+) -> Response[Error | JobEvent]:
     """Stream events
 
      Every state change of the token's org's jobs (an operator: every org's, or
@@ -198,7 +200,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | str]
+        Response[Error | JobEvent]
     """
 
     kwargs = _get_kwargs(
@@ -218,7 +220,7 @@ async def asyncio(
     org_id: None | str | Unset = UNSET,
     last_event_id_query: None | str | Unset = UNSET,
     last_event_id_header: None | str | Unset = UNSET,
-) -> Error | str | None:
+) -> Error | JobEvent | None:
     """Stream events
 
      Every state change of the token's org's jobs (an operator: every org's, or
@@ -235,7 +237,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | str
+        Error | JobEvent
     """
 
     return (

@@ -7,6 +7,8 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
+from ...models.job import Job
+from ...models.job_event import JobEvent
 from ...types import UNSET, Response, Unset
 
 
@@ -43,9 +45,26 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | str | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Job | JobEvent | None:
     if response.status_code == 200:
-        response_200 = response.text
+
+        def _parse_response_200(data: object) -> Job | JobEvent:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_job_event_frame_type_0 = JobEvent.from_dict(data)
+
+                return componentsschemas_job_event_frame_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_job_event_frame_type_1 = Job.from_dict(data)
+
+            return componentsschemas_job_event_frame_type_1
+
+        response_200 = _parse_response_200(response.text)
+
         return response_200
 
     if response.status_code == 401:
@@ -89,7 +108,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | str]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | Job | JobEvent]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -104,7 +125,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     last_event_id_query: None | str | Unset = UNSET,
     last_event_id_header: None | str | Unset = UNSET,
-) -> Response[Error | str]:
+) -> Response[Error | Job | JobEvent]:
     """Stream a job's events
 
      The job's state changes until it is finished (passed, failed, dead or cancelled).
@@ -120,7 +141,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | str]
+        Response[Error | Job | JobEvent]
     """
 
     kwargs = _get_kwargs(
@@ -142,7 +163,7 @@ def sync(
     client: AuthenticatedClient,
     last_event_id_query: None | str | Unset = UNSET,
     last_event_id_header: None | str | Unset = UNSET,
-) -> Error | str | None:
+) -> Error | Job | JobEvent | None:
     """Stream a job's events
 
      The job's state changes until it is finished (passed, failed, dead or cancelled).
@@ -158,7 +179,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | str
+        Error | Job | JobEvent
     """
 
     return sync_detailed(
@@ -175,7 +196,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     last_event_id_query: None | str | Unset = UNSET,
     last_event_id_header: None | str | Unset = UNSET,
-) -> Response[Error | str]:
+) -> Response[Error | Job | JobEvent]:
     """Stream a job's events
 
      The job's state changes until it is finished (passed, failed, dead or cancelled).
@@ -191,7 +212,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | str]
+        Response[Error | Job | JobEvent]
     """
 
     kwargs = _get_kwargs(
@@ -211,7 +232,7 @@ async def asyncio(
     client: AuthenticatedClient,
     last_event_id_query: None | str | Unset = UNSET,
     last_event_id_header: None | str | Unset = UNSET,
-) -> Error | str | None:
+) -> Error | Job | JobEvent | None:
     """Stream a job's events
 
      The job's state changes until it is finished (passed, failed, dead or cancelled).
@@ -227,7 +248,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | str
+        Error | Job | JobEvent
     """
 
     return (

@@ -7,6 +7,8 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
+from ...models.job_event import JobEvent
+from ...models.suite import Suite
 from ...types import UNSET, Response, Unset
 
 
@@ -43,9 +45,28 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | str | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | JobEvent | Suite | None:
     if response.status_code == 200:
-        response_200 = response.text
+
+        def _parse_response_200(data: object) -> JobEvent | Suite:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_suite_event_frame_type_0 = JobEvent.from_dict(data)
+
+                return componentsschemas_suite_event_frame_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_suite_event_frame_type_1 = Suite.from_dict(data)
+
+            return componentsschemas_suite_event_frame_type_1
+
+        response_200 = _parse_response_200(response.text)
+
         return response_200
 
     if response.status_code == 401:
@@ -89,7 +110,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | str]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | JobEvent | Suite]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -104,7 +127,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     last_event_id_query: None | str | Unset = UNSET,
     last_event_id_header: None | str | Unset = UNSET,
-) -> Response[Error | str]:
+) -> Response[Error | JobEvent | Suite]:
     """Stream a suite's events
 
      State changes of the suite's jobs until every one is finished.
@@ -120,7 +143,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | str]
+        Response[Error | JobEvent | Suite]
     """
 
     kwargs = _get_kwargs(
@@ -142,7 +165,7 @@ def sync(
     client: AuthenticatedClient,
     last_event_id_query: None | str | Unset = UNSET,
     last_event_id_header: None | str | Unset = UNSET,
-) -> Error | str | None:
+) -> Error | JobEvent | Suite | None:
     """Stream a suite's events
 
      State changes of the suite's jobs until every one is finished.
@@ -158,7 +181,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | str
+        Error | JobEvent | Suite
     """
 
     return sync_detailed(
@@ -175,7 +198,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     last_event_id_query: None | str | Unset = UNSET,
     last_event_id_header: None | str | Unset = UNSET,
-) -> Response[Error | str]:
+) -> Response[Error | JobEvent | Suite]:
     """Stream a suite's events
 
      State changes of the suite's jobs until every one is finished.
@@ -191,7 +214,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | str]
+        Response[Error | JobEvent | Suite]
     """
 
     kwargs = _get_kwargs(
@@ -211,7 +234,7 @@ async def asyncio(
     client: AuthenticatedClient,
     last_event_id_query: None | str | Unset = UNSET,
     last_event_id_header: None | str | Unset = UNSET,
-) -> Error | str | None:
+) -> Error | JobEvent | Suite | None:
     """Stream a suite's events
 
      State changes of the suite's jobs until every one is finished.
@@ -227,7 +250,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | str
+        Error | JobEvent | Suite
     """
 
     return (

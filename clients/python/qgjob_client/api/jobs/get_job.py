@@ -88,6 +88,8 @@ def sync_detailed(
 ) -> Response[Error | Job]:
     """Get a job
 
+     The job's current state: status, attempts, group, worker, result and times.
+
     Args:
         job_id (str): The job's id.
 
@@ -117,6 +119,8 @@ def sync(
 ) -> Error | Job | None:
     """Get a job
 
+     The job's current state: status, attempts, group, worker, result and times.
+
     Args:
         job_id (str): The job's id.
 
@@ -140,6 +144,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[Error | Job]:
     """Get a job
+
+     The job's current state: status, attempts, group, worker, result and times.
 
     Args:
         job_id (str): The job's id.
@@ -167,6 +173,8 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> Error | Job | None:
     """Get a job
+
+     The job's current state: status, attempts, group, worker, result and times.
 
     Args:
         job_id (str): The job's id.

@@ -6,7 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
-from ...models.health_response_health import HealthResponseHealth
+from ...models.health import Health
 from ...types import Response
 
 
@@ -20,13 +20,16 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | HealthResponseHealth | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Health | None:
     if response.status_code == 200:
-        response_200 = HealthResponseHealth.from_dict(response.json())
+        response_200 = Health.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
 
     if response.status_code == 500:
         response_500 = Error.from_dict(response.json())
@@ -39,9 +42,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | HealthResponseHealth]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Health]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -53,17 +54,17 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | HealthResponseHealth]:
+) -> Response[Error | Health]:
     """Liveness
 
-     The process is up. Does not touch the store.
+     The process is up, and its version. Does not touch the store.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | HealthResponseHealth]
+        Response[Error | Health]
     """
 
     kwargs = _get_kwargs()
@@ -78,17 +79,17 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> Error | HealthResponseHealth | None:
+) -> Error | Health | None:
     """Liveness
 
-     The process is up. Does not touch the store.
+     The process is up, and its version. Does not touch the store.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | HealthResponseHealth
+        Error | Health
     """
 
     return sync_detailed(
@@ -99,17 +100,17 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | HealthResponseHealth]:
+) -> Response[Error | Health]:
     """Liveness
 
-     The process is up. Does not touch the store.
+     The process is up, and its version. Does not touch the store.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | HealthResponseHealth]
+        Response[Error | Health]
     """
 
     kwargs = _get_kwargs()
@@ -122,17 +123,17 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> Error | HealthResponseHealth | None:
+) -> Error | Health | None:
     """Liveness
 
-     The process is up. Does not touch the store.
+     The process is up, and its version. Does not touch the store.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | HealthResponseHealth
+        Error | Health
     """
 
     return (

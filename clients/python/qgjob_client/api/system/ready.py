@@ -6,7 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
-from ...models.ready_response_ready import ReadyResponseReady
+from ...models.health import Health
 from ...types import Response
 
 
@@ -20,13 +20,16 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | ReadyResponseReady | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Health | None:
     if response.status_code == 200:
-        response_200 = ReadyResponseReady.from_dict(response.json())
+        response_200 = Health.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
 
     if response.status_code == 500:
         response_500 = Error.from_dict(response.json())
@@ -44,9 +47,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | ReadyResponseReady]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Health]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -58,17 +59,18 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | ReadyResponseReady]:
+) -> Response[Error | Health]:
     """Readiness
 
-     Ready when the store answers.
+     Ready when the store answers and can run the write scripts (a master, not a
+    read-only replica; a node that runs scripts over the keys).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | ReadyResponseReady]
+        Response[Error | Health]
     """
 
     kwargs = _get_kwargs()
@@ -83,17 +85,18 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> Error | ReadyResponseReady | None:
+) -> Error | Health | None:
     """Readiness
 
-     Ready when the store answers.
+     Ready when the store answers and can run the write scripts (a master, not a
+    read-only replica; a node that runs scripts over the keys).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | ReadyResponseReady
+        Error | Health
     """
 
     return sync_detailed(
@@ -104,17 +107,18 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error | ReadyResponseReady]:
+) -> Response[Error | Health]:
     """Readiness
 
-     Ready when the store answers.
+     Ready when the store answers and can run the write scripts (a master, not a
+    read-only replica; a node that runs scripts over the keys).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | ReadyResponseReady]
+        Response[Error | Health]
     """
 
     kwargs = _get_kwargs()
@@ -127,17 +131,18 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> Error | ReadyResponseReady | None:
+) -> Error | Health | None:
     """Readiness
 
-     Ready when the store answers.
+     Ready when the store answers and can run the write scripts (a master, not a
+    read-only replica; a node that runs scripts over the keys).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | ReadyResponseReady
+        Error | Health
     """
 
     return (

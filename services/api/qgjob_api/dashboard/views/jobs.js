@@ -2,7 +2,7 @@
 // as events arrive, new jobs shown the moment they are queued, older pages on demand.
 
 import {
-  STATUSES, TARGETS, badge, collapsible, errorBox, field, h, labelCells, replace, select, shortId,
+  STATUSES, TARGETS, badge, collapsible, errorBox, field, h, labelCells, pathText, replace, select, shortId,
   tableWrap, throttle, time,
 } from "../dom.js";
 
@@ -22,6 +22,19 @@ function hashFor(filters) {
 }
 
 const dash = () => h("span", { class: "muted" }, "…");
+
+// "Flaky" is a status filter of its own: passed, but only on a rerun of a failed test. The
+// API lists the passed jobs; the page keeps the flaky ones.
+const FLAKY = "flaky";
+export function isFlaky(job) {
+  if (typeof job.flaky === "boolean") return job.flaky;
+  return job.status === "passed" && Boolean(job.result && job.result.flaky);
+}
+
+export function flakyBadge(job) {
+  const runs = job.result && job.result.runs;
+  return h("span", { class: "badge badge-flaky", title: runs ? `passed after ${runs} runs` : "passed on a rerun" }, "flaky");
+}
 
 export const jobsView = {
   title: "Jobs",
@@ -66,11 +79,12 @@ export const jobsView = {
 
     function fill(tr, job) {
       tr.dataset.status = job.status;
+      tr.dataset.flaky = String(isFlaky(job));
       const cells = [
         h("td", {}, h("a", { href: `#/jobs/${encodeURIComponent(job.id)}`, class: "mono",
           title: job.id, "aria-label": `Job ${job.id}` }, shortId(job.id))),
-        h("td", { class: "status-cell" }, badge(job.status)),
-        h("td", { class: "test-path" }, job.test_path ?? dash()),
+        h("td", { class: "status-cell" }, badge(job.status), isFlaky(job) ? [" ", flakyBadge(job)] : null),
+        h("td", { class: "test-path" }, job.test_path ? pathText(job.test_path) : dash()),
         h("td", {}, job.app_version_id ?? dash()),
         h("td", {}, job.target ?? dash()),
         h("td", { class: "num" }, `${job.attempts}/${job.max_attempts ?? "…"}`),
@@ -106,12 +120,15 @@ export const jobsView = {
       more.disabled = true;
       try {
         const limit = reset ? Math.min(500, Math.max(PAGE, rows.size)) : PAGE;
-        const page = await ctx.api.jobs({ ...filters, limit, cursor: reset ? null : cursor });
+        const asked = filters.status === FLAKY ? { ...filters, status: "passed" } : filters;
+        const page = await ctx.api.jobs({ ...asked, limit, cursor: reset ? null : cursor });
         if (reset) {
           rows = new Map();
           tbody.replaceChildren();
         }
-        for (const job of page.items) if (!rows.has(job.id)) insert(job, { top: false });
+        for (const job of page.items) {
+          if (!rows.has(job.id) && jobMatches(job)) insert(job, { top: false });
+        }
         cursor = page.next_cursor;
         more.hidden = !cursor;
         problem.replaceChildren();
@@ -140,14 +157,16 @@ export const jobsView = {
     }
 
     function eventMatches(event) {
-      if (filters.status && event.status !== filters.status) return false;
+      const status = filters.status === FLAKY ? "passed" : filters.status;
+      if (status && event.status !== status) return false;
       if (filters.suite_id && event.suite_id !== filters.suite_id) return false;
       if (filters.org_id && event.org_id !== filters.org_id) return false;
       return true;
     }
 
     function jobMatches(job) {
-      return FILTERS.every((f) => !filters[f] || job[f] === filters[f]);
+      if (filters.status === FLAKY && !isFlaky(job)) return false;
+      return FILTERS.every((f) => !filters[f] || job[f] === filters[f] || (f === "status" && filters[f] === FLAKY));
     }
 
     // New jobs: fetched one by one while few arrive at once, else the first page again.
@@ -208,13 +227,18 @@ export const jobsView = {
         flash(known.tr);
         pending.push(event.status);
         announceChanges();
-        if (filters.status && event.status !== filters.status) reload();
+        if (filters.status && event.status !== filters.status && filters.status !== FLAKY) reload();
+        if (event.status === "passed") {
+          unknown.add(event.job_id); // its record says whether it passed only on a rerun
+          fetchNew();
+        }
         return;
       }
       if (!eventMatches(event) || (event.status !== "queued" && !filters.status)) return;
       // A job just queued: shown at once from its event when nothing filters on what the
       // event does not carry, then completed from its record.
-      if (!filters.app_version_id && !filters.target && unknown.size < FETCH_ONE_BY_ONE) {
+      if (!filters.app_version_id && !filters.target && filters.status !== FLAKY
+        && unknown.size < FETCH_ONE_BY_ONE) {
         insert({
           id: event.job_id, org_id: event.org_id, status: event.status, updated_at: event.at,
           attempts: event.attempt ?? 0, worker_id: event.worker_id, suite_id: event.suite_id,
@@ -233,7 +257,8 @@ export const jobsView = {
 
 function filterForm(current, operator, onChange) {
   const status = select("filter-status", "status",
-    [["", "Any status"], ...STATUSES.map((s) => [s, s])], current.status || "");
+    [["", "Any status"], ...STATUSES.map((s) => [s, s]), [FLAKY, "flaky (passed on a rerun)"]],
+    current.status || "");
   const target = select("filter-target", "target",
     [["", "Any target"], ...TARGETS.map((t) => [t, t])], current.target || "");
   const text = (id, name, placeholder) => h("input", { id, name, type: "text",

@@ -62,7 +62,7 @@ export const suitesView = {
       const counts = suite.counts || {};
       const article = h("article", { class: "card suite", "data-suite-id": suite.id },
         h("div", { class: "suite-head" },
-          h("h2", { id: headingId }, suite.name || suite.id),
+          h("h2", { id: headingId }, h("a", { href: `#/suites/${encodeURIComponent(suite.id)}` }, suite.name || suite.id)),
           suiteState(suite)),
         h("p", { class: "suite-meta" },
           h("span", { class: "mono" }, suite.id), " · app ", suite.app_version_id,

@@ -10,11 +10,11 @@ from attrs import field as _attrs_field
 from .. import types
 from ..types import UNSET, File, FileTypes, Unset
 
-T = TypeVar("T", bound="RegisterAppBuildBodyRegisterAppBuild")
+T = TypeVar("T", bound="AppBuildUpload")
 
 
 @_attrs_define
-class RegisterAppBuildBodyRegisterAppBuild:
+class AppBuildUpload:
     """The text fields of ``POST /v1/apps/{app_version_id}`` (a multipart form whose field
     ``file`` holds the build, or which gives its ``url``).
 
@@ -159,7 +159,7 @@ class RegisterAppBuildBodyRegisterAppBuild:
 
         package = _parse_package(d.pop("package", UNSET))
 
-        register_app_build_body_register_app_build = cls(
+        app_build_upload = cls(
             file=file,
             org_id=org_id,
             url=url,
@@ -167,8 +167,8 @@ class RegisterAppBuildBodyRegisterAppBuild:
             package=package,
         )
 
-        register_app_build_body_register_app_build.additional_properties = d
-        return register_app_build_body_register_app_build
+        app_build_upload.additional_properties = d
+        return app_build_upload
 
     @property
     def additional_keys(self) -> list[str]:

@@ -6,36 +6,61 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="HealthResponseHealth")
+T = TypeVar("T", bound="DeadLetterSkip")
 
 
 @_attrs_define
-class HealthResponseHealth:
-    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+class DeadLetterSkip:
+    """A selected dead letter the action left as it was, and why.
+
+    Attributes:
+        id (str): The entry id or job id as it was given.
+        reason (str):
+    """
+
+    id: str
+    reason: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        reason = self.reason
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "reason": reason,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        health_response_health = cls()
+        id = d.pop("id")
 
-        health_response_health.additional_properties = d
-        return health_response_health
+        reason = d.pop("reason")
+
+        dead_letter_skip = cls(
+            id=id,
+            reason=reason,
+        )
+
+        dead_letter_skip.additional_properties = d
+        return dead_letter_skip
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: str) -> None:
+    def __setitem__(self, key: str, value: Any) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

@@ -1,0 +1,110 @@
+"""redis-server processes (data nodes, sentinels, cluster nodes) on free loopback ports."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+import redis
+
+from tests.support.processes import pid_alive
+from tests.support.waiting import wait_until
+
+
+def free_port_pair(offset: int) -> int:
+    """A free port ``p`` whose ``p + offset`` is free too (a cluster node's bus port)."""
+    for _ in range(100):
+        with socket.socket() as a:
+            a.bind(("127.0.0.1", 0))
+            port: int = a.getsockname()[1]
+            if port + offset > 65535:
+                continue
+            with socket.socket() as b:
+                try:
+                    b.bind(("127.0.0.1", port + offset))
+                except OSError:
+                    continue
+            return port
+    raise RuntimeError("no free port pair")
+
+
+class Node:
+    """One ``redis-server`` started with ``args`` (a config file first, for a sentinel)."""
+
+    def __init__(self, name: str, port: int, workdir: Path, args: list[str]) -> None:
+        if shutil.which("redis-server") is None:
+            raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
+        self.name, self.port, self.args = name, port, args
+        self.dir = workdir / name
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc else None
+
+    def start(self) -> Node:
+        argv = [
+            "redis-server",
+            *self.args,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(self.dir),
+            "--logfile",
+            str(self.dir / "redis.log"),
+            "--save",
+            "",
+        ]
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(self.answers, timeout=15, what=f"{self.name} on port {self.port}")
+        return self
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(
+            port=self.port, socket_timeout=2, socket_connect_timeout=0.5, decode_responses=True
+        )
+
+    def answers(self) -> bool:
+        c = self.client()
+        try:
+            return bool(c.ping())
+        except redis.RedisError:
+            return False
+        finally:
+            c.close()
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would; returns once the process is gone."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+        if self.proc:
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            text = (self.dir / "redis.log").read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def stop_all(nodes: list[Node]) -> None:
+    """Stop every node and check by pid that none is left running."""
+    for node in nodes:
+        node.stop()
+    left = [n.name for n in nodes if n.pid is not None and pid_alive(n.pid)]
+    assert not left, f"redis processes left running: {left}"
