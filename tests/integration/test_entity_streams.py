@@ -188,3 +188,30 @@ async def test_a_jobs_events_trimmed_from_its_orgs_stream_are_skipped_not_the_re
         await stream.aclose()
     finally:
         await hub.stop()
+
+
+async def test_sse_sends_each_catch_up_page_in_one_write(store: Store) -> None:
+    """A client catching up gets a small first page at once, then big pages, each page's
+    frames in one chunk; the WebSocket side of the same stream yields them one by one."""
+    seed(store_sync(store), store.keys, "org1", "events", 120)
+    hub = EventHub(EventLog(store), block_ms=100)
+    hub.start()
+    try:
+        log = EventLog(store).of_org("org1")
+        ids = [i for i, _ in await store.redis.xrange(log.key)]
+        stream = EventStream(hub, log, EventFilter(org_id="org1"), keepalive_s=5).run("0-0")
+        async with asyncio.timeout(10):
+            assert (await anext(stream)).startswith("retry:")
+            chunks = [await anext(stream), await anext(stream)]
+        pages = [[x[4:] for x in c.split("\n") if x.startswith("id: ")] for c in chunks]
+        assert [len(p) for p in pages] == [50, 70]
+        assert pages[0] + pages[1] == ids
+        await stream.aclose()
+
+        events = EventStream(hub, log, EventFilter(org_id="org1"), keepalive_s=5).events("0-0")
+        async with asyncio.timeout(10):
+            one_by_one = [(await anext(events)) for _ in ids]
+        assert [e.id for e in one_by_one if e is not None] == ids
+        await events.aclose()
+    finally:
+        await hub.stop()
