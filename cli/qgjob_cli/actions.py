@@ -67,9 +67,9 @@ def _cell(text: str) -> str:
 
 
 def dashboard_link(api_url: str, tracked: Tracked) -> str:
-    """A suite's own page (the path every suite names), or the job's."""
+    """A suite's own page (the path the API gave with the suite), or the job's."""
     if tracked.kind == "suite":
-        return api_url.rstrip("/") + suite_dashboard_path(tracked.id)
+        return api_url.rstrip("/") + (tracked.dashboard_path or suite_dashboard_path(tracked.id))
     return api_url.rstrip("/") + f"/ui/#/jobs/{tracked.id}"
 
 

@@ -20,6 +20,7 @@ from qgjob_cli.common import (
     settings,
 )
 from qgjob_cli.exit_codes import BAD_ARGUMENTS
+from qgjob_cli.formats import Format, OutputOpt, chosen, print_data
 from qgjob_cli.output import ago, short, table, terminal_width
 from qgjob_schemas import DeadLetter, DeadLetterBatch
 
@@ -39,9 +40,12 @@ def list_dead_letters(
         typer.Option("--before", metavar="ENTRY_ID", help="Older than this entry (paging)."),
     ] = None,
     api_url: ApiUrl = None,
+    output: OutputOpt = None,
     as_json: JsonOut = False,
 ) -> None:
-    """List dead letters, newest first: job, test, reason, attempts, last error."""
+    """List dead letters, newest first: job, test, reason, attempts, last error (--output
+    json|yaml: the API's list, unchanged)."""
+    fmt = chosen(output, as_json)
     cfg = settings(api_url)
     params: dict[str, str | int] = {"limit": limit}
     org = org_of(org_id, cfg)
@@ -51,8 +55,8 @@ def list_dead_letters(
         params["before"] = before
     with client_for(cfg) as api:
         data = api.json("GET", "/v1/dead-letters", params=params)
-    if as_json:
-        print_json(data)
+    if fmt is not Format.TABLE:
+        print_data(data, fmt)
         return
     letters = [DeadLetter.model_validate(d) for d in data]
     if not letters:

@@ -17,7 +17,15 @@ from qgjob_cli.common import (
     settings,
 )
 from qgjob_cli.formats import Format, JsonOut, OutputOpt, chosen, print_data
-from qgjob_cli.output import ago, counts_text, run_time, status_text, table, terminal_width
+from qgjob_cli.output import (
+    ago,
+    counts_text,
+    run_time,
+    run_time_short,
+    status_text,
+    table,
+    terminal_width,
+)
 from qgjob_cli.tracking import fetch, read_jobs, tracked_of
 from qgjob_schemas import Job, JobPage, JobStatus, Suite, SuiteCancellation
 
@@ -119,6 +127,9 @@ def print_jobs(jobs: list[Job]) -> None:
             _rows(jobs, with_org),
             width=terminal_width(),
             drop=("UPDATED", "APP"),
+            # a job run more than once: a 26-character id and its duration over the runs
+            # do not fit 80 columns together; the id stays whole (it is what commands take)
+            short={"DURATION": [run_time_short(j.result) for j in jobs]},
             squeeze="TEST",
             drop_last=("ATTEMPTS", "ORG", "TARGET"),
         )

@@ -102,12 +102,47 @@ def _drop(headers: list[str], grid: list[list[str]], names: Sequence[str], width
             row.pop(at)
 
 
+def _squeezed_total(headers: list[str], grid: list[list[str]], squeeze: str | None) -> int:
+    """The table's width with its ``squeeze`` column cut as far as it may be."""
+    widths = _widths(headers, grid)
+    if squeeze in headers:
+        at = headers.index(squeeze)
+        widths[at] = min(widths[at], MIN_SQUEEZED)
+    return _total(widths)
+
+
+def _compact(headers: list[str], grid: list[list[str]], short: Mapping[str, Sequence[str]]) -> None:
+    for name, cells in short.items():
+        if name in headers:
+            at = headers.index(name)
+            for row, cell in zip(grid, cells, strict=True):
+                row[at] = cell
+
+
+def _squeeze(
+    headers: list[str], grid: list[list[str]], squeeze: str | None, width: int
+) -> list[str] | None:
+    """Cut the ``squeeze`` column in the middle until the table fits (not below
+    :data:`MIN_SQUEEZED`); its whole cells, or ``None`` when nothing needed cutting."""
+    widths = _widths(headers, grid)
+    over = _total(widths) - width
+    if over <= 0 or squeeze not in headers:
+        return None
+    at = headers.index(squeeze)
+    whole = [row[at] for row in grid]
+    keep = max(MIN_SQUEEZED, widths[at] - over)
+    for row in grid:
+        row[at] = _middle_cut(row[at], keep)
+    return whole
+
+
 def table(
     headers: Sequence[str],
     rows: Iterable[Sequence[str]],
     *,
     width: int | None = None,
     drop: Sequence[str] = (),
+    short: Mapping[str, Sequence[str]] | None = None,
     squeeze: str | None = None,
     drop_last: Sequence[str] = (),
 ) -> str:
@@ -115,21 +150,25 @@ def table(
     hold terminal colour codes: widths count the visible characters only.
 
     Given the terminal's ``width``, a table wider than it loses the columns in ``drop`` (in
-    that order), then its ``squeeze`` column is cut in the middle (down to
-    :data:`MIN_SQUEEZED` characters), then it loses those in ``drop_last``: what fits
-    is never cut, and rows wrap only when even that is not enough."""
+    that order); then, when even its ``squeeze`` column cut short would not make it fit, the
+    columns in ``short`` take their short cells (one a row, in the rows' order); then the
+    ``squeeze`` column is cut in the middle (down to :data:`MIN_SQUEEZED` characters), then
+    the table loses the columns in ``drop_last``: what fits is never cut, and rows wrap
+    only when even that is not enough."""
     headers = list(headers)
     grid = [list(r) for r in rows]
     if width is not None:
         _drop(headers, grid, drop, width)
-        widths = _widths(headers, grid)
-        over = _total(widths) - width
-        if over > 0 and squeeze in headers:
-            at = headers.index(squeeze)
-            keep = max(MIN_SQUEEZED, widths[at] - over)
-            for row in grid:
-                row[at] = _middle_cut(row[at], keep)
+        if short and _squeezed_total(headers, grid, squeeze) > width:
+            _compact(headers, grid, short)
+        whole = _squeeze(headers, grid, squeeze, width)
         _drop(headers, grid, drop_last, width)
+        if whole is not None and squeeze in headers:
+            # columns dropped after the cut left room: cut the whole cells again, less
+            at = headers.index(squeeze)
+            for row, cell in zip(grid, whole, strict=True):
+                row[at] = cell
+            _squeeze(headers, grid, squeeze, width)
     widths = _widths(headers, grid)
     lines = []
     for row in [headers, *grid]:
@@ -168,6 +207,14 @@ def run_time(result: JobResult | None) -> str:
             f"{duration(result.total_s)} ({result.runs} runs, last {duration(result.duration_s)})"
         )
     return duration(result.total_s)
+
+
+def run_time_short(result: JobResult | None) -> str:
+    """:func:`run_time` for a narrow column: all the runs' time, then a multiplication sign
+    and how many runs there were; the last run's time is left to ``qgjob status``."""
+    if result is not None and result.runs > 1:
+        return f"{duration(result.total_s)} ×{result.runs}"
+    return run_time(result)
 
 
 def ago(when: datetime | None, now: datetime | None = None) -> str:

@@ -33,6 +33,8 @@ class Tracked:
     suite_counts: dict[str, int] = field(default_factory=dict)
     """A suite's counts by status as the API last gave them."""
     suite_finished: bool = False
+    dashboard_path: str = ""
+    """A suite's page in the dashboard, relative to the API's address (as the API names it)."""
     counts_from_suite: bool = False
     """Whether the suite's own counts are newer than the jobs' statuses (before the jobs
     are read, and while polling)."""
@@ -50,6 +52,7 @@ class Tracked:
             targets=[t.value for t in suite.targets],
             suite_counts={s.value: n for s, n in suite.counts.items()},
             suite_finished=suite.finished,
+            dashboard_path=suite.dashboard_path,
             counts_from_suite=True,
         )
 

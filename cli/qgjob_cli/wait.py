@@ -65,9 +65,17 @@ def _job_summary(word: str, job: Job, why: str) -> str:
     )
 
 
-def summary(tracked: Tracked, code: int, elapsed: float) -> list[str]:
+def dashboard_line(tracked: Tracked, api_url: str) -> str | None:
+    """Where to look at a suite in the dashboard; ``None`` for a single job."""
+    if tracked.kind != "suite":
+        return None
+    return f"dashboard {actions.dashboard_link(api_url, tracked)}"
+
+
+def summary(tracked: Tracked, code: int, elapsed: float, api_url: str = "") -> list[str]:
     """The lines printed at the end: the verdict, each job that did not pass, then each
-    flaky pass (named: a test that needed a rerun deserves a look)."""
+    flaky pass (named: a test that needed a rerun deserves a look), then a suite's page in
+    the dashboard."""
     counts = tracked.counts()
     jobs = tracked.latest_jobs()
     flaky = [j for j in jobs if j.flaky]
@@ -86,7 +94,8 @@ def summary(tracked: Tracked, code: int, elapsed: float) -> list[str]:
         lines.append(
             _job_summary("flaky", job, f"passed after {runs} runs, {run_time(job.result)}")
         )
-    return lines
+    link = dashboard_line(tracked, api_url) if api_url else None
+    return [*lines, f"  {link}"] if link else lines
 
 
 def check_junit_path(path: Path | None) -> None:
@@ -131,6 +140,9 @@ def _wait(
     started = time.monotonic()
     deadline = Deadline(timeout)
     tracked = reconnecting(lambda: resolve(client, ident), Outage(cfg.reconnect_s, deadline))
+    link = dashboard_line(tracked, cfg.api_url)
+    if link:
+        say(link)  # once, before the progress: a page to open while the jobs run
     display = display_for()
     display.start(tracked)
     try:
@@ -158,7 +170,7 @@ def _wait(
     if as_json:
         print_json(client.json("GET", tracked.path))
     else:
-        for line in summary(tracked, code, elapsed):
+        for line in summary(tracked, code, elapsed, cfg.api_url):
             typer.echo(fit(line))
     return code
 

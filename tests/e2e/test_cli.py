@@ -214,6 +214,8 @@ def test_a_suite_file_with_flags_and_an_idempotency_key(live: Live, repo: Path) 
     waited = live.cli("wait", suite["id"], "--json")
     assert waited.exit_code == 0, waited.output
     final = __import__("json").loads(waited.stdout)
+    # the dashboard link goes with the progress on stderr, once; stdout is the JSON alone
+    assert waited.stderr.count(f"{live.url}{final['dashboard_path']}") == 1, waited.stderr
     assert final == live.api("GET", f"/v1/suites/{suite['id']}")
     assert final["passed"] is True
     jobs = [live.api("GET", f"/v1/jobs/{j}") for j in final["job_ids"]]

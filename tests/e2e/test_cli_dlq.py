@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import Result
 
 from tests.support.cli import Live, org_token, start_platform
@@ -101,3 +102,24 @@ def test_dlq_requeue_delete_and_purge(live: Live) -> None:
 
     both = live.cli("dlq", "delete", "--all", first)
     assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_dlq_list_prints_json_yaml_or_a_table(live: Live) -> None:
+    job = dies(live, "formats")
+    answer = live.api("GET", "/v1/dead-letters")
+    assert job in {d["job_id"] for d in answer}
+    for args in (["--output", "json"], ["-o", "json"], ["--json"]):
+        listed = kept(live.cli("dlq", "list", *args), "list-json")
+        assert listed.exit_code == 0, listed.output
+        assert json.loads(listed.stdout) == answer
+    as_yaml = kept(live.cli("dlq", "list", "--output", "yaml"), "list-yaml")
+    assert as_yaml.exit_code == 0, as_yaml.output
+    assert yaml.safe_load(as_yaml.stdout) == answer
+    as_table = kept(live.cli("dlq", "list", "--output", "table"), "list-table")
+    assert as_table.exit_code == 0, as_table.output
+    assert as_table.stdout.splitlines()[0].split()[:3] == ["JOB", "TEST", "REASON"]
+    assert any(r.startswith(f"{job}  tests/infra_formats.spec.js") for r in rows_of(live))
+    both = live.cli("dlq", "list", "--json", "--output", "yaml")
+    assert both.exit_code == 2 and "--json is short for --output json" in both.output
+    wrong = live.cli("dlq", "list", "--output", "xml")
+    assert wrong.exit_code == 2 and "xml" in wrong.output

@@ -129,6 +129,16 @@ def test_submit_and_wait_reads_well_at_80_and_120_columns(
         f"flaky tests/flaky_pay@300ms.spec.js emulator {flaky['id']}: passed after 2 runs, {shown}"
     ) in words
     assert "(1 flaky)" in words
+    # the suite's page in the dashboard, whole on one line: once as the wait starts (before
+    # the first job line), once closing the summary
+    link = live.url + live.api("GET", f"/v1/suites/{suite_id}")["dashboard_path"]
+    assert link == f"{live.url}/ui/#/suites/{suite_id}"
+    assert words.count(link) == 2, screen.text
+    started = screen.lines.index(f"qgjob: dashboard {link}")
+    verdict = next(i for i, line in enumerate(screen.lines) if "failed:" in line)
+    first_done = next(i for i, line in enumerate(screen.lines) if line.startswith("[0/4]"))
+    assert started < first_done < verdict
+    assert screen.lines[-1] == f"  dashboard {link}"
     # the same duration in the JUnit report, with the flaky run as Surefire writes it
     cases = {c.get("name"): c for c in ET.parse(report).getroot().iter("testcase")}
     case = cases["tests/flaky_pay@300ms.spec.js"]
@@ -140,11 +150,14 @@ def test_submit_and_wait_reads_well_at_80_and_120_columns(
     assert f"ran {shown}, flaky: passed after 2 runs" in joined(status)
     on_screen = on_terminal(live, columns, "list", "--suite", suite_id)
     on_screen.keep(out_dir, "list-suite")
-    # a row wraps only when even the fitted table cannot fit: at 80 columns, a job's
-    # duration over several runs
-    wraps = sum(1 for j in jobs.values() if columns < 100 and j["result"]["runs"] > 1)
-    assert len(on_screen.lines) == 1 + len(jobs) + wraps, on_screen.text
+    # one line a job, the full id in each, at 80 columns too: there a job's duration over
+    # several runs is the short form (its total and the number of runs)
+    assert len(on_screen.lines) == 1 + len(jobs), on_screen.text
+    assert all(len(line) <= columns for line in on_screen.lines)
     assert on_screen.lines[0].split()[:3] == ["JOB", "STATUS", "TEST"]
+    fitted = next(line for line in on_screen.lines if line.startswith(flaky["id"]))
+    compact = shown.split(" (")[0] + " ×2"
+    assert fitted.endswith(compact if columns < 100 else shown), fitted
     listed = live.cli("list", "--suite", suite_id).stdout.splitlines()  # rows unwrapped
     row = next(line for line in listed if flaky["id"] in line)
     assert "passed (flaky)" in row and shown in row

@@ -10,6 +10,7 @@ from tests.integration.helpers import dispatch_and_acquire, group_all, passed
 async def _ttls(store: Store, suite_id: str) -> list[int]:
     k = store.keys
     keys = (k.suite(suite_id), k.suite_jobs(suite_id), k.suite_counts(suite_id))
+    keys += (k.suite_events(suite_id),)  # its events' own stream
     return [int(await store.redis.ttl(key)) for key in keys]
 
 
@@ -20,18 +21,18 @@ async def test_a_suite_expires_only_after_its_last_job_ends(store: Store) -> Non
         "s1", "org1", payload, default_max_attempts=3, job_id=lambda i: f"s1-{i}"
     )
     a, b = suite.job_ids
-    assert await _ttls(store, "s1") == [-1, -1, -1]  # no expiry while jobs are queued
+    assert await _ttls(store, "s1") == [-1, -1, -1, -1]  # no expiry while jobs are queued
     (gid,) = await group_all(store)
     lease = await dispatch_and_acquire(store, gid)
     ws = WorkerStore(store, "w1", "emulator")
     assert (await ws.start(lease, a)).ok
     assert await ws.finish(lease, a, passed()) == "passed"
-    assert await _ttls(store, "s1") == [-1, -1, -1]  # b is still to run
+    assert await _ttls(store, "s1") == [-1, -1, -1, -1]  # b is still to run
     assert (await ws.start(lease, b)).ok
     final = JobResult(outcome=Outcome.ERROR, message="no device", retryable=False)
     assert await ws.finish(lease, b, final) == "dead"
     assert all(t > 0 for t in await _ttls(store, "s1"))  # every job ended: retention starts
     assert await JobStore(store).requeue(b) == "requeued"
-    assert await _ttls(store, "s1") == [-1, -1, -1]  # live work again
+    assert await _ttls(store, "s1") == [-1, -1, -1, -1]  # live work again
     got = await suites.get("s1")
     assert got is not None and got.total == 2

@@ -14,7 +14,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from qgjob_redis import Store
+from qgjob_redis import Store, parse_id
 from tests.integration.test_events import _run_all
 from tests.support.api import ADMIN, job_body, org_token, secured, served
 
@@ -115,6 +115,42 @@ async def test_suite_stream_over_websocket(
     assert sorted(e["job_id"] for e in events if e["status"] == "passed") == sorted(
         suite["job_ids"]
     )
+
+
+async def test_job_and_suite_streams_catch_up_from_their_own_events(
+    live: tuple[str, httpx.AsyncClient], store: Store
+) -> None:
+    """A busy org's stream is capped by length; the suite's own stream keeps what it lost,
+    so a suite client catching up still gets every event of its jobs, over either
+    transport; a job's catch-up skips what its org's stream lost and ends all the same."""
+    base, api = live
+    acme = await org_token(api, "acme")
+    body = {"app_version_id": "v1", "tests": ["tests/a.spec.js", "tests/b.spec.js"]}
+    suite = (await api.post("/v1/suites", json=body, headers=acme)).json()
+    await _run_all(store)
+    job_id = suite["job_ids"][0]
+    of_suite = [i for i, _ in await store.redis.xrange(store.keys.suite_events(suite["id"]))]
+    assert len(of_suite) == 8
+    cut = of_suite[2]  # the two submissions' events go from the org's stream
+    await store.redis.xtrim(store.keys.events("acme"), minid=cut, approximate=False)
+    of_job = [
+        i
+        for i in await store.redis.lrange(store.keys.job_events(job_id), 0, -1)
+        if parse_id(i) >= parse_id(cut)
+    ]
+    assert len(of_job) == 3  # scheduled, running, passed
+
+    for path, want in (
+        (f"/v1/suites/{suite['id']}/events", of_suite),
+        (f"/v1/jobs/{job_id}/events", of_job),
+    ):
+        url = f"{base}{path}/ws?last_event_id=0-0"
+        async with connect(url, additional_headers=acme, open_timeout=TIMEOUT) as ws:
+            got = [m["id"] async for raw in ws if (m := json.loads(raw))["type"] == "event"]
+        assert ws.close_code == 1000  # ended by itself: the suite or job is finished
+        assert got == want
+        sse = await api.get(f"{path}?last_event_id=0-0", headers=acme)
+        assert [line[4:] for line in sse.text.splitlines() if line.startswith("id: ")] == want
 
 
 async def refused(url: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:

@@ -19,7 +19,7 @@ from qgjob_cli.client import CliError
 from qgjob_cli.formats import Format, chosen
 from qgjob_cli.logs import new_part
 from qgjob_cli.main import app
-from qgjob_cli.output import fit_width, run_time, table
+from qgjob_cli.output import fit_width, run_time, run_time_short, table
 from qgjob_cli.wait import summary
 from qgjob_schemas import JobEvent, JobResult, JobStatus
 from tests.unit.test_cli_report import NOW, job, tracked
@@ -55,6 +55,8 @@ def test_the_summary_names_flaky_passes() -> None:
         "4.0 s (2 runs, last 2.0 s)"
     )
     assert len(lines) == 2
+    linked = summary(t, exit_codes.OK, 5.0, "http://qgjob:8080/")
+    assert linked == [*lines, "  dashboard http://qgjob:8080/ui/#/suites/sX"]
 
 
 def test_junit_flaky_failures_and_durations(tmp_path: Path) -> None:
@@ -177,6 +179,25 @@ def test_a_table_fits_the_terminal_by_dropping_then_cutting_columns() -> None:
     assert len(row) <= 60
     roomy = table(headers, rows, width=200, drop=("UPDATED", "APP"), squeeze="TEST")
     assert roomy == whole
+
+
+def test_a_narrow_table_takes_the_short_duration_only_when_the_long_one_does_not_fit() -> None:
+    result = JobResult.model_validate(FLAKY_RESULT)
+    assert run_time_short(result) == "4.0 s ×2"
+    once = JobResult.model_validate({"outcome": "passed", "duration_s": 1.5})
+    assert (run_time_short(once), run_time_short(None)) == ("1.5 s", "-")
+    headers = ["JOB", "STATUS", "TEST", "TARGET", "DURATION"]
+    rows = [["01M8TQC1B34HRSBDDP3JA9CKFP", "passed (flaky)", "tests/checkout/pay.spec.js",
+             "emulator", run_time(result)]]  # fmt: skip
+    short = {"DURATION": [run_time_short(result)]}
+    narrow = table(headers, rows, width=80, short=short, squeeze="TEST", drop_last=("TARGET",))
+    # the target gave way, and the room it left keeps the test path whole
+    assert narrow.splitlines()[1] == (
+        "01M8TQC1B34HRSBDDP3JA9CKFP  passed (flaky)  tests/checkout/pay.spec.js  4.0 s ×2"
+    )
+    assert all(len(line) <= 80 for line in narrow.splitlines())
+    wide = table(headers, rows, width=120, short=short, squeeze="TEST", drop_last=("TARGET",))
+    assert wide == table(headers, rows)  # it fits: the one duration, nothing cut
 
 
 def test_the_first_form_of_status_still_works() -> None:

@@ -6,7 +6,7 @@ from qgjob_redis.builds import BuildStore, RegisterOutcome
 from qgjob_redis.connection import StoreConfigError, connect, is_memory, require_shared_store
 from qgjob_redis.consumer import Entry, StreamReader, ensure_group
 from qgjob_redis.dead_letters import DeadLetterStore
-from qgjob_redis.events import EventLog, parse_id, valid_stream_id
+from qgjob_redis.events import EventLog, EventSource, JobEventLog, parse_id, valid_stream_id
 from qgjob_redis.execution import Finished, Lease, Started, WorkerStore
 from qgjob_redis.groups import GroupStore
 from qgjob_redis.idempotency import Claim, IdempotencyConflictError, IdempotencyStore
@@ -38,10 +38,12 @@ __all__ = [
     "DeadLetterStore",
     "Entry",
     "EventLog",
+    "EventSource",
     "Finished",
     "GroupStore",
     "IdempotencyConflictError",
     "IdempotencyStore",
+    "JobEventLog",
     "JobStore",
     "Keys",
     "Lease",

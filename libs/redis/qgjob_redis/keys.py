@@ -32,6 +32,10 @@ TEMPLATES: dict[str, str] = {
     # the same entries (same ids) of one org: an org's reads cost what its own data costs
     "events_org": "stream:events:org:{}",
     "dead_org": "stream:dead:org:{}",
+    # the same events again of one suite (a stream), and the ids of one job's events in
+    # its org's stream (a list: a stream per job would cost a 4 KB node per job)
+    "events_suite": "stream:events:suite:{}",
+    "job_events": "job:{}:events",
     # a worker's assignments: the scheduler appends, the worker reads (one per worker id)
     "inbox": "stream:inbox:{}",
     # retries waiting for their backoff to pass: zset job id -> due time
@@ -130,6 +134,15 @@ class Keys:
     def events(self, org_id: str | None = None) -> str:
         """Every org's events, or one org's (the same entries, with the same ids)."""
         return self._name("events_org", org_id) if org_id else self._name("events")
+
+    def job_events(self, job_id: str) -> str:
+        """The ids of one job's events (a list, oldest first; the entries are in its org's
+        stream under the same ids)."""
+        return self._name("job_events", job_id)
+
+    def suite_events(self, suite_id: str) -> str:
+        """The events of one suite's jobs (the same entries and ids)."""
+        return self._name("events_suite", suite_id)
 
     def dead(self, org_id: str | None = None) -> str:
         """Every dead letter (poison entries too), or one org's (same entries and ids)."""

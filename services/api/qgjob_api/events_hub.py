@@ -2,9 +2,10 @@
 
 The hub reads the stream with a blocking ``XREAD`` (one connection, whatever the number of
 clients) into a bounded in-memory window of recent events, and wakes the clients. Each
-client keeps its own cursor (the last event id it sent) and takes what is newer from the
-window. A slow client never holds the hub up: when it falls behind the window (or the hub
-started after its cursor), it catches up from Redis with ``XRANGE`` pages, then rejoins.
+client first catches up from its own stream (its org's, job's or suite's; the shared one
+only for an operator's view of every org) with ``XRANGE`` pages, then takes what is newer
+than its cursor from the window. A slow client never holds the hub up: when it falls
+behind the window, it catches up again.
 The hub reads only while some client listens.
 """
 
@@ -78,6 +79,11 @@ class EventHub:
     def wake_event(self) -> asyncio.Event:
         """Set when new events arrive; take it before :meth:`since` and wait on it after."""
         return self._wake
+
+    def newest(self) -> str | None:
+        """The id up to which the hub has read (every newer event will be in the window);
+        ``None`` while it is not reading."""
+        return self._last if self._floor is not None else None
 
     def since(self, cursor: str) -> list[Entry] | None:
         """Events newer than ``cursor`` from the window; ``None`` when the window does not

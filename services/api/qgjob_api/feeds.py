@@ -56,7 +56,7 @@ async def job_feed(
 ) -> Feed:
     """The job's changes until it is finished; a snapshot of it first unless resuming."""
     job = await visible_job(jobs, principal, job_id)
-    log = src.log.of_org(job.org_id)  # catching up reads the job's org's events only
+    log = src.log.of_job(job_id, job.org_id)  # catching up reads the job's own events only
 
     async def finished(event: JobEvent) -> bool:
         return event.status.terminal
@@ -75,8 +75,8 @@ async def suite_feed(
 ) -> Feed:
     """The suite's job changes until every job is finished; a snapshot first unless
     resuming."""
-    owner = (await visible_suite(suites, principal, suite_id, with_jobs=False)).org_id
-    log = src.log.of_org(owner)
+    await visible_suite(suites, principal, suite_id, with_jobs=False)
+    log = src.log.of_suite(suite_id)  # catching up reads the suite's own events only
 
     async def finished(event: JobEvent) -> bool:
         if not event.status.terminal:

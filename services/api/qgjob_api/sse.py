@@ -12,12 +12,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from qgjob_api.events_hub import EventHub
-from qgjob_redis import EventLog, parse_id
+from qgjob_redis import EventSource, parse_id
 from qgjob_redis.codec import event_from_entry
 from qgjob_redis.consumer import Entry
 from qgjob_redis.events import StreamId
 from qgjob_schemas import JobEvent
 
+CATCH_UP_FIRST = 50
+"""The first page of a catch-up is small, so its frames go out at once."""
 CATCH_UP_PAGE = 500
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
@@ -48,43 +50,57 @@ def snapshot_frame(data_json: str) -> str:
 
 @dataclass
 class EventStream:
+    """One client's events: first caught up from ``log`` (its own: an org's, a job's or a
+    suite's) in pages, then live from the hub's window of the shared stream."""
+
     hub: EventHub
-    log: EventLog
+    log: EventSource
     where: EventFilter
     keepalive_s: float
     done: Callable[[JobEvent], Awaitable[bool]] | None = None
-    """Called on each event sent; once it answers ``True`` the stream sends what is already
-    in the store (events of the same change may follow) and ends."""
+    """Asked once per batch about its last finished event; once it answers ``True`` the
+    stream sends what is already in the store (events of the same change may follow) and
+    ends."""
     _cursor: str = field(default="0-0", init=False)
     _end: StreamId | None = field(default=None, init=False)
+    _live: bool = field(default=False, init=False)
+    """Caught up: newer events come from the hub's window."""
 
     async def run(self, cursor: str | None, first: str | None = None) -> AsyncIterator[str]:
         """The stream as server-sent events text; "from now" is fixed before the first
         line goes out, so nothing that happens after the client sees it is missed."""
         async with self.hub.listening():
             start = cursor or await self.log.last_id()
-            yield "retry: 2000\n\n"
-            if first:
-                yield first
-            async for event in self._follow(start):
-                yield frame(event) if event is not None else ": keep-alive\n\n"
+            yield "retry: 2000\n\n" + (first or "")
+            async for batch in self._follow(start):
+                # a whole batch in one write: one chunk per page, not one per event
+                yield "".join(map(frame, batch)) if batch is not None else ": keep-alive\n\n"
 
     async def events(self, cursor: str) -> AsyncIterator[JobEvent | None]:
         """The matching events after ``cursor``, as they happen; a ``None`` after
         ``keepalive_s`` without one. Ends when ``done`` says so, or the hub closes (the
         server is stopping)."""
         async with self.hub.listening():
-            async for event in self._follow(cursor):
-                yield event
+            async for batch in self._follow(cursor):
+                if batch is None:
+                    yield None
+                    continue
+                for event in batch:
+                    yield event
 
-    async def _follow(self, cursor: str) -> AsyncIterator[JobEvent | None]:
+    async def _follow(self, cursor: str) -> AsyncIterator[list[JobEvent] | None]:
+        """The matching events after ``cursor`` in batches (never empty; one per page of
+        the source or per wake-up of the hub); ``None`` after ``keepalive_s`` without one."""
         self._cursor = cursor
+        page = CATCH_UP_FIRST
         while not self._over() and not self.hub.closing:
             wake = self.hub.wake_event()
-            batch = await self._batch()
+            batch = await self._batch(page)
+            page = CATCH_UP_PAGE
             if batch:
-                async for event in self._matching(batch):
-                    yield event
+                events = await self._matching(batch)
+                if events:
+                    yield events
             elif self._finishing():
                 return
             elif not await _woken(wake, self.keepalive_s):
@@ -96,27 +112,46 @@ class EventStream:
     def _over(self) -> bool:
         return self._end is not None and parse_id(self._cursor) >= self._end
 
-    async def _batch(self) -> list[Entry]:
-        """Newer events: from the hub's window while it covers them, else from the stream
-        (and always from the stream once finishing: the hub may not have read them yet)."""
-        batch = None if self._end is not None else self.hub.since(self._cursor)
-        if batch is None:
-            batch = await self.log.after(self._cursor, CATCH_UP_PAGE)
+    async def _batch(self, page: int) -> list[Entry]:
+        """Newer events: from the hub's window once caught up and while it covers them,
+        else a page of the client's own stream (always once finishing: the hub may not
+        have read them yet)."""
+        if self._live and self._end is None:
+            batch = self.hub.since(self._cursor)
+            if batch is not None:
+                return batch
+            self._live = False  # fell behind the window: catch up again
+        # taken before reading: every event up to it is in the stream already, so once
+        # the page comes back short the client may skip the other orgs' events up to it
+        mark = self.hub.newest()
+        batch = await self.log.after(self._cursor, page)
+        if len(batch) < page and mark is not None:
+            self._live = True
+            if parse_id(mark) > parse_id(batch[-1][0] if batch else self._cursor):
+                batch.append((mark, {}))  # no fields: matches no filter, moves the cursor
         return batch
 
-    async def _matching(self, batch: list[Entry]) -> AsyncIterator[JobEvent]:
+    async def _matching(self, batch: list[Entry]) -> list[JobEvent]:
+        out: list[JobEvent] = []
+        last_finished: JobEvent | None = None
         for entry in batch:
             self._cursor = entry[0]
             event = self._event(entry)
             if event is None:
                 continue
-            yield event
-            if self._end is None and self.done is not None and await self.done(event):
-                self._end = parse_id(await self.log.last_id())
+            out.append(event)
+            if event.status.terminal:
+                last_finished = event
+        if last_finished is None or self._end is not None or self.done is None:
+            return out
+        # asked once per batch, not per event: the answer may need a read of the store
+        if await self.done(last_finished):
+            self._end = parse_id(await self.log.last_id())
+        return out
 
     def _event(self, entry: Entry) -> JobEvent | None:
         entry_id, fields = entry
-        if not self.where.match(fields):
+        if not fields or not self.where.match(fields):
             return None
         try:
             return event_from_entry(entry_id, fields)

@@ -19,6 +19,7 @@ end
 uncount_finished(j[2], 'dead', tonumber(j[5]))
 redis.call('PERSIST', jkey)
 redis.call('PERSIST', K.job_log(jid))
+redis.call('PERSIST', K.job_events(jid))
 transition(jkey, jid, j[2], j[3], 'dead', 'queued', fmt(now()),
   { 'attempts', 0, 'group_id', '', 'error', '', 'finished_at', '', 'result', '' },
   { 'message', 'requeued from dead letters' })
