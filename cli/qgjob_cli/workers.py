@@ -14,7 +14,9 @@ from qgjob_cli.formats import Format, JsonOut, OutputOpt, chosen, print_data
 from qgjob_cli.output import table, terminal_width
 
 TARGETS = ("emulator", "device", "browserstack")
-STATES = ("idle", "busy", "draining", "lost")
+STATES = ("idle", "busy", "draining", "unhealthy", "lost")
+REASON = "  ↳ "
+"""Starts the line under an unhealthy worker's row that says why (the registry's detail)."""
 
 
 def _ago(stamp: str | None, now: datetime) -> str:
@@ -45,13 +47,15 @@ def workers(
         str | None, typer.Option(help="Only this target: emulator, device or browserstack.")
     ] = None,
     state: Annotated[
-        str | None, typer.Option(help="Only this state: idle, busy, draining or lost.")
+        str | None,
+        typer.Option(help="Only this state: idle, busy, draining, unhealthy or lost."),
     ] = None,
     api_url: ApiUrl = None,
     output: OutputOpt = None,
     as_json: JsonOut = False,
 ) -> None:
-    """List workers: state, current group, installed app versions, heartbeat, capacity."""
+    """List workers: state, current group, installed app versions, heartbeat, capacity; under
+    an unhealthy worker, why its device is not ready."""
     if target is not None and target not in TARGETS:
         raise CliError(f"--target must be one of {', '.join(TARGETS)}", exit_codes.BAD_ARGUMENTS)
     if state is not None and state not in STATES:
@@ -69,4 +73,20 @@ def workers(
     now = datetime.now(UTC)
     rows = [worker_row(w, now) for w in listed]
     width = terminal_width()
-    typer.echo(table(HEADERS, rows, width=width, drop=("CAPACITY", "GROUP"), squeeze="VERSIONS"))
+    lines = table(HEADERS, rows, width=width, drop=("CAPACITY", "GROUP"), squeeze="VERSIONS")
+    typer.echo("\n".join(with_reasons(lines.split("\n"), listed, width)))
+
+
+def with_reasons(lines: list[str], listed: list[dict[str, Any]], width: int | None) -> list[str]:
+    """The table's lines (header first, then one per worker), each worker's reason for being
+    unhealthy on a line of its own under its row, cut to the terminal's width."""
+    out = lines[:1]
+    for line, w in zip(lines[1:], listed, strict=True):
+        out.append(line)
+        detail = w.get("health_detail")
+        if detail:
+            reason = REASON + detail
+            if width is not None and len(reason) > width:
+                reason = reason[: max(len(REASON) + 1, width - 1)] + "…"
+            out.append(reason)
+    return out

@@ -575,6 +575,32 @@ def test_workers_view_shows_the_registry_live(page: Dashboard, site: Site) -> No
     page.screenshot("workers-operator-1280x800")
 
 
+def test_workers_view_says_why_a_worker_is_unhealthy(
+    page: Dashboard, site: Site, tmp_path: Path
+) -> None:
+    """A worker whose device check fails (the adb driver given an adb that is not there: a
+    real worker process, a real failure) shows the driver's reason under its state."""
+    missing = tmp_path / "no-such-adb"
+    worker = site.platform.start_worker(
+        "device",
+        9,
+        env={"QGJOB_DRIVER": "adb", "QGJOB_ADB_SERIAL": "emulator-5554",
+             "QGJOB_ADB_PATH": str(missing), "QGJOB_TEST_WORKDIR": str(tmp_path),
+             "QGJOB_HEALTH_INTERVAL_S": "0.2"},
+    )  # fmt: skip
+    try:
+        page.load("/workers")
+        page.sign_in(ADMIN_TOKEN)
+        row = "#workers-table tr[data-worker-id='device-9']"
+        page.wait(30).until(lambda d: page.all(f"{row} .health-detail"))
+        assert "unhealthy" in page.find(row).text
+        detail = page.find(f"{row} .health-detail").text
+        assert detail.startswith(f"cannot run '{missing}'"), detail
+        page.screenshot("workers-unhealthy-1280x800")
+    finally:
+        assert worker.stop() == 0, worker.log_path.read_text()
+
+
 def test_workers_view_without_the_registry(page: Dashboard, site: Site) -> None:
     """An API without ``GET /v1/workers`` (it answers 404, as before the registry existed):
     the view shows each worker as the groups and events tell, and says so. The page is

@@ -13,6 +13,7 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,7 @@ from tests.support.devices import make_test_repo, runner_command
 from tests.support.platform import Platform
 from tests.support.processes import pid_alive
 from tests.support.redis_server import free_port
+from tests.support.terminal import run_on_terminal
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -112,14 +114,35 @@ def test_no_device_then_one_that_appears(
     def logged(text: str) -> bool:
         return text in worker.log_path.read_text(errors="replace")
 
+    not_found = f"error: device '{device.serial}' not found"
+
     with platform.client(timeout=10) as client:
         wait_until(lambda: state() == "unhealthy", timeout=30, what="the worker unhealthy")
-        # adb's own words, in the worker's log
-        wait_until(
-            lambda: logged(f"error: device '{device.serial}' not found"),
-            timeout=10,
-            what="adb's output in the worker's log",
+        # adb's own words, in the worker's log and in the registry the operator reads
+        wait_until(lambda: logged(not_found), timeout=10, what="adb's output in the worker's log")
+
+        def listed() -> dict[str, Any]:
+            (w,) = client.get("/v1/workers", params={"target": "device"}).json()
+            return w  # type: ignore[no-any-return]
+
+        def with_reason() -> dict[str, Any] | None:
+            w = listed()
+            return w if w["health_detail"] else None
+
+        shown = wait_until(with_reason, timeout=10, what="the reason shown by the API")
+        assert shown["state"] == "unhealthy"
+        assert not_found in shown["health_detail"], shown
+        screen = run_on_terminal(
+            ["workers"],
+            {"QGJOB_API_URL": platform.api_url, "QGJOB_TOKEN": platform.env["QGJOB_ADMIN_TOKEN"]},
+            columns=80,
         )
+        assert screen.exit_code == 0, screen.text
+        row = next(i for i, line in enumerate(screen.lines) if line.startswith("device-1 "))
+        assert "unhealthy" in screen.lines[row].split()
+        under = screen.lines[row + 1]  # the reason, on the line under the row, cut to fit
+        assert under.startswith("  ↳ device ") and len(under) <= 80, screen.text
+        assert f"  ↳ {shown['health_detail']}".startswith(under.removesuffix("…")), under
         body = {"org_id": "acme", "app_version_id": "v1", "test_path": "tests/a.spec.js",
                 "target": "device"}  # fmt: skip
         job_id = client.post("/v1/jobs", json=body).json()["id"]
@@ -138,6 +161,7 @@ def test_no_device_then_one_that_appears(
         connected = adb_server.run("connect", device.serial)
         assert f"connected to {device.serial}" in connected.stdout, connected
         wait_until(lambda: state() == "idle", timeout=30, what="the worker ready again")
+        assert listed()["health_detail"] is None  # the reason goes with the unhealthy state
         assert "shell:getprop sys.boot_completed" in device.commands
         assert logged("device ready again")
     codes = platform.stop_all()

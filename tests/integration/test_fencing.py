@@ -9,7 +9,7 @@ from pathlib import Path
 from qgjob_core.artifacts import ArtifactStore
 from qgjob_redis import JobStore, SchedulerStore, Store, WorkerStore
 from qgjob_schemas import JobResult, Outcome, RunJob
-from qgjob_worker.drivers import LocalBuild, LogSink
+from qgjob_worker.drivers import READY, DeviceHealth, LocalBuild, LogSink
 from qgjob_worker.service import Worker
 from qgjob_worker.settings import WorkerSettings
 from tests.integration.helpers import (
@@ -53,8 +53,8 @@ class PausedDriver:
     async def evict(self, app_version_id: str) -> None:
         return None
 
-    async def health(self) -> bool:
-        return True
+    async def health(self) -> DeviceHealth:
+        return READY
 
     def installed_versions(self) -> list[str]:
         return []

@@ -232,7 +232,12 @@ async def requeue_args(s: Store) -> list[Any]:
 
 
 async def heartbeat_args(s: Store) -> list[Any]:
-    return ["w1", "emulator", "idle", 60000, 1, "[]", 30000]
+    return ["w1", "emulator", "idle", 60000, 1, "[]", 30000, ""]
+
+
+async def heartbeat_unhealthy_args(s: Store) -> list[Any]:
+    await register(s, "w1")  # idle before: this beat starts unhealthy_since and the detail
+    return ["w1", "emulator", "unhealthy", 60000, 1, "[]", 30000, "error: device 'x' not found"]
 
 
 async def slot_take_args(s: Store) -> list[Any]:
@@ -320,6 +325,7 @@ ROWS: dict[str, Row] = {
     "cancel, running job": Row("cancel", cancel_running_args),
     "requeue": Row("requeue", requeue_args, same_reply=False),
     "heartbeat": Row("heartbeat", heartbeat_args, same_reply=False),
+    "heartbeat, unhealthy": Row("heartbeat", heartbeat_unhealthy_args, same_reply=False),
     "slot, take": Row("slot", slot_take_args),
     "slot, give": Row("slot", slot_give_args),
     "build": Row("build", build_args, same_reply=False),

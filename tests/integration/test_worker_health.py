@@ -7,11 +7,19 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from qgjob_redis import JobStore, Store
+from qgjob_redis import JobStore, Store, WorkerRegistry
 from qgjob_scheduler.service import Scheduler
 from qgjob_scheduler.settings import SchedulerSettings
 from qgjob_schemas import Job, JobResult, RunJob
-from qgjob_worker.drivers import ConfigurationError, DeviceOfflineError, LocalBuild, LogSink
+from qgjob_worker.drivers import (
+    READY,
+    ConfigurationError,
+    DeviceHealth,
+    DeviceOfflineError,
+    LocalBuild,
+    LogSink,
+    not_ready,
+)
 from qgjob_worker.drivers.simulated import SimulatedDriver
 from qgjob_worker.service import Worker
 from qgjob_worker.settings import WorkerSettings
@@ -31,9 +39,9 @@ class Device(SimulatedDriver):
         self.unplug_on = ""
         self.refuse_install = False
 
-    async def health(self) -> bool:
+    async def health(self) -> DeviceHealth:
         self.health_calls += 1
-        return self.healthy
+        return READY if self.healthy else not_ready("emulator-5554 is offline")
 
     async def prepare(self, build: LocalBuild) -> bool:
         if self.refuse_install:
@@ -111,8 +119,13 @@ async def test_an_unhealthy_worker_takes_no_work_until_its_device_is_back(
         )
         assert {j.status.value for j in (await jobs_now(store, jobs)).values()} == {"scheduled"}
         assert worker.groups_run == 0
+        shown = await WorkerRegistry(store).get("device-1")
+        assert shown is not None and shown.health_detail == "emulator-5554 is offline"
         device.healthy = True
         done = await async_wait_until(lambda: all_terminal(store, jobs), timeout=20, what="jobs")
+        shown = await WorkerRegistry(store).get("device-1")
+        assert shown is not None and shown.state.value in ("idle", "busy")
+        assert shown.health_detail is None
     assert {j.status.value for j in done.values()} == {"passed"}
 
 

@@ -1313,6 +1313,12 @@ export type Worker = {
      * Groups it runs at once.
      */
     capacity?: number;
+    /**
+     * Health Detail
+     *
+     * Why the device is not ready, in the driver's words (for the adb driver, adb's own output), while the worker is `unhealthy`; `null` otherwise.
+     */
+    health_detail?: string | null;
 };
 
 /**

@@ -12,7 +12,7 @@ from qgjob_redis.consumer import Entry, StreamReader
 from qgjob_redis.fastpath import ScriptLine
 from qgjob_redis.keys import WORKER_GROUP
 from qgjob_redis.store import Store
-from qgjob_schemas import JobResult, Outcome, RunJob
+from qgjob_schemas import JobResult, Outcome, RunJob, health_detail
 
 
 @dataclass
@@ -258,7 +258,10 @@ class WorkerStore:
         capacity: int = 1,
         versions: list[str] | None = None,
         lease_ms: int = 30000,
+        detail: str = "",
     ) -> None:
+        """Record the worker's state; ``detail`` says why when it is ``unhealthy`` (kept as
+        one bounded line, dropped in any other state)."""
         await self._s.scripts.run(
             "heartbeat",
             self.worker_id,
@@ -268,6 +271,7 @@ class WorkerStore:
             capacity,
             orjson.dumps(versions or []).decode(),
             lease_ms,
+            health_detail(detail),
         )
 
     async def append_log(

@@ -6,7 +6,7 @@ import orjson
 
 from qgjob_redis.codec import ts
 from qgjob_redis.store import Store
-from qgjob_schemas import Target, Worker, WorkerState
+from qgjob_schemas import Target, Worker, WorkerState, health_detail
 
 
 def worker_state(*, alive: bool, reported: str, holds: int) -> WorkerState:
@@ -92,4 +92,6 @@ def _worker(wid: str, h: dict[str, str], *, alive: bool, groups: list[str]) -> W
         installed_versions=orjson.loads(h.get("versions") or "[]"),
         last_heartbeat=ts(h.get("heartbeat")),
         capacity=int(h.get("capacity") or 1),
+        # a lost worker's last reason stays: it may be why it went away
+        health_detail=health_detail(h.get("health_detail") or "") or None,
     )

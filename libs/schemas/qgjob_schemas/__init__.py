@@ -58,12 +58,13 @@ from qgjob_schemas.suites import (
     SuitePayload,
     suite_dashboard_path,
 )
-from qgjob_schemas.workers import Worker
+from qgjob_schemas.workers import HEALTH_DETAIL_MAX, Worker, health_detail
 
 __all__ = [
     "BUILD_SUFFIXES",
     "ENTRY_ID_PATTERN",
     "FILE_NAME_MAX_BYTES",
+    "HEALTH_DETAIL_MAX",
     "ID_MESSAGE",
     "ID_PATTERN",
     "PACKAGE_PATTERN",
@@ -122,5 +123,6 @@ __all__ = [
     "WorkerView",
     "check_file_name",
     "check_text",
+    "health_detail",
     "suite_dashboard_path",
 ]

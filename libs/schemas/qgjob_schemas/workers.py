@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from qgjob_schemas.enums import Target, WorkerState
+
+HEALTH_DETAIL_MAX = 300
+"""Characters of a health detail kept: enough for a tool's error line, not its whole log."""
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def health_detail(text: str) -> str:
+    """A driver's reason for an unhealthy device as the registry keeps it: one line (control
+    characters, newlines and escape sequences included, become a space: it is shown in
+    terminals and pages), at most ``HEALTH_DETAIL_MAX`` characters."""
+    line = " ".join(_CONTROL.sub(" ", text).split())
+    if len(line) <= HEALTH_DETAIL_MAX:
+        return line
+    return line[: HEALTH_DETAIL_MAX - 1].rstrip() + "…"
 
 
 class Worker(BaseModel):
@@ -24,6 +40,7 @@ class Worker(BaseModel):
                     "installed_versions": ["xyz123", "xyz122"],
                     "last_heartbeat": "2026-11-28T12:00:00Z",
                     "capacity": 1,
+                    "health_detail": None,
                 }
             ]
         }
@@ -44,3 +61,9 @@ class Worker(BaseModel):
     )
     last_heartbeat: datetime | None = None
     capacity: int = Field(default=1, description="Groups it runs at once.")
+    health_detail: str | None = Field(
+        default=None,
+        max_length=HEALTH_DETAIL_MAX,
+        description="Why the device is not ready, in the driver's words (for the adb driver, "
+        "adb's own output), while the worker is `unhealthy`; `null` otherwise.",
+    )

@@ -10,7 +10,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 
 from qgjob_core.metrics import StoreCollector
 from qgjob_schemas import JobResult, RunJob
-from qgjob_worker.drivers import Driver, LocalBuild, LogSink
+from qgjob_worker.drivers import DeviceHealth, Driver, LocalBuild, LogSink
 
 DURATION_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800)
 
@@ -78,7 +78,7 @@ class MeteredDriver:
     async def evict(self, app_version_id: str) -> None:
         await self.inner.evict(app_version_id)
 
-    async def health(self) -> bool:
+    async def health(self) -> DeviceHealth:
         return await self.inner.health()
 
     def installed_versions(self) -> list[str]:

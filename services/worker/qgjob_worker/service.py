@@ -69,6 +69,8 @@ class Worker:
         self.artifacts = ArtifactStore(settings.artifact_dir)
         self.draining = False
         self.device_lost = False
+        self.health_detail = ""
+        """Why the device was not ready at the last health check (the driver's words)."""
         self.groups_run = 0
         self.retries = LaneRetries()
 
@@ -162,10 +164,15 @@ class Worker:
     async def _device_ok(self) -> bool:
         """Ask the driver; a health check that fails or hangs means not ready."""
         try:
-            ok = await asyncio.wait_for(self.driver.health(), HEALTH_TIMEOUT_S)
+            verdict = await asyncio.wait_for(self.driver.health(), HEALTH_TIMEOUT_S)
+            ok, detail = verdict.ready, verdict.reason
+        except TimeoutError:
+            ok, detail = False, f"health check gave no answer within {HEALTH_TIMEOUT_S:g} s"
+            log.warning("health check failed", error=detail)
         except Exception as exc:
             log.warning("health check failed", error=repr(exc))
-            ok = False
+            ok, detail = False, f"health check failed: {exc!r}"
+        self.health_detail = "" if ok else detail or f"{self.driver.name}: device not ready"
         if ok == self.device_lost:
             log.warning("device ready again" if ok else "device not ready: taking no work")
             self.device_lost = not ok
@@ -428,6 +435,7 @@ class Worker:
                 capacity=self.settings.capacity,
                 versions=self.driver.installed_versions(),
                 lease_ms=self.settings.lease_ms,
+                detail=self.health_detail,
             )
         except STORE_ERRORS as exc:
             log.warning("heartbeat failed", error=str(exc))

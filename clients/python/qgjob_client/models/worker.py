@@ -27,6 +27,8 @@ class Worker:
         installed_versions (list[str] | Unset): App versions installed, most recently used first.
         last_heartbeat (datetime.datetime | None | Unset):
         capacity (int | Unset): Groups it runs at once. Default: 1.
+        health_detail (None | str | Unset): Why the device is not ready, in the driver's words (for the adb driver,
+            adb's own output), while the worker is `unhealthy`; `null` otherwise.
     """
 
     id: str
@@ -37,6 +39,7 @@ class Worker:
     installed_versions: list[str] | Unset = UNSET
     last_heartbeat: datetime.datetime | None | Unset = UNSET
     capacity: int | Unset = 1
+    health_detail: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,6 +73,12 @@ class Worker:
 
         capacity = self.capacity
 
+        health_detail: None | str | Unset
+        if isinstance(self.health_detail, Unset):
+            health_detail = UNSET
+        else:
+            health_detail = self.health_detail
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -89,6 +98,8 @@ class Worker:
             field_dict["last_heartbeat"] = last_heartbeat
         if capacity is not UNSET:
             field_dict["capacity"] = capacity
+        if health_detail is not UNSET:
+            field_dict["health_detail"] = health_detail
 
         return field_dict
 
@@ -133,6 +144,15 @@ class Worker:
 
         capacity = d.pop("capacity", UNSET)
 
+        def _parse_health_detail(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        health_detail = _parse_health_detail(d.pop("health_detail", UNSET))
+
         worker = cls(
             id=id,
             target=target,
@@ -142,6 +162,7 @@ class Worker:
             installed_versions=installed_versions,
             last_heartbeat=last_heartbeat,
             capacity=capacity,
+            health_detail=health_detail,
         )
 
         worker.additional_properties = d

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from qgjob_worker.drivers.base import (
+    READY,
     ConfigurationError,
+    DeviceHealth,
     DeviceOfflineError,
     Driver,
     DriverError,
     InfrastructureError,
     LocalBuild,
     LogSink,
+    not_ready,
 )
 from qgjob_worker.drivers.registry import (
     DriverContext,
@@ -21,7 +24,9 @@ from qgjob_worker.drivers.registry import (
 from qgjob_worker.drivers.simulated import SimulatedDriver
 
 __all__ = [
+    "READY",
     "ConfigurationError",
+    "DeviceHealth",
     "DeviceOfflineError",
     "Driver",
     "DriverContext",
@@ -34,4 +39,5 @@ __all__ = [
     "available",
     "find_factory",
     "load_driver",
+    "not_ready",
 ]

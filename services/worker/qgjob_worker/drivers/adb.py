@@ -21,11 +21,14 @@ import structlog
 
 from qgjob_schemas import JobResult, RunJob
 from qgjob_worker.drivers.base import (
+    READY,
     ConfigurationError,
+    DeviceHealth,
     DeviceOfflineError,
     InfrastructureError,
     LocalBuild,
     LogSink,
+    not_ready,
 )
 from qgjob_worker.drivers.command import TestCommand
 from qgjob_worker.drivers.registry import DriverContext
@@ -119,14 +122,14 @@ class AdbDriver:
 
     # --- health ---------------------------------------------------------------------
 
-    async def health(self) -> bool:
+    async def health(self) -> DeviceHealth:
         problem = await self._health_problem()
         if problem != self.health_problem:
             # once per change: adb's own words, next to the worker's "device not ready"
             if problem:
                 log.warning("adb: device not ready", serial=self.adb.serial, adb=problem)
             self.health_problem = problem
-        return not problem
+        return not_ready(problem) if problem else READY
 
     async def _health_problem(self) -> str:
         """What adb says is wrong with the device; empty when it is ready."""

@@ -5,7 +5,7 @@ Errors a driver raises, and what the worker makes of them::
     DriverError
     ├── InfrastructureError     not the test's fault: retried with backoff, then dead
     │   └── DeviceOfflineError  the device is gone: retried elsewhere; the worker stops
-    │                           taking work until health() is true again
+    │                           taking work until health() is ready again
     └── ConfigurationError      no retry can help (credentials refused, a build no device of
                                 this target can install): the job is dead at once
 
@@ -57,6 +57,26 @@ class LocalBuild:
     """Android package name, when the build's registration gave one."""
 
 
+@dataclass(frozen=True)
+class DeviceHealth:
+    """A health check's verdict, with the reason when the device is not ready: the worker
+    registry shows it (``GET /v1/workers``, ``qgjob workers``, the dashboard), so it should
+    be the tool's own words (adb's error line, the API's status), not a paraphrase."""
+
+    ready: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ready
+
+
+READY = DeviceHealth(True)
+
+
+def not_ready(reason: str) -> DeviceHealth:
+    return DeviceHealth(False, reason)
+
+
 class Driver(Protocol):
     name: str
     needs_build: bool
@@ -74,8 +94,9 @@ class Driver(Protocol):
     async def evict(self, app_version_id: str) -> None:
         """Uninstall an app version."""
 
-    async def health(self) -> bool:
-        """Whether the device is ready for work; the worker takes no work while it is not."""
+    async def health(self) -> DeviceHealth:
+        """Whether the device is ready for work, and why not when it is not; the worker takes
+        no work while it is not."""
 
     def installed_versions(self) -> list[str]:
         """App versions installed now, most recently used first."""

@@ -22,7 +22,15 @@ import structlog
 
 from qgjob_redis import BrowserStackStore
 from qgjob_schemas import JobResult, Outcome, RunJob
-from qgjob_worker.drivers.base import ConfigurationError, InfrastructureError, LocalBuild, LogSink
+from qgjob_worker.drivers.base import (
+    READY,
+    ConfigurationError,
+    DeviceHealth,
+    InfrastructureError,
+    LocalBuild,
+    LogSink,
+    not_ready,
+)
 from qgjob_worker.drivers.browserstack_api import BrowserStackApi, Plan
 from qgjob_worker.drivers.command import TestCommand
 from qgjob_worker.drivers.registry import DriverContext
@@ -172,15 +180,16 @@ class BrowserStackDriver:
         """Uploaded apps stay for every worker until BrowserStack deletes them."""
         self._versions = [v for v in self._versions if v != app_version_id]
 
-    async def health(self) -> bool:
+    async def health(self) -> DeviceHealth:
         """The API answers (asked at most every ``PLAN_CACHE_S`` while it does)."""
         now = time.monotonic()
         if now - self._healthy_at < PLAN_CACHE_S:
-            return True
-        ok = await self.api.reachable()
-        if ok:
-            self._healthy_at = now
-        return ok
+            return READY
+        problem = await self.api.unreachable()
+        if problem:
+            return not_ready(problem)
+        self._healthy_at = now
+        return READY
 
     def installed_versions(self) -> list[str]:
         return list(self._versions)

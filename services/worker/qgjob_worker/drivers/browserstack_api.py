@@ -86,12 +86,15 @@ class BrowserStackApi:
         )
         return Plan(max_parallel=_int(limit, 1))
 
-    async def reachable(self) -> bool:
+    async def unreachable(self) -> str:
+        """Why the API does not answer (a 5xx or no connection); empty when it does."""
         try:
             response = await self._http.get("/app-automate/plan.json", timeout=10.0)
-        except httpx.HTTPError:
-            return False
-        return response.status_code < 500
+        except httpx.HTTPError as exc:
+            return f"BrowserStack unreachable: {exc!r}"
+        if response.status_code < 500:
+            return ""
+        return f"BrowserStack answered {response.status_code}: {_detail(response)}"
 
     async def aclose(self) -> None:
         await self._http.aclose()

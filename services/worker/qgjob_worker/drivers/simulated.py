@@ -24,7 +24,7 @@ import time
 from collections import OrderedDict
 
 from qgjob_schemas import JobResult, Outcome, RunJob
-from qgjob_worker.drivers.base import InfrastructureError, LocalBuild, LogSink
+from qgjob_worker.drivers.base import READY, DeviceHealth, InfrastructureError, LocalBuild, LogSink
 from qgjob_worker.drivers.registry import DriverContext
 
 _DURATION = re.compile(r"@(\d+(?:\.\d+)?)(ms|s)(?![A-Za-z])")
@@ -116,8 +116,8 @@ class SimulatedDriver:
     async def evict(self, app_version_id: str) -> None:
         self._installed.pop(app_version_id, None)
 
-    async def health(self) -> bool:
-        return True
+    async def health(self) -> DeviceHealth:
+        return READY
 
     def installed_versions(self) -> list[str]:
         return list(reversed(self._installed))

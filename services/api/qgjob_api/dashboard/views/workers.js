@@ -1,5 +1,6 @@
 // Workers: from the worker registry (GET /v1/workers, the `Worker` model: id, target, state,
-// group_id and group_ids, installed_versions, last_heartbeat, capacity). An API without the
+// group_id and group_ids, installed_versions, last_heartbeat, capacity, and health_detail:
+// why an unhealthy worker's device is not ready, shown under its state). An API without the
 // registry (404) gets what it does give: workers by state from /v1/stats (operators) and each
 // worker seen in the groups and live events, with its current group.
 
@@ -42,7 +43,8 @@ function registryTable(workers, org) {
   const rows = workers.map((w) => h("tr", { "data-worker-id": w.id },
     h("th", { scope: "row", class: "mono" }, w.id),
     h("td", {}, w.target),
-    h("td", {}, h("span", { class: `badge badge-w-${w.state}` }, w.state)),
+    h("td", {}, h("span", { class: `badge badge-w-${w.state}` }, w.state),
+      w.health_detail ? h("div", { class: "health-detail mono" }, w.health_detail) : null),
     h("td", {}, groups(w)),
     h("td", {}, versions(w)),
     h("td", {}, w.last_heartbeat ? [time(w.last_heartbeat), h("span", { class: "muted" }, ` (${ago(w.last_heartbeat)})`)] : "never"),
