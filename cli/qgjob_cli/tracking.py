@@ -4,27 +4,23 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, Literal
+from datetime import timedelta
+from typing import Any
 
 from qgjob_cli.client import ApiClient, ApiError
+from qgjob_core.junit import Kind, ReportSubject
 from qgjob_schemas import TERMINAL_STATUSES, Job, JobEvent, JobPage, JobStatus, Suite
 
-Kind = Literal["job", "suite"]
 PAGE = 500
 MAX_PAGES = 20
 CLOCK_MARGIN = timedelta(seconds=60)
 
 
-@dataclass
-class Tracked:
-    kind: Kind
-    id: str
-    org_id: str
-    app_version_id: str
-    created_at: datetime
+@dataclass(kw_only=True)
+class Tracked(ReportSubject):
+    """A job or suite being followed (what its report is of, and the state of its jobs)."""
+
     job_ids: list[str]
-    name: str = ""
     targets: list[str] = field(default_factory=list)
     jobs: dict[str, Job] = field(default_factory=dict)
     """The latest record read of each job (test path, target, result)."""

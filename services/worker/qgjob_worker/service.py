@@ -10,30 +10,23 @@ import time
 from dataclasses import replace
 
 import structlog
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from qgjob_core import tracing
 from qgjob_core.artifacts import ArtifactStore
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
 from qgjob_redis import BuildStore, Entry, Lease, Started, Store, WorkerStore
-from qgjob_schemas import JobResult, Outcome, RunJob, WorkerState
+from qgjob_schemas import Outcome, RunJob, WorkerState
 from qgjob_worker.backoff import retry_delay
 from qgjob_worker.builds import BuildFetcher
 from qgjob_worker.drivers import ConfigurationError, Driver, DriverError, LocalBuild
 from qgjob_worker.execution import JobRunner, LogBuffer, StopReason
-from qgjob_worker.lanes import LaneRetries
+from qgjob_worker.lanes import STORE_OUTAGE, LaneRetries, fail, give_up, keep_lease, runnable
 from qgjob_worker.settings import WorkerSettings
 from qgjob_worker.spans import install_span, run_span
 
 log = structlog.get_logger("qgjob.worker")
-RUNNABLE = ("scheduled", "running")
 HEALTH_TIMEOUT_S = 30.0
-STORE_OUTAGE = (RedisConnectionError, RedisTimeoutError)
-"""A lane that fails with these leaves its group as it is, to take it up again once the
-store answers; any other exception ends the group's jobs in an infrastructure error."""
-ERROR_MESSAGE_MAX = 500
 
 
 class Worker:
@@ -214,41 +207,22 @@ class Worker:
         structlog.contextvars.bind_contextvars(group_id=lease.group_id, worker_id=self.id)
         runner = JobRunner(self.driver, run_timeout_s=self.settings.run_timeout_s)
         self.runners.add(runner)
-        keeper = asyncio.create_task(self._keep_lease(lease, runner))
+        keeper = asyncio.create_task(
+            keep_lease(self.jobs, lease, runner, self.settings.heartbeat_interval_s)
+        )
         try:
             await self._work_group(lease, runner, stop)
         except Exception as exc:
             if isinstance(exc, STORE_OUTAGE):
                 raise
             log.exception("lane error: the group's jobs end in an infrastructure error")
-            await self._give_up(lease, exc)
+            await give_up(self.jobs, lease, exc, self._backoff, self._device_ok)
         finally:
             keeper.cancel()
             self.runners.discard(runner)
 
-    async def _give_up(self, lease: Lease, exc: Exception) -> None:
-        """After an exception nothing expected: each job of the group not finished yet ends
-        in an infrastructure error (retried after a backoff, dead once out of attempts),
-        and the group is given back (it ends when nothing is left). Never a hot loop: every
-        round charges the jobs an attempt."""
-        message = f"worker error: {type(exc).__name__}: {exc}"[:ERROR_MESSAGE_MAX]
-        reason = "error"
-        try:
-            for job in _runnable(lease.jobs):
-                if not lease.held():
-                    return
-                await self._fail(lease, job, message)
-        except Exception as again:
-            if isinstance(again, STORE_OUTAGE):
-                raise
-            log.exception("could not record the lane error: giving the group back")
-            reason = "unrecorded"  # nothing was charged: the group counts a strike instead
-        if lease.held():
-            await self.jobs.release(lease, reason=reason)
-        await self._device_ok()
-
     async def _work_group(self, lease: Lease, runner: JobRunner, stop: asyncio.Event) -> None:
-        pending = _runnable(lease.jobs)
+        pending = runnable(lease.jobs)
         installed = False
         while lease.held():
             if pending and not installed:
@@ -267,7 +241,7 @@ class Worker:
             if more is None:
                 return
             lease.jobs.extend(more)
-            pending = _runnable(more)
+            pending = runnable(more)
 
     def _must_stop(self, lease: Lease, stop: asyncio.Event) -> bool:
         return stop.is_set() or not lease.held() or lease.yield_requested or self.device_lost
@@ -311,7 +285,7 @@ class Worker:
                 return False  # the group goes back for another device
             retryable = not isinstance(exc, ConfigurationError)
             for job in pending:
-                await self._fail(lease, job, message, retryable=retryable)
+                await fail(self.jobs, lease, job, message, self._backoff, retryable=retryable)
             return False
         seconds = time.monotonic() - started
         await self.jobs.record_install(
@@ -336,14 +310,6 @@ class Worker:
                 self.settings.build_download_timeout_s,
             )
         return await asyncio.wait_for(self.driver.prepare(build), self.settings.install_timeout_s)
-
-    async def _fail(
-        self, lease: Lease, job: RunJob, message: str, *, retryable: bool = True
-    ) -> None:
-        started = await self.jobs.start(lease, job.id)
-        if started.ok:
-            result = JobResult(outcome=Outcome.ERROR, message=message, retryable=retryable)
-            await self.jobs.finish(lease, job.id, result, backoff_s=self._backoff(started.attempt))
 
     async def _run_job(
         self,
@@ -403,25 +369,7 @@ class Worker:
     def _backoff(self, attempt: int) -> float:
         return retry_delay(attempt, base=self.settings.retry_base_s, cap=self.settings.retry_cap_s)
 
-    # --- lease and heartbeat ---------------------------------------------------------
-
-    async def _keep_lease(self, lease: Lease, runner: JobRunner) -> None:
-        """Renew the lease while the group runs; stop the test if the lease is lost or the
-        running job's cancel was requested."""
-        while True:
-            await asyncio.sleep(self.settings.heartbeat_interval_s)
-            try:
-                held = await self.jobs.renew(lease)
-            except Exception as exc:  # renewing stops only when the lane ends
-                log.warning("lease renewal failed", error=repr(exc))
-                continue
-            if not held:
-                runner.stop_current(StopReason.LEASE_LOST)
-                return
-            current = runner.current_job
-            if current and current in lease.cancel_requested:
-                log.info("cancel requested: stopping the test", job_id=current)
-                runner.stop_current(StopReason.CANCEL)
+    # --- heartbeat ---------------------------------------------------------
 
     async def _heartbeats(self, done: asyncio.Event) -> None:
         while not await wait_or_stop(done, self.settings.heartbeat_interval_s):
@@ -439,7 +387,3 @@ class Worker:
             )
         except STORE_ERRORS as exc:
             log.warning("heartbeat failed", error=str(exc))
-
-
-def _runnable(jobs: list[RunJob]) -> list[RunJob]:
-    return [j for j in jobs if j.status in RUNNABLE]

@@ -12,8 +12,7 @@ from qgjob_api.auth import PrincipalDep
 from qgjob_api.deps import JobsDep, SuitesDep
 from qgjob_api.errors import ERROR_RESPONSES, NOT_FOUND
 from qgjob_api.routes.suites import SuiteId, visible_suite
-from qgjob_cli.junit import report
-from qgjob_cli.tracking import Tracked
+from qgjob_core.junit import ReportSubject, report
 from qgjob_redis import JobStore
 from qgjob_schemas import Job
 
@@ -65,17 +64,15 @@ async def get_suite_junit(
     finished for the final report)."""
     suite = await visible_suite(suites, principal, suite_id, with_jobs=False)
     found = await suite_jobs(jobs, suite_id)
-    tracked = Tracked(
+    subject = ReportSubject(
         kind="suite",
         id=suite.id,
         org_id=suite.org_id,
         app_version_id=suite.app_version_id,
         created_at=suite.created_at,
-        job_ids=[j.id for j in found],
         name=suite.name,
-        targets=[t.value for t in suite.targets],
     )
-    tree = report(tracked, found)
+    tree = report(subject, found)
     ET.indent(tree)
     body = ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True)
     filename = f"junit-{suite.id}.xml"
