@@ -26,11 +26,19 @@ const VIEWS = {
 const $ = (id) => document.getElementById(id);
 
 // Every job event of the signed-in scope, from one resumable stream, to every subscriber.
+const READY_WAIT_MS = 3000; // a view waits this long at most for the live feed to start
+
 class LiveFeed {
   constructor(api, onUnauthorized) {
     this.subscribers = new Set();
     this.state = "connecting";
+    // Resolved once the stream has started (every later change will come through it), or
+    // when it cannot: a view that lists what exists waits for it, so no change falls
+    // between its list and the stream.
+    this.ready = new Promise((resolve) => { this.markReady = resolve; });
+    setTimeout(() => this.markReady(), READY_WAIT_MS);
     this.stream = new EventStream(api, "/v1/events", {
+      onOpen: () => this.markReady(),
       onEvent: (frame, event) => {
         if (frame.event !== "message" || !event) return;
         for (const fn of this.subscribers) fn(event);
@@ -50,6 +58,7 @@ class LiveFeed {
 
   show(state) {
     this.state = state;
+    if (state === "closed") this.markReady();
     const el = $("live-indicator");
     const text = {
       connecting: "Connecting…",
@@ -239,6 +248,7 @@ class Dashboard {
       api: this.api,
       identity: this.identity,
       live: (fn) => this.feed.subscribe(fn),
+      liveReady: () => this.feed.ready,
       announce: (text) => announce($("announcer"), text),
       alert: (text) => announce($("alert-announcer"), text),
       navigate: (hash) => { location.hash = hash; },

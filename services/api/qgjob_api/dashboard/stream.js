@@ -54,11 +54,13 @@ export class SseParser {
 //   shouldReconnect(): asked when the server ends the stream (default: always)
 //   onUnauthorized(error): a 401
 export class EventStream {
-  constructor(api, url, { cursor, onEvent, onState, shouldReconnect, onError } = {}) {
+  constructor(api, url, { cursor, onEvent, onState, shouldReconnect, onError, onOpen } = {}) {
     this.api = api;
     this.url = url;
     this.cursor = cursor || null;
     this.onEvent = onEvent || (() => {});
+    // called on the stream's first line (`retry:`): the server has fixed where it starts
+    this.onOpen = onOpen || (() => {});
     this.onState = onState || (() => {});
     this.onError = onError || (() => {});
     this.shouldReconnect = shouldReconnect || (() => true);
@@ -146,7 +148,7 @@ export class EventStream {
     const decoder = new TextDecoder();
     const parser = new SseParser(
       (frame) => this.frame(frame),
-      (ms) => { this.retryMs = ms; },
+      (ms) => { this.retryMs = ms; this.onOpen(); },
     );
     this.armWatchdog();
     for (;;) {

@@ -43,6 +43,7 @@ export const jobsView = {
     let rows = new Map(); // job id -> {job, tr}
     let cursor = null;
     let loading = false;
+    let replayHeld = () => {};
     const operator = ctx.identity.kind !== "org";
 
     const summary = h("p", { class: "summary", id: "jobs-summary" });
@@ -141,6 +142,8 @@ export const jobsView = {
         if (again) {
           again = false;
           load(true);
+        } else {
+          replayHeld();
         }
       }
     }
@@ -213,8 +216,19 @@ export const jobsView = {
       pending = [];
     }, 4000);
 
-    const unsubscribe = ctx.live((event) => {
+    // Events that arrive while a page loads wait for it: applied before the rows exist,
+    // a job that ran meanwhile would keep the status its record had when it was read.
+    let held = [];
+    const unsubscribe = ctx.live((event) => (loading ? held.push(event) : onEvent(event)));
+    replayHeld = () => {
+      const waiting = held;
+      held = [];
+      for (const event of waiting) onEvent(event);
+    };
+
+    function onEvent(event) {
       const known = rows.get(event.job_id);
+      if (known && Date.parse(event.at) < Date.parse(known.job.updated_at)) return; // stale
       if (known) {
         known.job = {
           ...known.job,
@@ -247,10 +261,14 @@ export const jobsView = {
       }
       unknown.add(event.job_id);
       fetchNew();
-    });
+    }
 
     more.addEventListener("click", () => load(false));
-    load(true);
+    loading = true; // events until the first page is in are held (see above)
+    ctx.liveReady().then(() => {
+      loading = false;
+      load(true);
+    });
     return unsubscribe;
   },
 };
