@@ -37,6 +37,7 @@ async def test_workers_show_state_group_versions_and_capacity(
         "installed_versions": [],
         "last_heartbeat": None,
         "capacity": 4,
+        "health_detail": None,
     }
     assert by_id["emu-2"]["last_heartbeat"] is not None
     assert by_id["dev-1"]["state"] == "draining"
