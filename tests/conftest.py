@@ -15,7 +15,7 @@ import pytest
 
 from qgjob_api.app import create_app
 from qgjob_api.settings import ApiSettings
-from qgjob_redis import Store
+from qgjob_store import Store
 from tests.support.cluster import ClusterSetup
 from tests.support.redis_server import RedisServer
 from tests.support.sentinel import SentinelSetup

@@ -21,7 +21,7 @@ import redis
 
 from bench.reads.cpu import CpuMeter, redis_cpu_s
 from bench.reads.seed import seed
-from qgjob_redis.keys import Keys
+from qgjob_store.keys import Keys
 from tests.support.platform import ADMIN_TOKEN, Platform
 from tests.support.redis_server import RedisServer
 

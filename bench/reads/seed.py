@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from redis import Redis
 
-from qgjob_redis.keys import Keys
-from qgjob_redis.scripts import Retention, with_prelude
+from qgjob_store.keys import Keys
+from qgjob_store.scripts import Retention, with_prelude
 
 BATCH = 1000
 SEED_LUA = """

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from bench.scheduling.report import Row
 from bench.scheduling.workloads import JobSpec, Workload, w1
-from qgjob_redis import JobStore, Store
 from qgjob_schemas import JobPayload
+from qgjob_store import JobStore, Store
 
 SCALE = 0.01
 AGREEMENT = 0.15

@@ -28,7 +28,7 @@ from bench.throughput.services import PREFIX, TARGETS, WORKERS_PER_TARGET, Bench
 from bench.throughput.session import JSON, Session, open_session
 from bench.throughput.stages import StageOf
 from bench.throughput.workload import StoreBatchSubmitter, plan
-from qgjob_redis import JobStore, Store
+from qgjob_store import JobStore, Store
 
 ROLES = ["api", "scheduler", "workers", "bench"]
 

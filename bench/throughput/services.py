@@ -14,8 +14,8 @@ import httpx
 import redis
 
 from bench.throughput.procstats import descendants, peak_rss_mib
-from qgjob_redis.keys import Keys
 from qgjob_schemas import Target
+from qgjob_store.keys import Keys
 from tests.support.processes import Service
 from tests.support.redis_nodes import Node
 from tests.support.redis_server import RedisServer, free_port

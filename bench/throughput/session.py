@@ -16,8 +16,8 @@ from redis.asyncio import Redis
 from bench.throughput.config import BenchConfig
 from bench.throughput.loadgen import client
 from bench.throughput.services import ADMIN_TOKEN, PREFIX, BenchPlatform
-from qgjob_redis import JobStore, Store
 from qgjob_schemas import TERMINAL_STATUSES
+from qgjob_store import JobStore, Store
 
 TERMINAL = {s.value for s in TERMINAL_STATUSES}
 

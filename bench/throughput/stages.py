@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 
 from qgjob_core.settings import StoreSettings
-from qgjob_redis.keys import Keys
-from qgjob_redis.scripts import SCRIPT_NAMES, build_source
+from qgjob_store.keys import Keys
+from qgjob_store.scripts import SCRIPT_NAMES, build_source
 
 HOT_STAGES = ("submit", "group", "dispatch", "start", "finish")
 """The hot path of a job, in order."""

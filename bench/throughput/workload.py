@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 import httpx
 
-from qgjob_redis import JobStore, NewJob
 from qgjob_schemas import JobPayload, Priority, Target
+from qgjob_store import JobStore, NewJob
 
 TARGETS = [t.value for t in Target]
 BATCH = 500
@@ -99,7 +99,7 @@ class StoreBatchSubmitter:
     """``JobStore.submit`` (the API's submit script) in batches of :data:`BATCH` jobs."""
 
     description = (
-        f"qgjob_redis.JobStore.submit, {BATCH} jobs per call (the Lua call POST /v1/jobs "
+        f"qgjob_store.JobStore.submit, {BATCH} jobs per call (the Lua call POST /v1/jobs "
         "makes; no batch endpoint yet)"
     )
 

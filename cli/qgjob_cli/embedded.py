@@ -27,11 +27,11 @@ from qgjob_cli import exit_codes
 from qgjob_cli.client import CliError
 from qgjob_core import tracing
 from qgjob_core.lifecycle import install_stop_handlers
-from qgjob_redis import Store
-from qgjob_redis.connection import is_memory
 from qgjob_scheduler.service import Scheduler
 from qgjob_scheduler.settings import SchedulerSettings
 from qgjob_schemas import Target
+from qgjob_store import Store
+from qgjob_store.connection import is_memory
 from qgjob_worker.drivers import load_driver
 from qgjob_worker.service import Worker
 from qgjob_worker.settings import WorkerSettings

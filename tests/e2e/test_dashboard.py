@@ -24,7 +24,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select
 
-from qgjob_redis import CancelOutcome, JobStore, Store
+from qgjob_store import CancelOutcome, JobStore, Store
 from tests.support.browser import (
     NARROW,
     WIDE,

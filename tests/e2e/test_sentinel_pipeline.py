@@ -11,7 +11,7 @@ import httpx
 import pytest
 import redis
 
-from qgjob_redis.codec import event_from_entry
+from qgjob_store.codec import event_from_entry
 from tests.support.platform import Platform
 from tests.support.sentinel import SentinelSetup
 from tests.support.waiting import wait_until

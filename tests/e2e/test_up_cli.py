@@ -118,7 +118,9 @@ def test_up_then_submit_and_status_through_the_cli(up: str) -> None:
     assert [(w["id"], w["installed_versions"]) for w in as_json] == [("browserstack-1", ["A"])]
     wrong = qgjob_inline(up, "workers", "--state=asleep")
     assert wrong.exit_code == 2
-    assert wrong.stderr.strip() == "qgjob: --state must be one of idle, busy, draining, unhealthy, lost"
+    assert wrong.stderr.strip() == (
+        "qgjob: --state must be one of idle, busy, draining, unhealthy, lost"
+    )
 
 
 def test_cli_errors_are_one_line_with_a_non_zero_exit(up: str) -> None:

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from qgjob_redis import Store
+from qgjob_store import Store
 from tests.support.api import in_process, secured
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from qgjob_redis import (
+from qgjob_schemas import Assignment, Job, JobPayload, JobResult, Outcome, Plan
+from qgjob_store import (
     SCHEDULER_GROUP,
     JobStore,
     Lease,
@@ -11,7 +12,6 @@ from qgjob_redis import (
     StreamReader,
     WorkerStore,
 )
-from qgjob_schemas import Assignment, Job, JobPayload, JobResult, Outcome, Plan
 
 
 async def submit(

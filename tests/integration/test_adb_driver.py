@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from qgjob_redis import Store
 from qgjob_schemas import Outcome, RunJob
+from qgjob_store import Store
 from qgjob_worker.drivers import (
     ConfigurationError,
     DeviceOfflineError,

@@ -3,8 +3,8 @@ running group, yielding, and taking groups back from workers that are gone."""
 
 from __future__ import annotations
 
-from qgjob_redis import JobStore, SchedulerStore, Store, WorkerStore
 from qgjob_schemas import Plan
+from qgjob_store import JobStore, SchedulerStore, Store, WorkerStore
 from tests.integration.helpers import give, group_all, passed, read_and_acquire, register, submit
 from tests.support.waiting import async_wait_until
 

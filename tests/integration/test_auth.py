@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from qgjob_redis import Store
+from qgjob_store import Store
 from tests.support.api import ADMIN, job_body, org_token
 
 

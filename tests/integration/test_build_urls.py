@@ -19,7 +19,7 @@ import pytest
 
 from qgjob_api.app import create_app
 from qgjob_api.settings import ApiSettings
-from qgjob_redis import BuildStore, Store
+from qgjob_store import BuildStore, Store
 from qgjob_worker.builds import BuildFetcher
 from qgjob_worker.drivers import InfrastructureError
 

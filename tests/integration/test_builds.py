@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from qgjob_redis import BuildStore, Store
 from qgjob_schemas import AppBuild as Registration
+from qgjob_store import BuildStore, Store
 from qgjob_worker.builds import BuildFetcher
 from qgjob_worker.drivers import InfrastructureError
 from tests.support.devices import make_build

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from qgjob_redis import JobStore, Store
 from qgjob_schemas import JobPayload
+from qgjob_store import JobStore, Store
 from tests.integration.helpers import group_all
 from tests.support.inprocess import Pipeline
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from qgjob_core.artifacts import ArtifactStore
-from qgjob_redis import JobStore, NewJob, Store, WorkerStore
 from qgjob_schemas import JobPayload, JobResult, Outcome, RunJob
+from qgjob_store import JobStore, NewJob, Store, WorkerStore
 from qgjob_worker.drivers import ConfigurationError, InfrastructureError, LocalBuild, LogSink
 from qgjob_worker.drivers.command import TestCommand
 from qgjob_worker.drivers.runner import parse_template

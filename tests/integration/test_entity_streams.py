@@ -14,9 +14,9 @@ import pytest
 from bench.reads.seed import seed
 from qgjob_api.events_hub import EventHub
 from qgjob_api.sse import EventFilter, EventStream
-from qgjob_redis import EventLog, JobStore, Store, WorkerStore
-from qgjob_redis.scripts import Retention, with_prelude
 from qgjob_schemas import JobResult, Outcome
+from qgjob_store import EventLog, JobStore, Store, WorkerStore
+from qgjob_store.scripts import Retention, with_prelude
 from tests.integration.helpers import dispatch_and_acquire, group_all, submit
 from tests.integration.test_events import TIMEOUT, _run_all
 from tests.integration.test_org_reads import _sse, store_sync

@@ -11,7 +11,7 @@ import pytest
 from qgjob_api.events_hub import EventHub
 from qgjob_api.settings import ApiSettings
 from qgjob_api.sse import EventFilter, EventStream
-from qgjob_redis import EventLog, Store, WorkerStore
+from qgjob_store import EventLog, Store, WorkerStore
 from tests.integration.helpers import dispatch_and_acquire, group_all, passed, submit
 from tests.support.api import ADMIN, job_body, org_token, secured, served
 from tests.support.sse import Frame, frames

@@ -7,8 +7,8 @@ import asyncio
 from pathlib import Path
 
 from qgjob_core.artifacts import ArtifactStore
-from qgjob_redis import JobStore, SchedulerStore, Store, WorkerStore
 from qgjob_schemas import JobResult, Outcome, RunJob
+from qgjob_store import JobStore, SchedulerStore, Store, WorkerStore
 from qgjob_worker.drivers import READY, DeviceHealth, LocalBuild, LogSink
 from qgjob_worker.service import Worker
 from qgjob_worker.settings import WorkerSettings

@@ -4,8 +4,8 @@ real redis-server."""
 
 from __future__ import annotations
 
-from qgjob_redis import Store, WorkerRegistry, WorkerStore
 from qgjob_schemas import HEALTH_DETAIL_MAX, Worker
+from qgjob_store import Store, WorkerRegistry, WorkerStore
 
 
 async def shown(store: Store) -> Worker:

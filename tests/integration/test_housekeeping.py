@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import time
 
-from qgjob_redis import GroupStore, JobStore, SchedulerStore, Store
-from qgjob_redis.maintenance import housekeeping, trim_indexes
+from qgjob_store import GroupStore, JobStore, SchedulerStore, Store
+from qgjob_store.maintenance import housekeeping, trim_indexes
 from tests.integration.helpers import give, group_all, register, scheduler_reader, submit
 from tests.support.waiting import async_wait_until
 

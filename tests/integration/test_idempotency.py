@@ -8,7 +8,7 @@ import httpx
 import orjson
 import pytest
 
-from qgjob_redis import IdempotencyStore, Store
+from qgjob_store import IdempotencyStore, Store
 from tests.support.api import job_body, org_token
 
 SUITE = {"app_version_id": "v1", "tests": ["tests/a.spec.js", "tests/b.spec.js"]}

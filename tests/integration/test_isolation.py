@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import httpx
 
-from qgjob_redis import Store, WorkerStore
 from qgjob_schemas import JobResult, Outcome
+from qgjob_store import Store, WorkerStore
 from tests.integration.helpers import dispatch_and_acquire, group_all
 from tests.support.api import ADMIN, job_body, org_token
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from qgjob_redis import Store
 from qgjob_scheduler.service import Scheduler
 from qgjob_scheduler.settings import SchedulerSettings
 from qgjob_schemas import RunJob
+from qgjob_store import Store
 from qgjob_worker.drivers import LocalBuild
 from qgjob_worker.service import Worker
 from qgjob_worker.settings import WorkerSettings

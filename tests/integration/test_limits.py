@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from qgjob_redis import Store
+from qgjob_store import Store
 from tests.support.api import ADMIN, in_process, job_body, org_token, secured
 
 

@@ -12,7 +12,7 @@ import pytest
 import redis
 
 from bench.reads.seed import seed
-from qgjob_redis import Store
+from qgjob_store import Store
 from tests.integration.test_events import TIMEOUT, _run_all
 from tests.support.api import ADMIN, job_body, org_token, secured, served
 from tests.support.sse import Frame, frames

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from redis.exceptions import ResponseError
 
-from qgjob_redis import JobStore, SchedulerStore, Store, WorkerStore
 from qgjob_schemas import Job
+from qgjob_store import JobStore, SchedulerStore, Store, WorkerStore
 from tests.integration.helpers import give, group_all, register, submit
 from tests.support.inprocess import Pipeline
 from tests.support.waiting import async_wait_until

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgjob_api.settings import ApiSettings
-from qgjob_redis import Store
+from qgjob_store import Store
 from tests.support.api import in_process
 from tests.support.redis_nodes import Node, stop_all
 from tests.support.redis_server import free_port

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from qgjob_redis import JobStore, SchedulerStore, Store
-from qgjob_redis.ids import new_id
-from qgjob_redis.maintenance import housekeeping, trim_consumed
+from qgjob_store import JobStore, SchedulerStore, Store
+from qgjob_store.ids import new_id
+from qgjob_store.maintenance import housekeeping, trim_consumed
 from tests.integration.helpers import group_all, scheduler_reader, submit
 
 

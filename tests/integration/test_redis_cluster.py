@@ -9,8 +9,8 @@ from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.crc import key_slot
 
 from qgjob_api.settings import ApiSettings
-from qgjob_redis import Store
-from qgjob_redis.keys import Keys
+from qgjob_store import Store
+from qgjob_store.keys import Keys
 from tests.support.api import in_process
 from tests.support.cluster import ClusterSetup
 

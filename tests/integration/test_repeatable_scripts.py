@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from qgjob_redis import JobStore, NewJob, Store, WorkerStore
-from qgjob_redis.scripts import SCRIPT_NAMES
 from qgjob_schemas import JobPayload, JobResult, Outcome
+from qgjob_store import JobStore, NewJob, Store, WorkerStore
+from qgjob_store.scripts import SCRIPT_NAMES
 from tests.integration.helpers import give, group_all, read_and_acquire, register, scheduler_reader
 
 LOG_MAX = 1 << 20
@@ -348,7 +348,7 @@ READ_ONLY: frozenset[str] = frozenset()
 def test_every_script_has_a_row() -> None:
     files = {
         p.name[: -len(".lua")]
-        for p in resources.files("qgjob_redis").joinpath("lua").iterdir()
+        for p in resources.files("qgjob_store").joinpath("lua").iterdir()
         if p.name.endswith(".lua") and p.name != "prelude.lua"
     }
     assert files == set(SCRIPT_NAMES), "every script file is registered, and only those"

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from qgjob_redis import Store, WorkerStore
 from qgjob_scheduler.service import Scheduler
 from qgjob_scheduler.settings import SchedulerSettings
+from qgjob_store import Store, WorkerStore
 from tests.integration.helpers import group_all, passed, read_and_acquire, register
 from tests.support.api import job_body, org_token
 from tests.support.keda import desired_replicas, metric_value, scaled_object, the_trigger

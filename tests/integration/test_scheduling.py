@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from qgjob_redis import JobStore, WorkerRegistry
 from qgjob_schemas import Job, JobPayload, Priority, WorkerState
+from qgjob_store import JobStore, WorkerRegistry
 from tests.support.inprocess import Pipeline, payload
 from tests.support.waiting import async_wait_until
 

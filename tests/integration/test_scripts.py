@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from qgjob_redis import JobStore, NewJob, SchedulerStore, StatsStore, Store, WorkerStore
 from qgjob_schemas import JobPayload, JobResult, JobStatus, Outcome
+from qgjob_store import JobStore, NewJob, SchedulerStore, StatsStore, Store, WorkerStore
 from tests.integration.helpers import (
     dispatch_and_acquire,
     give,

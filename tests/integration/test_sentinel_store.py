@@ -12,7 +12,7 @@ import httpx
 
 from qgjob_api.settings import ApiSettings
 from qgjob_core.retrying import STORE_ERRORS
-from qgjob_redis import JobStore, Store
+from qgjob_store import JobStore, Store
 from tests.support.api import ADMIN_TOKEN, in_process
 from tests.support.sentinel import SentinelSetup
 from tests.support.waiting import async_wait_until

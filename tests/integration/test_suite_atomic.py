@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from qgjob_redis import StagingLostError, Store, SuiteStore
-from qgjob_redis.suites import SUBMIT_BATCH
 from qgjob_schemas import SuitePayload
+from qgjob_store import StagingLostError, Store, SuiteStore
+from qgjob_store.suites import SUBMIT_BATCH
 
 TESTS = [f"tests/t{i}.spec.js" for i in range(SUBMIT_BATCH * 2 + 500)]  # three batches
 

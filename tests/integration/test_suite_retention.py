@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from qgjob_redis import JobStore, Store, SuiteStore, WorkerStore
 from qgjob_schemas import JobResult, Outcome, SuitePayload
+from qgjob_store import JobStore, Store, SuiteStore, WorkerStore
 from tests.integration.helpers import dispatch_and_acquire, group_all, passed
 
 

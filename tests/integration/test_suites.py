@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from qgjob_redis import Store, WorkerStore
 from qgjob_schemas import JobResult, Outcome
+from qgjob_store import Store, WorkerStore
 from tests.integration.helpers import dispatch_and_acquire, group_all, passed
 from tests.support.api import org_token
 

@@ -8,10 +8,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from qgjob_redis import JobStore, SchedulerStore, Store
 from qgjob_scheduler.service import Scheduler
 from qgjob_scheduler.settings import SchedulerSettings
 from qgjob_schemas import Job
+from qgjob_store import JobStore, SchedulerStore, Store
 from qgjob_worker.service import Worker
 from qgjob_worker.settings import WorkerSettings
 from tests.integration.helpers import (

@@ -14,7 +14,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from qgjob_redis import Store, parse_id
+from qgjob_store import Store, parse_id
 from tests.integration.test_events import _run_all
 from tests.support.api import ADMIN, job_body, org_token, secured, served
 

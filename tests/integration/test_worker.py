@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from qgjob_redis import JobStore
+from qgjob_store import JobStore
 from tests.support.inprocess import Pipeline, payload
 from tests.support.waiting import async_wait_until
 

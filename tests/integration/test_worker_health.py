@@ -7,10 +7,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from qgjob_redis import JobStore, Store, WorkerRegistry
 from qgjob_scheduler.service import Scheduler
 from qgjob_scheduler.settings import SchedulerSettings
 from qgjob_schemas import Job, JobResult, RunJob
+from qgjob_store import JobStore, Store, WorkerRegistry
 from qgjob_worker.drivers import (
     READY,
     ConfigurationError,

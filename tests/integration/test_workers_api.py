@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from qgjob_redis import Store, WorkerStore
+from qgjob_store import Store, WorkerStore
 from tests.integration.helpers import give, group_all, register, submit
 from tests.support.api import ADMIN, org_token
 from tests.support.waiting import async_wait_until

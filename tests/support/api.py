@@ -12,7 +12,7 @@ import httpx
 from qgjob_api.app import create_app
 from qgjob_api.server import make_server, wait_started
 from qgjob_api.settings import ApiSettings
-from qgjob_redis import Store
+from qgjob_store import Store
 from tests.support.platform import ADMIN_TOKEN
 from tests.support.redis_server import free_port
 

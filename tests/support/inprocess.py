@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from qgjob_redis import JobStore, NewJob, Store
 from qgjob_scheduler.service import Scheduler
 from qgjob_scheduler.settings import SchedulerSettings
 from qgjob_schemas import Job, JobPayload
+from qgjob_store import JobStore, NewJob, Store
 from qgjob_worker.drivers import load_driver
 from qgjob_worker.service import Worker
 from qgjob_worker.settings import WorkerSettings

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import redis
 
-from qgjob_redis.keys import Keys
+from qgjob_store.keys import Keys
 from tests.support.processes import Service, python_module
 from tests.support.redis_server import free_port
 from tests.support.waiting import wait_until

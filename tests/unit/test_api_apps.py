@@ -12,7 +12,7 @@ import pytest
 from qgjob_api.app import create_app
 from qgjob_api.settings import ApiSettings
 from qgjob_core.artifacts import ArtifactStore
-from qgjob_redis import Store
+from qgjob_store import Store
 from tests.support.devices import make_build
 
 

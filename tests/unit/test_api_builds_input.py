@@ -19,8 +19,8 @@ from structlog.testing import capture_logs
 from qgjob_api.app import create_app
 from qgjob_api.openapi import spec
 from qgjob_api.settings import ApiSettings
-from qgjob_redis import Store
 from qgjob_schemas import ID_PATTERN
+from qgjob_store import Store
 from tests.support.devices import make_build
 
 

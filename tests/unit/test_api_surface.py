@@ -14,7 +14,7 @@ import pytest
 from qgjob_api.app import create_app
 from qgjob_api.openapi import spec
 from qgjob_api.settings import ApiSettings
-from qgjob_redis import Store
+from qgjob_store import Store
 from tests.support.redis_server import free_port
 
 

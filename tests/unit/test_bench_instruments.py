@@ -14,7 +14,7 @@ from bench.throughput.rtproxy import RespCommands, Tally, _Connection
 from bench.throughput.stages import StageOf, script_names
 from bench.throughput.workload import plan, suite_endpoint_problem
 from bench.throughput.wrk import MARK, script
-from qgjob_redis.keys import Keys
+from qgjob_store.keys import Keys
 
 
 def resp(*args: bytes) -> bytes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgjob_redis.keys import TEMPLATES, Keys, lua_prelude_keys
+from qgjob_store.keys import TEMPLATES, Keys, lua_prelude_keys
 
 
 def test_every_key_carries_the_hash_tag() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from qgjob_redis import JobStore, SchedulerStore, Store, WorkerStore
 from qgjob_schemas import JobPayload
+from qgjob_store import JobStore, SchedulerStore, Store, WorkerStore
 from tests.integration.helpers import group_all, scheduler_reader
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qgjob_redis import StoreConfigError, connect
-from qgjob_redis.sentinel_url import SentinelUrlError, parse_sentinel_url
+from qgjob_store import StoreConfigError, connect
+from qgjob_store.sentinel_url import SentinelUrlError, parse_sentinel_url
 
 
 def test_hosts_master_and_db() -> None:

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from qgjob_redis import Retention
+from qgjob_store import Retention
 
 LogFormat = Literal["auto", "json", "console"]
 

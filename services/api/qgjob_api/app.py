@@ -35,7 +35,7 @@ from qgjob_api.routes import (
 )
 from qgjob_api.settings import ApiSettings
 from qgjob_core import tracing
-from qgjob_redis import (
+from qgjob_store import (
     EventLog,
     IdempotencyStore,
     JobStore,

@@ -19,8 +19,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.datastructures import State
 
 from qgjob_api.errors import ApiError
-from qgjob_redis import RateLimiter, TokenStore
 from qgjob_schemas import ErrorDetail
+from qgjob_store import RateLimiter, TokenStore
 
 bearer = HTTPBearer(
     auto_error=False,

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from qgjob_api.events_hub import EventHub
 from qgjob_api.metrics import ApiMetrics
 from qgjob_api.settings import ApiSettings
-from qgjob_redis import (
+from qgjob_store import (
     BuildStore,
     EventLog,
     GroupStore,

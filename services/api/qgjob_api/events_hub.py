@@ -20,9 +20,9 @@ from contextlib import asynccontextmanager
 import structlog
 
 from qgjob_core.retrying import Backoff
-from qgjob_redis import EventLog, parse_id
-from qgjob_redis.consumer import Entry
-from qgjob_redis.events import StreamId
+from qgjob_store import EventLog, parse_id
+from qgjob_store.consumer import Entry
+from qgjob_store.events import StreamId
 
 log = structlog.get_logger("qgjob.api.events")
 WINDOW = 10_000

@@ -12,8 +12,8 @@ from qgjob_api.events_hub import EventHub
 from qgjob_api.routes.jobs import visible_job
 from qgjob_api.routes.suites import visible_suite
 from qgjob_api.sse import EventFilter, EventStream
-from qgjob_redis import EventLog, JobStore, SuiteStore, valid_stream_id
 from qgjob_schemas import JobEvent
+from qgjob_store import EventLog, JobStore, SuiteStore, valid_stream_id
 
 
 @dataclass

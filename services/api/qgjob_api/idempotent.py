@@ -1,4 +1,4 @@
-"""Running a create request under an ``Idempotency-Key`` (see :mod:`qgjob_redis.idempotency`)."""
+"""Running a create request under an ``Idempotency-Key`` (see :mod:`qgjob_store.idempotency`)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pydantic import BaseModel
 
 from qgjob_api.errors import ApiError
 from qgjob_api.patterns import IDEMPOTENCY_KEY
-from qgjob_redis import IdempotencyConflictError, IdempotencyStore
-from qgjob_redis.ids import derived_id, new_id
+from qgjob_store import IdempotencyConflictError, IdempotencyStore
+from qgjob_store.ids import derived_id, new_id
 
 IdempotencyKey = Annotated[
     str | None,

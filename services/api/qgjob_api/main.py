@@ -17,7 +17,7 @@ from qgjob_api.settings import ApiSettings
 from qgjob_core import tracing
 from qgjob_core.lifecycle import install_stop_handlers, run
 from qgjob_core.logging import configure
-from qgjob_redis import StoreConfigError, require_shared_store
+from qgjob_store import StoreConfigError, require_shared_store
 
 
 class UnsafeSettingsError(ValueError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qgjob_api.errors import ApiError
-from qgjob_redis import QuotaExceededError
+from qgjob_store import QuotaExceededError
 
 QUOTA_RETRY_AFTER_S = 30
 

@@ -12,11 +12,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from qgjob_api.events_hub import EventHub
-from qgjob_redis import EventSource, parse_id
-from qgjob_redis.codec import event_from_entry
-from qgjob_redis.consumer import Entry
-from qgjob_redis.events import StreamId
 from qgjob_schemas import JobEvent
+from qgjob_store import EventSource, parse_id
+from qgjob_store.codec import event_from_entry
+from qgjob_store.consumer import Entry
+from qgjob_store.events import StreamId
 
 CATCH_UP_FIRST = 50
 """The first page of a catch-up is small, so its frames go out at once."""

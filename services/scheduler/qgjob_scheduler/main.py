@@ -14,10 +14,10 @@ from qgjob_core import alive, tracing
 from qgjob_core.lifecycle import install_stop_handlers, run
 from qgjob_core.logging import configure
 from qgjob_core.metrics import StoreCollector, refresh_until, serve_metrics
-from qgjob_redis import StatsStore, Store, StoreConfigError, require_shared_store
 from qgjob_scheduler.metrics import LeadingCollector
 from qgjob_scheduler.service import Scheduler
 from qgjob_scheduler.settings import SchedulerSettings
+from qgjob_store import StatsStore, Store, StoreConfigError, require_shared_store
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,11 +15,11 @@ from redis.exceptions import ResponseError
 from qgjob_core import tracing
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
-from qgjob_redis import SCHEDULER_GROUP, Entry, SchedulerStore, Store, StreamReader
-from qgjob_redis.maintenance import housekeeping
 from qgjob_scheduler.policy import plan
 from qgjob_scheduler.settings import SchedulerSettings
 from qgjob_schemas import Plan, Target
+from qgjob_store import SCHEDULER_GROUP, Entry, SchedulerStore, Store, StreamReader
+from qgjob_store.maintenance import housekeeping
 
 log = structlog.get_logger("qgjob.scheduler")
 TARGETS = [t.value for t in Target]

@@ -29,8 +29,8 @@ import httpx
 
 from qgjob_core.build_urls import BuildUrlError, checked_addresses, split_http_url
 from qgjob_core.settings import StoreSettings
-from qgjob_redis import BuildStore, RegisterOutcome
 from qgjob_schemas import BUILD_SUFFIXES, AppBuild, check_file_name
+from qgjob_store import BuildStore, RegisterOutcome
 from qgjob_worker.drivers.base import InfrastructureError, LocalBuild
 
 ZIP_MAGIC = b"PK\x03\x04"

@@ -13,8 +13,8 @@ import structlog
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from qgjob_redis import Lease, WorkerStore
 from qgjob_schemas import JobResult, Outcome, RunJob
+from qgjob_store import Lease, WorkerStore
 from qgjob_worker.backoff import retry_delay
 from qgjob_worker.execution import JobRunner, StopReason
 

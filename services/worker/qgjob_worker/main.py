@@ -13,7 +13,7 @@ from qgjob_core import tracing
 from qgjob_core.lifecycle import install_stop_handlers, run
 from qgjob_core.logging import configure
 from qgjob_core.metrics import refresh_until, serve_metrics
-from qgjob_redis import StatsStore, Store, StoreConfigError, require_shared_store
+from qgjob_store import StatsStore, Store, StoreConfigError, require_shared_store
 from qgjob_worker.drivers import ConfigurationError, find_factory, load_driver
 from qgjob_worker.metrics import MeteredDriver, WorkerMetrics
 from qgjob_worker.service import Worker

@@ -15,8 +15,8 @@ from qgjob_core import tracing
 from qgjob_core.artifacts import ArtifactStore
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
-from qgjob_redis import BuildStore, Entry, Lease, Started, Store, WorkerStore
 from qgjob_schemas import Outcome, RunJob, WorkerState
+from qgjob_store import BuildStore, Entry, Lease, Started, Store, WorkerStore
 from qgjob_worker.backoff import retry_delay
 from qgjob_worker.builds import BuildFetcher
 from qgjob_worker.drivers import ConfigurationError, Driver, DriverError, LocalBuild

@@ -8,8 +8,8 @@ from contextlib import AbstractContextManager
 from opentelemetry.trace import Span
 
 from qgjob_core import tracing
-from qgjob_redis import Lease
 from qgjob_schemas import RunJob
+from qgjob_store import Lease
 
 
 def install_span(lease: Lease, pending: list[RunJob]) -> AbstractContextManager[Span | None]:

@@ -27,8 +27,8 @@ from qgjob_api.errors import CONFLICT, ERROR_RESPONSES, FORBIDDEN, ApiError, err
 from qgjob_api.settings import ApiSettings
 from qgjob_api.upload_form import ReadForm, build_file_name, read_build_form
 from qgjob_api.url_check import check_build_url
-from qgjob_redis import RegisterOutcome
 from qgjob_schemas import ID_PATTERN, AppBuild, BuildForm
+from qgjob_store import RegisterOutcome
 
 router = APIRouter(prefix="/v1", tags=["apps"])
 AppVersionId = Annotated[str, Path(pattern=ID_PATTERN, description="The app version.")]

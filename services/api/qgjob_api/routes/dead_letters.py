@@ -12,7 +12,6 @@ from qgjob_api.deps import JobsDep, StoreDep
 from qgjob_api.errors import CONFLICT, ERROR_RESPONSES, FORBIDDEN, NOT_FOUND, ApiError, invalid
 from qgjob_api.patterns import STREAM_ID
 from qgjob_api.routes.jobs import not_found, visible_job
-from qgjob_redis import DeadLetterStore, RequeueOutcome, valid_stream_id
 from qgjob_schemas import (
     ENTRY_ID_PATTERN,
     ID_PATTERN,
@@ -21,6 +20,7 @@ from qgjob_schemas import (
     DeadLetterSelection,
     Job,
 )
+from qgjob_store import DeadLetterStore, RequeueOutcome, valid_stream_id
 
 router = APIRouter(prefix="/v1", tags=["dead-letters"])
 

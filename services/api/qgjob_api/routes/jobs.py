@@ -23,8 +23,8 @@ from qgjob_api.idempotent import IdempotencyKey, Ids, create_once
 from qgjob_api.quota import quota_error
 from qgjob_api.url_check import check_build_url
 from qgjob_core import tracing
-from qgjob_redis import CancelOutcome, JobStore, QuotaExceededError
 from qgjob_schemas import ID_PATTERN, Job, JobPage, JobPayload, JobStatus, Target
+from qgjob_store import CancelOutcome, JobStore, QuotaExceededError
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
 JobId = Annotated[str, Path(pattern=ID_PATTERN, description="The job's id.")]

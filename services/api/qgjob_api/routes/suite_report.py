@@ -13,8 +13,8 @@ from qgjob_api.deps import JobsDep, SuitesDep
 from qgjob_api.errors import ERROR_RESPONSES, NOT_FOUND
 from qgjob_api.routes.suites import SuiteId, visible_suite
 from qgjob_core.junit import ReportSubject, report
-from qgjob_redis import JobStore
 from qgjob_schemas import Job
+from qgjob_store import JobStore
 
 router = APIRouter(prefix="/v1", tags=["suites"])
 PAGE = 500

@@ -21,8 +21,8 @@ from qgjob_api.errors import (
 from qgjob_api.idempotent import IdempotencyKey, Ids, create_once
 from qgjob_api.quota import quota_error
 from qgjob_core import tracing
-from qgjob_redis import QuotaExceededError, SuiteStore
 from qgjob_schemas import ID_PATTERN, Suite, SuiteCancellation, SuitePayload
+from qgjob_store import QuotaExceededError, SuiteStore
 
 router = APIRouter(prefix="/v1", tags=["suites"])
 SuiteId = Annotated[str, Path(pattern=ID_PATTERN, description="The suite's id.")]

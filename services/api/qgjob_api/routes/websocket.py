@@ -24,8 +24,8 @@ from qgjob_api.auth import Principal, principal_of
 from qgjob_api.errors import ApiError, invalid
 from qgjob_api.feeds import Feed, Sources, cursor_of, job_feed, org_feed, suite_feed
 from qgjob_core.retrying import STORE_ERRORS
-from qgjob_redis import EventLog, JobStore, SuiteStore
 from qgjob_schemas import ID_PATTERN
+from qgjob_store import EventLog, JobStore, SuiteStore
 
 router = APIRouter(prefix="/v1")
 SUBPROTOCOL = "qgjob"

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Path
 from qgjob_api.auth import PrincipalDep
 from qgjob_api.deps import StoreDep
 from qgjob_api.errors import ERROR_RESPONSES, ApiError, error_doc
-from qgjob_redis import WorkerRegistry
 from qgjob_schemas import ID_PATTERN, Target, Worker, WorkerState
+from qgjob_store import WorkerRegistry
 
 router = APIRouter(prefix="/v1", tags=["workers"])
 

@@ -20,8 +20,8 @@ import uuid
 
 import structlog
 
-from qgjob_redis import BrowserStackStore
 from qgjob_schemas import JobResult, Outcome, RunJob
+from qgjob_store import BrowserStackStore
 from qgjob_worker.drivers.base import (
     READY,
     ConfigurationError,

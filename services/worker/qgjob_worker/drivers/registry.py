@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, cast
 from qgjob_worker.drivers.base import ConfigurationError
 
 if TYPE_CHECKING:
-    from qgjob_redis import Store
+    from qgjob_store import Store
     from qgjob_worker.drivers.base import Driver
     from qgjob_worker.settings import WorkerSettings
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from qgjob_redis.consumer import Entry, StreamReader
-from qgjob_redis.fastpath import ScriptLine
-from qgjob_redis.keys import WORKER_GROUP
-from qgjob_redis.store import Store
 from qgjob_schemas import JobResult, Outcome, RunJob, health_detail
+from qgjob_store.consumer import Entry, StreamReader
+from qgjob_store.fastpath import ScriptLine
+from qgjob_store.keys import WORKER_GROUP
+from qgjob_store.store import Store
 
 
 @dataclass

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Sequence
 
 import orjson
 
-from qgjob_redis.consumer import Entry
-from qgjob_redis.store import Store
 from qgjob_schemas import GroupState, GroupView, Plan, Priority, Snapshot, WorkerView
+from qgjob_store.consumer import Entry
+from qgjob_store.store import Store
 
 
 def _float(value: str) -> float | None:

@@ -3,9 +3,9 @@ sequence number), and one group with its jobs, workers and timings."""
 
 from __future__ import annotations
 
-from qgjob_redis.codec import group_from_hash, ts
-from qgjob_redis.store import Store
 from qgjob_schemas import GroupDetail, GroupJob, GroupPage, GroupState, JobGroup, JobStatus
+from qgjob_store.codec import group_from_hash, ts
+from qgjob_store.store import Store
 
 SCAN_LIMIT = 2000
 """Index entries one page call looks at before it returns (maybe short) with a cursor."""

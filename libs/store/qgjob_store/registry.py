@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import orjson
 
-from qgjob_redis.codec import ts
-from qgjob_redis.store import Store
 from qgjob_schemas import Target, Worker, WorkerState, health_detail
+from qgjob_store.codec import ts
+from qgjob_store.store import Store
 
 
 def worker_state(*, alive: bool, reported: str, holds: int) -> WorkerState:

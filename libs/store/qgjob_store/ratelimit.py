@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from qgjob_redis.store import Store
+from qgjob_store.store import Store
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,6 @@ from datetime import UTC, datetime
 
 from redis.exceptions import ResponseError
 
-from qgjob_redis.keys import SCHEDULER_GROUP, WORKER_GROUP
-from qgjob_redis.store import Store
 from qgjob_schemas import (
     DurationStats,
     JobStatus,
@@ -21,6 +19,8 @@ from qgjob_schemas import (
     TimelinePoint,
     WorkerState,
 )
+from qgjob_store.keys import SCHEDULER_GROUP, WORKER_GROUP
+from qgjob_store.store import Store
 
 LAG_COUNT_LIMIT = 10_000
 """Unread entries counted per stream at most (the figure saturates there)."""

@@ -15,9 +15,9 @@ import time
 
 from redis.exceptions import ResponseError
 
-from qgjob_redis.ids import id_floor
-from qgjob_redis.keys import SCHEDULER_GROUP, WORKER_GROUP
-from qgjob_redis.store import Store
+from qgjob_store.ids import id_floor
+from qgjob_store.keys import SCHEDULER_GROUP, WORKER_GROUP
+from qgjob_store.store import Store
 
 
 def _after(entry_id: str) -> str:

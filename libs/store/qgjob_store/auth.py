@@ -10,10 +10,10 @@ import hashlib
 import secrets
 from datetime import UTC, datetime
 
-from qgjob_redis.codec import ts
-from qgjob_redis.ids import new_id
-from qgjob_redis.store import Store
 from qgjob_schemas import TokenCreated, TokenInfo
+from qgjob_store.codec import ts
+from qgjob_store.ids import new_id
+from qgjob_store.store import Store
 
 TOKEN_PREFIX = "qgj_"
 

@@ -7,8 +7,8 @@ from enum import StrEnum
 
 import orjson
 
-from qgjob_redis.store import Store
 from qgjob_schemas import AppBuild
+from qgjob_store.store import Store
 
 _FIELDS = ("org_id", "app_version_id", "source", "sha256", "filename", "size", "package")
 

@@ -1,5 +1,5 @@
 """Redis clients for a ``redis://``/``rediss://`` URL, for the master a set of sentinels names
-(``redis+sentinel://``, see :mod:`qgjob_redis.sentinel_url`), or an in-process store for
+(``redis+sentinel://``, see :mod:`qgjob_store.sentinel_url`), or an in-process store for
 ``memory://``.
 
 ``memory://`` (optionally ``memory://name``) is fakeredis with Lua, shared by every client of
@@ -17,7 +17,7 @@ from redis.asyncio.retry import Retry
 from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
 from redis.backoff import ExponentialWithJitterBackoff
 
-from qgjob_redis.sentinel_url import SentinelUrlError, is_sentinel, parse_sentinel_url
+from qgjob_store.sentinel_url import SentinelUrlError, is_sentinel, parse_sentinel_url
 
 MEMORY_SCHEME = "memory://"
 DECODE_ERRORS = "replace"

@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 
 from redis.exceptions import ResponseError
 
-from qgjob_redis.codec import dead_letter_from_entry
-from qgjob_redis.events import parse_id
-from qgjob_redis.store import Store
 from qgjob_schemas import DeadLetter, DeadLetterBatch, DeadLetterSkip
+from qgjob_store.codec import dead_letter_from_entry
+from qgjob_store.events import parse_id
+from qgjob_store.store import Store
 
 SCAN_CHUNK = 500
 """Entries read per round trip when a listing or a bulk action walks the stream."""

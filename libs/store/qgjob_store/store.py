@@ -9,9 +9,9 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 
-from qgjob_redis.connection import connect, is_memory
-from qgjob_redis.keys import Keys
-from qgjob_redis.scripts import Retention, Scripts
+from qgjob_store.connection import connect, is_memory
+from qgjob_store.keys import Keys
+from qgjob_store.scripts import Retention, Scripts
 
 _PROBE = "return redis.call('EXISTS', ARGV[1])"
 

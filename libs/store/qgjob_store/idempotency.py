@@ -2,7 +2,7 @@
 
 The first request with a key writes a claim (``SET NX``) holding the body's fingerprint and
 a timestamp. Records created for that request take ids derived from the key and that
-timestamp (:func:`qgjob_redis.ids.derived_id`), and the submit script is idempotent by id:
+timestamp (:func:`qgjob_store.ids.derived_id`), and the submit script is idempotent by id:
 a concurrent duplicate, or a retry after a crash half-way, re-creates the very same records
 instead of new ones. Once the response is known it is stored under the key and replayed.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from qgjob_redis.store import Store
+from qgjob_store.store import Store
 
 IDEMPOTENCY_TTL_S = 24 * 3600
 

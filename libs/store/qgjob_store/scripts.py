@@ -1,7 +1,7 @@
 """The Lua scripts that make every state change atomic.
 
 Each script is ``lua/<name>.lua`` with a generated header (key names from
-:mod:`qgjob_redis.keys`, retention settings) and ``lua/prelude.lua`` in front. ``ARGV[1]``
+:mod:`qgjob_store.keys`, retention settings) and ``lua/prelude.lua`` in front. ``ARGV[1]``
 of every call is the key base; :class:`Scripts` passes it for you.
 """
 
@@ -17,8 +17,8 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from redis.commands.core import AsyncScript
 
-from qgjob_redis.keys import Keys, lua_prelude_keys
 from qgjob_schemas import JobStatus, Priority, Target
+from qgjob_store.keys import Keys, lua_prelude_keys
 
 SCRIPT_NAMES = (
     "submit",
@@ -60,7 +60,7 @@ class Retention:
 
 
 def _read(name: str) -> str:
-    return resources.files("qgjob_redis").joinpath("lua", f"{name}.lua").read_text("utf-8")
+    return resources.files("qgjob_store").joinpath("lua", f"{name}.lua").read_text("utf-8")
 
 
 def _lua_set(name: str, values: Iterable[StrEnum]) -> str:

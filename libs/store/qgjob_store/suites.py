@@ -7,9 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from qgjob_redis.codec import ts
-from qgjob_redis.jobs import CancelOutcome, JobStore, NewJob, SuiteRecord
-from qgjob_redis.store import Store
 from qgjob_schemas import (
     TERMINAL_STATUSES,
     JobPayload,
@@ -19,6 +16,9 @@ from qgjob_schemas import (
     SuitePayload,
     Target,
 )
+from qgjob_store.codec import ts
+from qgjob_store.jobs import CancelOutcome, JobStore, NewJob, SuiteRecord
+from qgjob_store.store import Store
 
 SUBMIT_BATCH = 1000
 CANCEL_BATCH = 1000
@@ -83,7 +83,7 @@ class SuiteStore:
         """Store the suite and its jobs (``job_id(i)`` names the i-th), whole or not at all:
         batches of :data:`SUBMIT_BATCH` are staged, and the last call stores them together.
         The cap on unfinished jobs is checked for the whole suite then; nothing is written
-        when the suite does not fit (:class:`qgjob_redis.jobs.QuotaExceededError`)."""
+        when the suite does not fit (:class:`qgjob_store.jobs.QuotaExceededError`)."""
         new: list[NewJob] = [
             self.jobs.prepare(
                 p,

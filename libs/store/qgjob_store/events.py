@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from qgjob_redis.consumer import Entry
-from qgjob_redis.store import Store
+from qgjob_store.consumer import Entry
+from qgjob_store.store import Store
 
 StreamId = tuple[int, int]
 

@@ -10,12 +10,12 @@ from enum import StrEnum
 import orjson
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from qgjob_redis.codec import job_from_hash, ts
-from qgjob_redis.dead_letters import DeadLetterStore
-from qgjob_redis.ids import new_id
-from qgjob_redis.stats import StatsStore
-from qgjob_redis.store import Store
 from qgjob_schemas import DeadLetter, Job, JobPage, JobPayload, JobStatus, Stats
+from qgjob_store.codec import job_from_hash, ts
+from qgjob_store.dead_letters import DeadLetterStore
+from qgjob_store.ids import new_id
+from qgjob_store.stats import StatsStore
+from qgjob_store.store import Store
 
 LIST_SCAN_LIMIT = 5000
 """Index entries one list call looks at before it returns a page (maybe short) and a cursor."""
@@ -281,7 +281,7 @@ class JobStore:
         return RequeueOutcome(outcome)
 
     async def stats(self, org_id: str | None = None) -> Stats:
-        """The counters (see :class:`qgjob_redis.stats.StatsStore` for every figure)."""
+        """The counters (see :class:`qgjob_store.stats.StatsStore` for every figure)."""
         return await StatsStore(self._s).stats(org_id)
 
     async def dead_letters(

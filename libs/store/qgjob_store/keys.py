@@ -3,7 +3,7 @@
 All keys start with ``{<prefix>}:`` so they share one hash tag (one slot). That alone does
 not make the scripts run on Redis Cluster: they build key names inside rather than receive
 them in ``KEYS``, so a cluster client cannot route them. The Lua scripts get the same names
-through a prelude generated from :data:`TEMPLATES` (see :mod:`qgjob_redis.scripts`); no
+through a prelude generated from :data:`TEMPLATES` (see :mod:`qgjob_store.scripts`); no
 other module spells a key.
 """
 

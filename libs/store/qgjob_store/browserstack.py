@@ -7,7 +7,7 @@ import uuid
 
 import orjson
 
-from qgjob_redis.store import Store
+from qgjob_store.store import Store
 
 
 class BrowserStackStore:

@@ -18,7 +18,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from qgjob_redis.store import Store
+from qgjob_store.store import Store
 
 
 def _arg(value: Any) -> str | bytes:
