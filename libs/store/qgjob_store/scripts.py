@@ -107,4 +107,6 @@ class Scripts:
     async def run(self, name: str, *args: Any, client: Pipeline | None = None) -> Any:
         """Run script ``name`` with ``args`` as ``ARGV[2:]`` (EVALSHA, EVAL on NOSCRIPT);
         with ``client``, queue it on that pipeline instead."""
-        return await self._scripts[name](keys=[], args=[self._keys.base, *args], client=client)
+        # one key of the deployment's slot, so a cluster client routes the call to its node
+        route = [self._keys.jobs_stream()]
+        return await self._scripts[name](keys=route, args=[self._keys.base, *args], client=client)
