@@ -1,16 +1,24 @@
 """Many dead letters and events of one org, written by the same Lua helpers the scripts use
-(``dead_letter`` and ``emit`` of the prelude: every copy of each entry), a thousand per
-call."""
+(``includes/dead_letter.lua`` and ``includes/emit.lua``: every copy of each entry), a
+thousand per call."""
 
 from __future__ import annotations
 
 from redis import Redis
 
 from qgjob_store.keys import Keys
-from qgjob_store.scripts import Retention, with_prelude
+from qgjob_store.scripts import Retention, call_args, compose
 
 BATCH = 1000
-SEED_LUA = """
+SEED_LUA = """-- Seed ARGV[3] entries of ARGV[4] ('dead' or 'events') for org ARGV[2].
+-- KEYS[1] dead    the dead letters
+-- KEYS[2] events  every org's events
+-- KEYS[3] stats   the counters (of dead letters)
+-- ARGV[5]: a tag that makes the job ids unique. Returns how many were written.
+--- @include "includes/dead_letter"
+--- @include "includes/emit"
+--- @include "includes/fmt"
+--- @include "includes/now"
 local org, n, kind, tag = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local ts = fmt(now())
 for i = 1, n do
@@ -30,9 +38,11 @@ RETENTION = Retention(events_maxlen=10_000_000, dead_maxlen=10_000_000)
 
 def seed(redis: Redis, keys: Keys, org: str, kind: str, count: int) -> None:
     """Write ``count`` entries of ``kind`` (``dead`` or ``events``) for ``org``."""
-    script = redis.register_script(with_prelude(SEED_LUA, RETENTION))
+    source = compose("seed", SEED_LUA, RETENTION)
+    script = redis.register_script(source.text)
     done = 0
     while done < count:
         n = min(BATCH, count - done)
-        script(keys=[], args=[keys.base, org, n, kind, f"{org}-{done}"])
+        names, argv = call_args(source, keys, [org, n, kind, f"{org}-{done}"])
+        script(keys=names, args=argv)
         done += n

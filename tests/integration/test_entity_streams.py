@@ -16,12 +16,28 @@ from qgjob_api.events_hub import EventHub
 from qgjob_api.sse import EventFilter, EventStream
 from qgjob_schemas import JobResult, Outcome
 from qgjob_store import EventLog, JobStore, Store, WorkerStore
-from qgjob_store.scripts import Retention, with_prelude
+from qgjob_store.scripts import call_args, compose
 from tests.integration.helpers import dispatch_and_acquire, group_all, submit
 from tests.integration.test_events import TIMEOUT, _run_all
 from tests.integration.test_org_reads import _sse, store_sync
 from tests.support.api import job_body, org_token, secured, served
 from tests.support.waiting import async_wait_until
+
+EMIT_MANY = compose(
+    "emit_many",
+    """-- Append ARGV[3] events of job ARGV[2] of org1, as the scripts do.
+-- KEYS[1] events  every org's events
+--- @include "includes/emit"
+--- @include "includes/fmt"
+--- @include "includes/now"
+for i = 1, tonumber(ARGV[3]) do emit(ARGV[2], 'org1', 'queued', fmt(now()), nil, '') end
+""",
+)
+
+
+async def emit_many(store: Store, job_id: str, n: int) -> None:
+    keys, argv = call_args(EMIT_MANY, store.keys, [job_id, n])
+    await store.redis.eval(EMIT_MANY.text, len(keys), *keys, *argv)
 
 
 @pytest.fixture
@@ -95,11 +111,7 @@ async def test_job_and_suite_endpoints_read_their_own_events_and_resume(
 async def test_a_jobs_list_keeps_only_its_newest_events(store: Store) -> None:
     """A job that changes status again and again (requeued for ever) cannot grow its own
     list without bound; the shared stream keeps every one."""
-    emit_many = with_prelude(
-        "for i = 1, tonumber(ARGV[3]) do emit(ARGV[2], 'org1', 'queued', fmt(now()), nil, '') end",
-        Retention(),
-    )
-    await store.redis.eval(emit_many, 0, store.keys.base, "j1", 1500)
+    await emit_many(store, "j1", 1500)
     kept = await store.redis.lrange(store.keys.job_events("j1"), 0, -1)
     every = await _shared(store, "job", "j1")
     assert len(every) == 1500
@@ -159,11 +171,7 @@ async def test_a_jobs_events_trimmed_from_its_orgs_stream_are_skipped_not_the_re
 ) -> None:
     """The org's stream is trimmed by length: a job's oldest ids may outlive their entries.
     A catch-up page of such ids still moves on to the job's entries that remain."""
-    emit_many = with_prelude(
-        "for i = 1, tonumber(ARGV[3]) do emit(ARGV[2], 'org1', 'queued', fmt(now()), nil, '') end",
-        Retention(),
-    )
-    await store.redis.eval(emit_many, 0, store.keys.base, "j1", 120)
+    await emit_many(store, "j1", 120)
     ids = await store.redis.lrange(store.keys.job_events("j1"), 0, -1)
     await store.redis.xtrim(
         store.keys.events("org1"), minid=ids[70], approximate=False

@@ -58,8 +58,14 @@ async def running(s: Store) -> tuple[str, str]:
     return epoch, eid
 
 
-async def finish_args(epoch: str, outcome: str = "passed", final: str = "0") -> list[Any]:
-    return ["g1", epoch, "j1", "w1", outcome, RESULT, "", 0, "", final, 0.3, "out\n", LOG_MAX]
+def finish_args(
+    epoch: str, outcome: str = "passed", *, final: bool = False, next_job: str = ""
+) -> list[Any]:
+    """finish's arguments: its options packed, then the result, log tail and output."""
+    options = {"group": "g1", "epoch": epoch, "job": "j1", "worker": "w1", "outcome": outcome,
+               "error": "", "backoff": 0, "final": final, "alpha": 0.3, "log_bytes": LOG_MAX,
+               "next": next_job}  # fmt: skip
+    return [options, RESULT, "", "out\n"]
 
 
 # --- rows: a setup that returns the script's arguments (after the key base) ----------------
@@ -166,24 +172,27 @@ async def start_args(s: Store) -> list[Any]:
 
 async def finish_row(s: Store) -> list[Any]:
     epoch, _ = await running(s)
-    return [*await finish_args(epoch), "j2"]
+    return finish_args(epoch, next_job="j2")
 
 
 async def finish_error_row(s: Store) -> list[Any]:
     epoch, _ = await running(s)
-    return [*await finish_args(epoch, "error"), ""]
+    return finish_args(epoch, "error")
 
 
 async def log_args(s: Store) -> list[Any]:
     epoch, _ = await running(s)
-    return ["g1", epoch, "j1", "w1", 1, "some output\n", LOG_MAX]
+    options = {"group": "g1", "epoch": epoch, "job": "j1", "worker": "w1", "chunk": 1,
+               "max_bytes": LOG_MAX}  # fmt: skip
+    return [options, "some output\n"]
 
 
 async def close_args(s: Store) -> list[Any]:
     epoch, eid = await running(s)
-    await s.scripts.run("finish", *await finish_args(epoch), "j2")
-    await s.scripts.run("finish", *(await finish_args(epoch))[:2], "j2",
-                        *(await finish_args(epoch))[3:], "")  # fmt: skip
+    await s.scripts.run("finish", *finish_args(epoch, next_job="j2"))
+    j2 = finish_args(epoch)
+    j2[0]["job"] = "j2"
+    await s.scripts.run("finish", *j2)
     return ["g1", epoch, "w1", eid, 2]
 
 
@@ -206,12 +215,14 @@ async def release_unrecorded_args(s: Store) -> list[Any]:
 
 async def installed_args(s: Store) -> list[Any]:
     epoch, _ = await held(s)
-    return ["g1", epoch, 1, 1.5, 0.3, "w1", '["A"]']
+    options = {"group": "g1", "epoch": epoch, "installed": "1", "seconds": "1.5", "alpha": 0.3,
+               "worker": "w1", "versions": '["A"]'}  # fmt: skip
+    return [options]
 
 
 async def promote_args(s: Store) -> list[Any]:
     epoch, _ = await running(s)
-    await s.scripts.run("finish", *await finish_args(epoch, "error"), "")
+    await s.scripts.run("finish", *finish_args(epoch, "error"))
     return [100]
 
 
@@ -227,17 +238,22 @@ async def cancel_running_args(s: Store) -> list[Any]:
 
 async def requeue_args(s: Store) -> list[Any]:
     epoch, _ = await running(s)
-    await s.scripts.run("finish", *await finish_args(epoch, "error", final="1"), "")
+    await s.scripts.run("finish", *finish_args(epoch, "error", final=True))
     return ["j1"]
 
 
+def beat(state: str, detail: str = "") -> dict[str, Any]:
+    return {"worker": "w1", "target": "emulator", "state": state, "ttl_ms": 60000,
+            "capacity": 1, "versions": "[]", "lease_ms": 30000, "detail": detail}  # fmt: skip
+
+
 async def heartbeat_args(s: Store) -> list[Any]:
-    return ["w1", "emulator", "idle", 60000, 1, "[]", 30000, ""]
+    return [beat("idle")]
 
 
 async def heartbeat_unhealthy_args(s: Store) -> list[Any]:
     await register(s, "w1")  # idle before: this beat starts unhealthy_since and the detail
-    return ["w1", "emulator", "unhealthy", 60000, 1, "[]", 30000, "error: device 'x' not found"]
+    return [beat("unhealthy", "error: device 'x' not found")]
 
 
 async def slot_take_args(s: Store) -> list[Any]:
@@ -349,7 +365,7 @@ def test_every_script_has_a_row() -> None:
     files = {
         p.name[: -len(".lua")]
         for p in resources.files("qgjob_store").joinpath("lua").iterdir()
-        if p.name.endswith(".lua") and p.name != "prelude.lua"
+        if p.name.endswith(".lua")
     }
     assert files == set(SCRIPT_NAMES), "every script file is registered, and only those"
     assert {row.script for row in ROWS.values()} == set(SCRIPT_NAMES) - READ_ONLY

@@ -1,8 +1,8 @@
-"""Key names share one hash tag; the Lua prelude spells the same names."""
+"""Key names share one hash tag; the scripts' Lua spells the same names."""
 
 from __future__ import annotations
 
-from qgjob_store.keys import TEMPLATES, Keys, lua_prelude_keys
+from qgjob_store.keys import Keys, lua_key_names
 
 
 def test_every_key_carries_the_hash_tag() -> None:
@@ -25,9 +25,11 @@ def test_every_key_carries_the_hash_tag() -> None:
     assert len(set(names)) == len(names)
 
 
-def test_lua_prelude_defines_each_template() -> None:
-    prelude = lua_prelude_keys()
-    for name in TEMPLATES:
-        assert f"K.{name} = " in prelude
-    assert "K.job = function(a) return B .. 'job:' .. a end" in prelude
-    assert "K.group_jobs = function(a) return B .. 'group:' .. a .. ':jobs' end" in prelude
+def test_lua_names_a_fixed_key_by_its_slot_and_builds_a_key_of_an_id() -> None:
+    lines = lua_key_names(["stats", "job", "group_jobs"], {"stats": 2})
+    assert lines == [
+        "local K = {}",
+        "K.group_jobs = function(a) return B .. 'group:' .. a .. ':jobs' end",
+        "K.job = function(a) return B .. 'job:' .. a end",
+        "K.stats = KEYS[2]",
+    ]

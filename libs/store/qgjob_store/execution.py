@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 
@@ -13,6 +14,9 @@ from qgjob_store.consumer import Entry, StreamReader
 from qgjob_store.fastpath import ScriptLine
 from qgjob_store.keys import WORKER_GROUP
 from qgjob_store.store import Store
+
+Arg = str | int | float | dict[str, Any]
+"""A script argument: a dict goes packed (its JSON)."""
 
 
 @dataclass
@@ -107,11 +111,11 @@ class WorkerStore:
         await self._s.scripts.run("poison", *args)
         return {entry_id for (entry_id, _), _ in entries}
 
-    async def _run(self, name: str, *args: str | int | float) -> list:  # type: ignore[type-arg]
+    async def _run(self, name: str, *args: Arg) -> list:  # type: ignore[type-arg]
         reply: list = await self._s.scripts.run(name, *args)  # type: ignore[type-arg]
         return reply
 
-    async def _run_hot(self, name: str, *args: str | int | float) -> list:  # type: ignore[type-arg]
+    async def _run_hot(self, name: str, *args: Arg) -> list:  # type: ignore[type-arg]
         if self._line is None:
             return await self._run(name, *args)
         reply: list = await self._line.run(name, *args)  # type: ignore[type-arg]
@@ -184,22 +188,21 @@ class WorkerStore:
         """Store the result, append ``log`` to the job's log and start ``next_job``, in one
         round trip (the next job is not started when the scheduler wants the lane back:
         then ``lease.yield_requested`` is set)."""
+        options = {
+            "group": lease.group_id,
+            "epoch": lease.epoch,
+            "job": job_id,
+            "worker": self.worker_id,
+            "outcome": result.outcome.value,
+            "error": result.message if result.outcome is Outcome.ERROR else "",
+            "backoff": backoff_s,
+            "final": not result.retryable,
+            "alpha": self.duration_alpha,
+            "log_bytes": log_max_bytes,
+            "next": next_job or "",
+        }
         reply = await self._run_hot(
-            "finish",
-            lease.group_id,
-            lease.epoch,
-            job_id,
-            self.worker_id,
-            result.outcome.value,
-            result.model_dump_json(),
-            result.message if result.outcome is Outcome.ERROR else "",
-            backoff_s,
-            result.log_tail,
-            "0" if result.retryable else "1",
-            self.duration_alpha,
-            log,
-            log_max_bytes,
-            next_job or "",
+            "finish", options, result.model_dump_json(), result.log_tail, log
         )
         if reply[0] != "ok":
             lease.lost = True
@@ -239,16 +242,16 @@ class WorkerStore:
         self, lease: Lease, *, installed: bool, seconds: float, versions: list[str]
     ) -> None:
         """Count the install (done or saved), learn its time, note the worker's versions."""
-        await self._run_hot(
-            "installed",
-            lease.group_id,
-            lease.epoch,
-            1 if installed else 0,
-            round(seconds, 3),
-            self.duration_alpha,
-            self.worker_id,
-            orjson.dumps(versions).decode(),
-        )
+        options = {
+            "group": lease.group_id,
+            "epoch": lease.epoch,
+            "installed": "1" if installed else "0",
+            "seconds": str(round(seconds, 3)),  # stored as it is: text, as a float prints
+            "alpha": self.duration_alpha,
+            "worker": self.worker_id,
+            "versions": orjson.dumps(versions).decode(),
+        }
+        await self._run_hot("installed", options)
 
     async def heartbeat(
         self,
@@ -262,17 +265,17 @@ class WorkerStore:
     ) -> None:
         """Record the worker's state; ``detail`` says why when it is ``unhealthy`` (kept as
         one bounded line, dropped in any other state)."""
-        await self._s.scripts.run(
-            "heartbeat",
-            self.worker_id,
-            self.target,
-            state,
-            ttl_ms,
-            capacity,
-            orjson.dumps(versions or []).decode(),
-            lease_ms,
-            health_detail(detail),
-        )
+        options = {
+            "worker": self.worker_id,
+            "target": self.target,
+            "state": state,
+            "ttl_ms": ttl_ms,
+            "capacity": capacity,
+            "versions": orjson.dumps(versions or []).decode(),
+            "lease_ms": lease_ms,
+            "detail": health_detail(detail),
+        }
+        await self._s.scripts.run("heartbeat", options)
 
     async def append_log(
         self, lease: Lease, job_id: str, text: str, chunk: int, *, max_bytes: int = 1 << 20
@@ -280,9 +283,15 @@ class WorkerStore:
         """Append chunk number ``chunk`` (from 1, per run) of driver output to the job's log
         while it runs (the last output travels with ``finish``), keeping the last
         ``max_bytes``. ``False`` when the lease is lost: nothing was written."""
-        reply = await self._run(
-            "log", lease.group_id, lease.epoch, job_id, self.worker_id, chunk, text, max_bytes
-        )
+        options = {
+            "group": lease.group_id,
+            "epoch": lease.epoch,
+            "job": job_id,
+            "worker": self.worker_id,
+            "chunk": chunk,
+            "max_bytes": max_bytes,
+        }
+        reply = await self._run("log", options, text)
         if not int(reply):  # type: ignore[call-overload]
             lease.lost = True
             return False

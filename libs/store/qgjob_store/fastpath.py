@@ -15,7 +15,7 @@ from typing import Any
 import hiredis
 from redis.asyncio.connection import Connection
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from qgjob_store.store import Store
@@ -38,10 +38,15 @@ class ScriptLine:
         self._conn: Connection | None = None
         self._lock = asyncio.Lock()
 
+    def command(self, name: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        """``EVALSHA`` of script ``name`` with the KEYS its header declares, as the client's
+        call sends it (:meth:`qgjob_store.scripts.Scripts.call`)."""
+        scripts = self._store.scripts
+        keys, argv = scripts.call(name, args)
+        return ("EVALSHA", scripts.script(name).sha, len(keys), *keys, *map(_arg, argv))
+
     async def run(self, name: str, *args: Any) -> Any:
-        script = self._store.scripts.script(name)
-        command = ("EVALSHA", script.sha, 0, self._store.keys.base, *map(_arg, args))
-        packed = hiredis.pack_command(command)  # type: ignore[arg-type]
+        packed = hiredis.pack_command(self.command(name, args))
         async with self._lock:
             conn = self._conn or await self._connect()
             try:
@@ -49,6 +54,9 @@ class ScriptLine:
                 return await conn.read_response()
             except NoScriptError:
                 return await self._store.scripts.run(name, *args)  # loads it, then EVALSHA
+            except ResponseError as e:
+                self._store.scripts.explained(name, e)
+                raise
             except (RedisConnectionError, RedisTimeoutError, OSError):
                 await self._drop()
                 raise

@@ -1,14 +1,16 @@
 """Every Redis key, stream and consumer-group name qgjob uses, in one place.
 
-All keys start with ``{<prefix>}:`` so they share one hash tag (one slot). That alone does
-not make the scripts run on Redis Cluster: they build key names inside rather than receive
-them in ``KEYS``, so a cluster client cannot route them. The Lua scripts get the same names
-through a prelude generated from :data:`TEMPLATES` (see :mod:`qgjob_store.scripts`); no
-other module spells a key.
+All keys start with ``{<prefix>}:`` so they share one hash tag (one slot). Each script
+declares in its header the keys it knows before it runs and gets them in ``KEYS`` (see
+:mod:`qgjob_store.script_keys`), so a cluster client routes it to the node of that slot;
+the keys it finds inside (a job of a group's list) it names from the key base, ``ARGV[1]``,
+with the same templates. The Lua names come from :data:`TEMPLATES` (see
+:func:`lua_key_names`); no other module spells a key.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 SCHEDULER_GROUP = "schedulers"
@@ -251,16 +253,24 @@ class Keys:
         return self._name("idem", scope)
 
 
-def lua_prelude_keys() -> str:
-    """Lua definitions of the same names, relative to ``B`` (the base, ``ARGV[1]``)."""
+def lua_key_names(used: Iterable[str], slots: Mapping[str, int]) -> list[str]:
+    """Lua definitions of the key names a script uses, in a table ``K``: a fixed key is
+    its ``KEYS[i]`` (``slots``: template -> i); a key of an id is built from ``B``, the key
+    base (``ARGV[1]``): ``K.job(id)``."""
     lines = ["local K = {}"]
-    for name, text in TEMPLATES.items():
+    for name in sorted(set(used)):
+        text = TEMPLATES[name]
         if "{}" in text:
             head, tail = text.split("{}", 1)
             tail_expr = f" .. '{tail}'" if tail else ""
             lines.append(f"K.{name} = function(a) return B .. '{head}' .. a{tail_expr} end")
         else:
-            lines.append(f"K.{name} = B .. '{text}'")
-    lines.append(f"local SCHEDULER_GROUP = '{SCHEDULER_GROUP}'")
-    lines.append(f"local WORKER_GROUP = '{WORKER_GROUP}'")
-    return "\n".join(lines)
+            lines.append(f"K.{name} = KEYS[{slots[name]}]")
+    return lines
+
+
+LUA_NAMES: dict[str, str] = {
+    "SCHEDULER_GROUP": f"local SCHEDULER_GROUP = '{SCHEDULER_GROUP}'",
+    "WORKER_GROUP": f"local WORKER_GROUP = '{WORKER_GROUP}'",
+}
+"""Lua definitions of the consumer-group names, for the scripts that use them."""

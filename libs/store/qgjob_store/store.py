@@ -13,7 +13,7 @@ from qgjob_store.connection import connect, is_memory
 from qgjob_store.keys import Keys
 from qgjob_store.scripts import Retention, Scripts
 
-_PROBE = "return redis.call('EXISTS', ARGV[1])"
+_PROBE = "return redis.call('EXISTS', KEYS[1])"
 
 
 class ReplicationTimeoutError(RedisConnectionError):
@@ -85,9 +85,9 @@ class Store:
                 role = ["unknown"]  # renamed or denied (some managed Redis): the probe decides
             if role[0] not in ("master", "unknown"):
                 return f"connected to a {role[0]}, which refuses writes"
-        # the scripts name their keys inside: one that reads a key the same way must run
-        # (on a node that does not own the key's slot it fails, as every script would)
-        await self.redis.eval(_PROBE, 0, self.keys.jobs_stream())
+        # a script that reads a key of the deployment's slot must run (on a cluster node that
+        # does not own the slot it is refused, as every script would be)
+        await self.redis.eval(_PROBE, 1, self.keys.jobs_stream())
         return None
 
     async def ping(self) -> bool:

@@ -6,9 +6,30 @@
 -- a group of this worker's that cannot run (fields missing, a job list that is not a list),
 -- which ends with its jobs dead; a poison job in the list, which is left out (the others
 -- run). A repeated call with the same token answers as the first did.
+-- KEYS[1]  group(ARGV[2])          the group record (its epoch is the lease)
+-- KEYS[2]  group_jobs(ARGV[2])     its jobs
+-- KEYS[3]  group_cancel(ARGV[2])   its jobs whose cancel was asked (gone when it ends)
+-- KEYS[4]  inbox(ARGV[3])          the worker's assignments
+-- KEYS[5]  worker_groups(ARGV[3])  the groups the worker holds
+-- KEYS[6]  open_groups             the open group of each key (a group ended here leaves it)
+-- KEYS[7]  pending_groups          the groups waiting for a worker
+-- KEYS[8]  stats                   the counters
+-- KEYS[9]  events                  every org's events
+-- KEYS[10] delayed                 the retries waiting (a poison job leaves it)
+-- KEYS[11] dead                    the dead letters (poison)
+-- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: group id, [3]: worker id, [4]: inbox entry id, [5]: token of this call ('' for
 -- none). Returns {0} when there is nothing to run, else
 -- {1, epoch, app_version_id, org_id, jobs in the list so far, {job fields...}...}.
+--- @include "includes/drop_group"
+--- @include "includes/fmt"
+--- @include "includes/group_fields"
+--- @include "includes/group_held"
+--- @include "includes/group_run_jobs"
+--- @include "includes/now"
+--- @include "includes/poison"
+--- @include "includes/still_pending"
+
 local gid, wid, eid, token = ARGV[2], ARGV[3], ARGV[4], ARGV[5] or ''
 local gk = K.group(gid)
 local g = group_fields(gid, 'state', 'worker_id', 'entry', 'app_version_id', 'org_id',

@@ -2,8 +2,26 @@
 -- job is flagged, and its worker stops the test and finishes it 'cancelled'. A waiting
 -- group whose last job this was ends with it (state, indexes, expiry). Cancelling again
 -- changes nothing: a job already flagged is not flagged (nor announced) twice.
+-- KEYS[1]    delayed                the retries waiting (a cancelled one leaves it)
+-- KEYS[2]    open_groups            the open group of each key (a group ended here leaves it)
+-- KEYS[3]    pending_groups         the groups waiting for a worker
+-- KEYS[4]    dur_test               the learned test durations (a group's recount)
+-- KEYS[5]    stats                  the counters
+-- KEYS[6]    events                 every org's events
+-- KEYS[7+3k] job(ARGV[2+k])         each job's record
+-- KEYS[8+3k] job_events(ARGV[2+k])  the ids of its events
+-- KEYS[9+3k] job_log(ARGV[2+k])     its log (expiring when the job ends)
+-- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2..]: job ids. Returns a flat list: per job 'cancelled'|'requested'|'conflict'|
 -- 'missing', then its status before.
+--- @include "includes/emit"
+--- @include "includes/end_group"
+--- @include "includes/fmt"
+--- @include "includes/now"
+--- @include "includes/recount"
+--- @include "includes/terminal"
+--- @include "includes/transition"
+
 local function cancel_one(jid)
   local jkey = K.job(jid)
   local j = redis.call('HMGET', jkey, 'status', 'org_id', 'target', 'group_id', 'cancel_requested')

@@ -3,8 +3,28 @@
 -- lane; the group is still waiting, or still has jobs to split off), so a stale plan or a
 -- second scheduler cannot over-assign. A plan runs once: a retried call returns what the
 -- first one did.
+-- KEYS[1]     plan(ARGV[2])              what the plan gave, kept a minute (a repeated call returns it)
+-- KEYS[2]     pending_groups             the groups waiting for a worker
+-- KEYS[3]     group_seq                  the last group number (a split makes a group)
+-- KEYS[4]     groups_all                 every group, by number
+-- KEYS[5]     dur_test                   the learned test durations (a group's recount)
+-- KEYS[6]     stats                      the counters
+-- KEYS[7+6k]  group(ARGV[3+3k])          each step's group record
+-- KEYS[8+6k]  group_jobs(ARGV[3+3k])     its jobs
+-- KEYS[9+6k]  worker(ARGV[4+3k])         the step's worker record
+-- KEYS[10+6k] heartbeat(ARGV[4+3k])      whether that worker is live
+-- KEYS[11+6k] worker_groups(ARGV[4+3k])  the groups it holds
+-- KEYS[12+6k] inbox(ARGV[4+3k])          its assignments
+-- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: plan id; ARGV[3..]: group id, worker id, take ('' for the whole group) triples.
 -- Returns the ids of the groups given to workers.
+--- @include "includes/fmt"
+--- @include "includes/group_held"
+--- @include "includes/index_group"
+--- @include "includes/now"
+--- @include "includes/recount"
+--- @include "includes/takes_work"
+
 local plan = ARGV[2]
 local before = redis.call('GET', K.plan(plan))
 if before then

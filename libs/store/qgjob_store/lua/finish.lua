@@ -6,27 +6,49 @@
 -- its target's average. In the same step, the run's last output is appended to the job's
 -- log (only when the result is taken: a fenced worker writes nothing) and, unless the
 -- scheduler wants the worker back, the next job is started: one round trip per job.
--- ARGV[2]: group id, [3]: epoch, [4]: job id, [5]: worker id, [6]: outcome
--- (passed|failed|error|cancelled), [7]: result JSON, [8]: error message, [9]: backoff s,
--- [10]: log tail, [11]: '1' when the error is final (not retryable: dead at once),
--- [12]: weight of this run in the learned test duration (0..1), [13]: output to append to
--- the log ('' for none), [14]: log bytes kept, [15]: job to start next ('' for none).
+-- KEYS[1]  group(ARGV[2].group)         the group record (its epoch is the lease)
+-- KEYS[2]  group_cancel(ARGV[2].group)  the group's jobs whose cancel was asked
+-- KEYS[3]  job(ARGV[2].job)             the job record
+-- KEYS[4]  job_log(ARGV[2].job)         its log
+-- KEYS[5]  job_events(ARGV[2].job)      the ids of its events
+-- KEYS[6]  job(ARGV[2].next)            the next job's record (an empty id when there is none)
+-- KEYS[7]  job_log(ARGV[2].next)        its log
+-- KEYS[8]  job_events(ARGV[2].next)     the ids of its events
+-- KEYS[9]  stats                        the counters
+-- KEYS[10] events                       every org's events
+-- KEYS[11] delayed                      the retries waiting for their backoff
+-- KEYS[12] dead                         the dead letters
+-- KEYS[13] dur_test                     the learned test durations
+-- KEYS[14] dur_target                   the learned durations per target
+-- KEYS[15] waits                        the latest queue waits (the next job's first run)
+-- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
+-- ARGV[2]: the options, packed (JSON): {group, epoch, job, worker, outcome
+-- (passed|failed|error|cancelled), error (message), backoff (s), final (true when the error
+-- is not retryable: dead at once), alpha (weight of this run in the learned test duration,
+-- 0..1), log_bytes (log bytes kept), next (job to start next, '' for none)}.
+-- ARGV[3]: result JSON, [4]: log tail, [5]: output to append to the log ('' for none): text
+-- stored as it is goes unpacked.
 -- Returns {'ok', new status, '1' when the group is asked to give its worker back,
 -- the next job's start reply or {}}, or {'fenced', status}. A repeated call (same
 -- arguments) answers as the first did and writes nothing more (the next job's start is
 -- itself repeatable).
-local gid, epoch, jid, wid = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local done = finish_job(gid, epoch, jid, wid, ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9]),
-  ARGV[10], ARGV[11] == '1', tonumber(ARGV[12]) or 0.3)
+--- @include "includes/append_log"
+--- @include "includes/finish_job"
+--- @include "includes/start_job"
+
+local o = cjson.decode(ARGV[2])
+local gid, epoch, jid, wid, next_job = o.group, o.epoch, o.job, o.worker, o.next or ''
+local done = finish_job(gid, epoch, jid, wid, o.outcome, ARGV[3], o.error or '',
+  tonumber(o.backoff) or 0, ARGV[4], o.final == true, tonumber(o.alpha) or 0.3)
 if done[1] ~= 'ok' then
   return done  -- fenced: the log is not written either
 end
-if ARGV[13] ~= '' and done[4] ~= 'repeat' then
-  append_log(jid, ARGV[13], tonumber(ARGV[14]))
+if ARGV[5] ~= '' and done[4] ~= 'repeat' then
+  append_log(jid, ARGV[5], tonumber(o.log_bytes))
 end
 local yield = done[3]
 local started = {}
-if ARGV[15] ~= '' and yield ~= '1' then
-  started = start_job(gid, epoch, ARGV[15], wid)
+if next_job ~= '' and yield ~= '1' then
+  started = start_job(gid, epoch, next_job, wid)
 end
 return { 'ok', done[2], yield, started }

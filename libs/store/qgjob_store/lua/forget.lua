@@ -1,5 +1,10 @@
 -- Drop workers from the registry that have been gone longer than ARGV[2] seconds and hold
--- nothing (pods come and go). Returns how many were dropped.
+-- nothing (pods come and go).
+-- KEYS[1] workers  every worker
+-- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
+-- ARGV[2]: seconds gone. Returns how many were dropped.
+--- @include "includes/now"
+
 local keep_s = tonumber(ARGV[2])
 local t = now()
 local n = 0

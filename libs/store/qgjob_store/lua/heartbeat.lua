@@ -2,20 +2,30 @@
 -- scheduler and for probes). An unhealthy worker's record keeps when it became unhealthy
 -- (recover.lua takes its groups back after a bounded time) and why (the driver's words);
 -- both are cleared by the first beat in another state.
--- ARGV[2]: worker id, [3]: target, [4]: state, [5]: TTL ms, [6]: capacity,
--- [7]: installed versions (JSON list), [8]: lease ms, [9]: health detail (cleaned by the
--- caller; kept only with the unhealthy state).
-local wid, target, state, ttl = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+-- KEYS[1] heartbeat(ARGV[2].worker)       the worker's liveness key (it expires)
+-- KEYS[2] worker(ARGV[2].worker)          the worker's record
+-- KEYS[3] target_workers(ARGV[2].target)  the workers of its target
+-- KEYS[4] workers                         every worker
+-- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
+-- ARGV[2]: packed (JSON) {worker (id), target, state, ttl_ms, capacity, versions (installed,
+-- a JSON list), lease_ms, detail (health detail, cleaned by the caller; kept only with the
+-- unhealthy state)}.
+-- Returns the time of the beat.
+--- @include "includes/fmt"
+--- @include "includes/now"
+
+local o = cjson.decode(ARGV[2])
+local wid, target, state, ttl = o.worker, o.target, o.state, tonumber(o.ttl_ms)
 local ts = fmt(now())
 redis.call('SET', K.heartbeat(wid), ts, 'PX', ttl)
 local was = redis.call('HMGET', K.worker(wid), 'state', 'unhealthy_since')
 local since, detail = '', ''
 if state == 'unhealthy' then
   since = (was[1] == 'unhealthy' and was[2] and was[2] ~= '') and was[2] or ts
-  detail = ARGV[9] or ''
+  detail = o.detail or ''
 end
 redis.call('HSET', K.worker(wid), 'id', wid, 'target', target, 'state', state,
-  'capacity', ARGV[6], 'versions', ARGV[7], 'heartbeat', ts, 'lease_ms', ARGV[8],
+  'capacity', o.capacity, 'versions', o.versions, 'heartbeat', ts, 'lease_ms', o.lease_ms,
   'unhealthy_since', since, 'health_detail', detail)
 redis.call('SADD', K.workers, wid)
 redis.call('SADD', K.target_workers(target), wid)

@@ -6,9 +6,34 @@
 -- goes to the dead-letter stream (poison; the job, if any, ends dead) and is acked; the
 -- other entries of the call are grouped all the same.
 -- A group stays open to new jobs (even while a worker runs it) until it is full or ends.
+-- KEYS[1]     jobs_stream             the submissions (each entry is acked here)
+-- KEYS[2]     open_groups             the open group of each (org, app version, target, priority)
+-- KEYS[3]     pending_groups          the groups waiting for a worker
+-- KEYS[4]     group_seq               the last group number
+-- KEYS[5]     groups_all              every group, by number
+-- KEYS[6]     dur_test                the learned test durations
+-- KEYS[7]     stats                   the counters
+-- KEYS[8]     events                  every org's events
+-- KEYS[9]     delayed                 the retries waiting (a poison job leaves it)
+-- KEYS[10]    dead                    the dead letters (poison)
+-- KEYS[11+3k] job(ARGV[5+2k])         each entry's job record
+-- KEYS[12+3k] job_events(ARGV[5+2k])  the ids of its events
+-- KEYS[13+3k] job_log(ARGV[5+2k])     its log (expiring when the job ends dead)
+-- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: max group size; ARGV[3]: expected seconds of a test never seen before;
 -- ARGV[4..]: entry id, job id pairs (job id '' when absent).
 -- Returns a flat list of touched group ids.
+--- @include "includes/estimate"
+--- @include "includes/fmt"
+--- @include "includes/group_fields"
+--- @include "includes/group_held"
+--- @include "includes/index_group"
+--- @include "includes/job_record"
+--- @include "includes/now"
+--- @include "includes/poison"
+--- @include "includes/still_pending"
+--- @include "includes/transition"
+
 local max_size, default_s = tonumber(ARGV[2]), tonumber(ARGV[3])
 local ts = fmt(now())
 local touched, seen = {}, {}

@@ -2,9 +2,17 @@
 -- like every write of a worker: only the holder of the job's current lease may write, so
 -- a worker whose group was taken over adds nothing. Chunks are numbered per run: a chunk
 -- already applied (a retried call) is not appended again.
--- ARGV[2]: group id, [3]: epoch, [4]: job id, [5]: worker id, [6]: chunk number (from 1),
--- [7]: text, [8]: bytes kept. Returns 1 (appended, or applied before) or 0 (fenced).
-local gid, epoch, jid, wid, seq = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+-- KEYS[1] group(ARGV[2].group)  the group record (its epoch is the lease)
+-- KEYS[2] job(ARGV[2].job)      the job record
+-- KEYS[3] job_log(ARGV[2].job)  its log
+-- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
+-- ARGV[2]: packed (JSON) {group, epoch, job, worker, chunk (number, from 1), max_bytes
+-- (bytes kept)}; ARGV[3]: the text. Returns 1 (appended, or applied before) or 0 (fenced).
+--- @include "includes/append_log"
+--- @include "includes/holds_run"
+
+local o = cjson.decode(ARGV[2])
+local gid, epoch, jid, wid, seq = o.group, o.epoch, o.job, o.worker, tonumber(o.chunk)
 if not holds_run(gid, epoch, jid, wid) then
   return 0
 end
@@ -13,5 +21,5 @@ if (tonumber(redis.call('HGET', jkey, 'log_seq')) or 0) >= seq then
   return 1
 end
 redis.call('HSET', jkey, 'log_seq', seq)
-append_log(jid, ARGV[7], tonumber(ARGV[8]))
+append_log(jid, ARGV[3], tonumber(o.max_bytes))
 return 1

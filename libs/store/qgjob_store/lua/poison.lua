@@ -4,8 +4,32 @@
 -- this worker still holds it, goes back to wait for the scheduler the first time, and the
 -- second time its unfinished jobs end dead (nothing is lost; nothing goes round for ever).
 -- Entries no longer pending were handled meanwhile (or by a first call) and are skipped.
+-- KEYS[1]     inbox(ARGV[3])            the worker's assignments (for 'inbox')
+-- KEYS[2]     worker_groups(ARGV[3])    the groups the worker holds (for 'inbox')
+-- KEYS[3]     jobs_stream               the submissions (for 'jobs')
+-- KEYS[4]     open_groups               the open group of each key (a group ended here leaves it)
+-- KEYS[5]     pending_groups            the groups waiting for a worker
+-- KEYS[6]     dur_test                  the learned test durations (a group's recount)
+-- KEYS[7]     stats                     the counters
+-- KEYS[8]     events                    every org's events
+-- KEYS[9]     delayed                   the retries waiting (a dead job leaves it)
+-- KEYS[10]    dead                      the dead letters
+-- KEYS[11+6k] job(ARGV[5+3k])           the job each entry names (for 'jobs')
+-- KEYS[12+6k] job_events(ARGV[5+3k])    the ids of its events
+-- KEYS[13+6k] job_log(ARGV[5+3k])       its log
+-- KEYS[14+6k] group(ARGV[5+3k])         the group each entry names (for 'inbox')
+-- KEYS[15+6k] group_jobs(ARGV[5+3k])    its jobs
+-- KEYS[16+6k] group_cancel(ARGV[5+3k])  its jobs whose cancel was asked
+-- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: 'jobs' or 'inbox', [3]: worker id (for 'inbox'), [4..]: entry id, the id the
 -- entry names (job or group), times delivered. Returns how many were dead-lettered.
+--- @include "includes/drop_group"
+--- @include "includes/group_fields"
+--- @include "includes/group_held"
+--- @include "includes/poison"
+--- @include "includes/still_pending"
+--- @include "includes/unassign"
+
 local stream, wid = ARGV[2], ARGV[3]
 local STRIKES = 2  -- times a group may be given back this way before its jobs end dead
 local n = 0

@@ -1,5 +1,7 @@
 -- Ask running groups to give their worker back after the test running now (the worker
 -- sees it when it records that test's result, and releases the rest of the group).
+-- KEYS[1+k] group(ARGV[2+k])  each group's record
+-- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2..]: group ids. Returns how many were asked.
 local n = 0
 for i = 2, #ARGV do

@@ -1,7 +1,10 @@
 -- Remove scheduler consumers from the jobs stream's group that have been idle longer than
 -- ARGV[2] ms and hold nothing (every start of a scheduler is a new consumer, host-pid).
 -- One with pending entries stays: deleting it would drop them (its entries are claimed by
--- the other replicas first, and it goes at a later pass). Returns how many were removed.
+-- the other replicas first, and it goes at a later pass).
+-- KEYS[1] jobs_stream  the submissions (whose consumer group is pruned)
+-- ARGV[1]: the key base (unused: every key is in KEYS).
+-- ARGV[2]: idle ms. Returns how many were removed.
 local idle_ms = tonumber(ARGV[2])
 if redis.call('EXISTS', K.jobs_stream) == 0 then
   return 0

@@ -1,7 +1,14 @@
 -- A token bucket per org: refills at ARGV[3] tokens per second up to ARGV[4]; a request
--- takes ARGV[5] tokens. ARGV[2]: org id, [6]: id of this request ('' for none): a repeated
--- call of the last request answers as it did and takes nothing.
+-- takes ARGV[5] tokens. A repeated call of the last request answers as it did and takes
+-- nothing.
+-- KEYS[1] rate(ARGV[2])  the org's bucket
+-- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
+-- ARGV[2]: org id, [3]: tokens per second, [4]: burst, [5]: cost, [6]: id of this request
+-- ('' for none).
 -- Returns {1, 0, tokens left} when allowed, {0, seconds until allowed, tokens} when not.
+--- @include "includes/fmt"
+--- @include "includes/now"
+
 local key = K.rate(ARGV[2])
 local rate, burst, cost = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local req = ARGV[6] or ''

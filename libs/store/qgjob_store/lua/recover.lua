@@ -5,8 +5,18 @@
 -- running group of a worker unhealthy for longer than its lease (its heartbeat and
 -- renewals would otherwise keep the group for as long as the device stays down). The
 -- holder is fenced; the group waits for the scheduler again.
+-- KEYS[1] workers         every worker (their groups are looked at)
+-- KEYS[2] pending_groups  the groups waiting for a worker (a group taken back joins it)
+-- KEYS[3] open_groups     the open group of each key (a group ended here leaves it)
+-- KEYS[4] dur_test        the learned test durations (a group's recount)
+-- KEYS[5] stats           the counters
+-- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: lease in ms for workers that did not report one.
 -- Returns the ids of the groups taken back.
+--- @include "includes/group_held"
+--- @include "includes/now"
+--- @include "includes/unassign"
+
 local default_lease = tonumber(ARGV[2])
 local t = now()
 local out = {}

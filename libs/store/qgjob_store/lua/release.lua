@@ -6,9 +6,28 @@
 -- After an error that could not even be recorded ('unrecorded': nothing was charged), the
 -- group counts a strike; at the UNRECORDED_STRIKES-th its unfinished jobs end dead instead
 -- (nothing goes round for ever when recording itself fails).
+-- KEYS[1]  group(ARGV[2])          the group record (its epoch is the lease)
+-- KEYS[2]  group_jobs(ARGV[2])     its jobs
+-- KEYS[3]  group_cancel(ARGV[2])   its jobs whose cancel was asked (gone when it ends)
+-- KEYS[4]  worker(ARGV[4])         the worker's record (draining)
+-- KEYS[5]  inbox(ARGV[4])          the worker's assignments (this one is acked)
+-- KEYS[6]  worker_groups(ARGV[4])  the groups the worker holds
+-- KEYS[7]  open_groups             the open group of each key (a group ended here leaves it)
+-- KEYS[8]  pending_groups          the groups waiting for a worker
+-- KEYS[9]  wake                    the schedulers' wake-up stream (a lane came free)
+-- KEYS[10] dur_test                the learned test durations (the group's recount)
+-- KEYS[11] stats                   the counters
+-- KEYS[12] events                  every org's events
+-- KEYS[13] delayed                 the retries waiting (a dead job leaves it)
+-- KEYS[14] dead                    the dead letters
+-- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: group id, [3]: epoch, [4]: worker id, [5]: entry id, [6]: 'drain', 'yield',
 -- 'error' or 'unrecorded'.
 -- Returns 1, or 0 when the caller no longer held the group.
+--- @include "includes/drop_group"
+--- @include "includes/unassign"
+--- @include "includes/wake_scheduler"
+
 local gid, epoch, wid, eid, why = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local mark = epoch .. '|' .. wid
 local g = redis.call('HMGET', K.group(gid), 'epoch', 'released_by')

@@ -1,7 +1,11 @@
 -- Take or give back one of a bounded number of slots (BrowserStack sessions running at
 -- once, across workers). A slot whose holder died frees itself when its expiry passes.
--- Slots live in K.bs_sessions. ARGV[2]: 'take' or 'give',
--- [3]: token, [4]: limit, [5]: expiry in seconds. Returns 1 when taken (or given back).
+-- KEYS[1] bs_sessions  the slots taken: run token -> expiry
+-- ARGV[1]: the key base (unused: every key is in KEYS).
+-- ARGV[2]: 'take' or 'give', [3]: token, [4]: limit, [5]: expiry in seconds.
+-- Returns 1 when taken (or given back).
+--- @include "includes/now"
+
 local op, token = ARGV[2], ARGV[3]
 local t = now()
 if op == 'give' then

@@ -4,8 +4,22 @@
 -- stale index entries on the way. Waiting groups: the oldest PENDING_PER_TARGET of each
 -- target that have jobs left (looking at PENDING_SCAN at most); a waiting group with nothing
 -- left is ended, not listed.
+-- KEYS[1]   pending_groups             the groups waiting (stale entries are dropped)
+-- KEYS[2]   dur_install                the learned install time per target
+-- KEYS[3]   dur_test                   the learned test durations (a waiting group's recount)
+-- KEYS[4]   open_groups                the open group of each key (a group ended here leaves it)
+-- KEYS[5+k] target_workers(ARGV[2+k])  the workers of each target
+-- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2..]: targets.
 -- Returns {now, {worker rows}, {group rows}, {target, install s}...}.
+--- @include "includes/end_group"
+--- @include "includes/fmt"
+--- @include "includes/group_fields"
+--- @include "includes/group_held"
+--- @include "includes/now"
+--- @include "includes/recount"
+--- @include "includes/takes_work"
+
 local t = now()
 local workers, groups, installs = {}, {}, {}
 local GROUP_FIELDS = { 'target', 'org_id', 'app_version_id', 'priority', 'state', 'size', 'left',

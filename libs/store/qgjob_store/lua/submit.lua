@@ -1,4 +1,19 @@
 -- Create jobs and append them to the jobs stream, atomically and idempotently.
+-- KEYS[1]     jobs_stream                        the submissions the schedulers read
+-- KEYS[2]     idx_all                            every job, by id
+-- KEYS[3]     stats                              the counters
+-- KEYS[4]     events                             every org's events
+-- KEYS[5]     idx_org(ARGV[2][1].org_id)         the org's jobs (the jobs of a call are of one org)
+-- KEYS[6]     stats_org(ARGV[2][1].org_id)       the org's counters
+-- KEYS[7]     events_org(ARGV[2][1].org_id)      the org's events
+-- KEYS[8]     suite(ARGV[2][1].suite_id)         the suite's record (the jobs are of one suite or none)
+-- KEYS[9]     suite_jobs(ARGV[2][1].suite_id)    the suite's jobs
+-- KEYS[10]    suite_counts(ARGV[2][1].suite_id)  the suite's counters
+-- KEYS[11]    events_suite(ARGV[2][1].suite_id)  the suite's events
+-- KEYS[12]    suite_staging(ARGV[5].id)          the batches staged for the suite of ARGV[5]
+-- KEYS[13+2k] job(ARGV[2][1+k].id)               each job's record
+-- KEYS[14+2k] job_events(ARGV[2][1+k].id)        the ids of its events
+-- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: JSON array of {id, org_id, target, suite_id, fields = [k, v, ...]}, all of one org.
 -- ARGV[3]: cap on the org's unfinished jobs (0: none); ARGV[4]: jobs to check against the cap
 -- (0: the new jobs of this call; a suite's first batch passes the whole suite).
@@ -10,6 +25,11 @@
 -- Returns {'ok', now, created_1, created_2, ...} with 1 for a new job and 0 for an existing
 -- one, {'staged', now}, {'incomplete', missing batch} when a staged batch is gone (nothing
 -- is written), or {'quota', unfinished} when the cap would be passed (nothing is written).
+--- @include "includes/count"
+--- @include "includes/emit"
+--- @include "includes/fmt"
+--- @include "includes/now"
+
 local STAGING_TTL = 3600
 local mode = ARGV[6] or ''
 if mode:sub(1, 6) == 'stage:' then

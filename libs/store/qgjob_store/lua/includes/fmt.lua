@@ -1,0 +1,3 @@
+local function fmt(x)
+  return string.format('%.6f', x)
+end

@@ -1,0 +1,1 @@
+local GROUP_HELD = { dispatched = true, running = true }

@@ -1,0 +1,1 @@
+local TERMINAL = { passed = true, failed = true, dead = true, cancelled = true }
