@@ -18,6 +18,7 @@ import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 
 from qgjob_store.keys import LUA_NAMES, TEMPLATES, lua_key_names
@@ -207,11 +208,21 @@ def _is_header(line: str) -> bool:
     return text.startswith("--") and not _INCLUDE.match(text)
 
 
+@cache
+def _library() -> frozenset[str]:
+    """Every name an include file of ``lua/includes/`` defines."""
+    out: set[str] = set()
+    for entry in resources.files("qgjob_store").joinpath("lua", "includes").iterdir():
+        if entry.name.endswith(".lua"):
+            out |= _parse(f"includes/{entry.name[:-4]}", entry.read_text("utf-8")).defines
+    return frozenset(out)
+
+
 def _check_helpers(files: Mapping[str, _File]) -> None:
     """Each file includes the helpers it uses, and uses those it includes (leaning on an
     include of an include would break when that one changes)."""
     helpers = {p: f.defines for p, f in files.items() if p.startswith("includes/")}
-    every = frozenset().union(*helpers.values()) if helpers else frozenset()
+    every = _library().union(*helpers.values())
     for f in files.values():
         wanted = (f.uses - f.declares) & every
         given = frozenset().union(*(helpers[t] for _, t in f.includes))
