@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+from redis.exceptions import ResponseError
+
 from qgjob_schemas import JobPayload, JobResult, JobStatus, Outcome
 from qgjob_store import JobStore, NewJob, SchedulerStore, StatsStore, Store, WorkerStore
+from qgjob_store.lua_source import read_lua
 from tests.integration.helpers import (
     dispatch_and_acquire,
     give,
@@ -259,3 +263,28 @@ async def test_cancel_in_each_state(store: Store) -> None:
     assert await group_all(store) == []
     assert await status(store, fresh.id) == "cancelled"
     assert queued.id  # grouped and still waiting
+
+
+async def test_a_script_error_names_the_script_and_the_line_of_its_source(store: Store) -> None:
+    """Redis points at a line of the text as shipped; the error names the file and line it
+    came from, on the client and on the worker's own connection alike."""
+    await store.redis.set(store.keys.job("str"), "not a job")
+    with pytest.raises(ResponseError) as caught:
+        await JobStore(store).requeue("str")
+    line = _line_of("requeue", "local j = redis.call('HMGET', jkey")
+    assert f"[qgjob script requeue, lua/requeue.lua:{line}]" in str(caught.value)
+    await submit(store)
+    (gid,) = await group_all(store)
+    lease = await dispatch_and_acquire(store, gid)
+    ws = WorkerStore(store, "w1", "emulator")  # the hot path: a connection of its own
+    with pytest.raises(ResponseError) as caught:
+        await ws.start(lease, "str")
+    line = _line_of("includes/start_job", "local j = redis.call('HMGET', jkey")
+    assert f"[qgjob script start, lua/includes/start_job.lua:{line}]" in str(caught.value)
+    await ws.aclose()
+
+
+def _line_of(path: str, text: str) -> int:
+    return next(
+        i for i, t in enumerate(read_lua(path).split("\n"), 1) if t.strip().startswith(text)
+    )
