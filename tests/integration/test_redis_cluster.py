@@ -1,5 +1,6 @@
 """The Redis Cluster fixture: the cluster forms and serves keys through redis-py's cluster
-client. The services do not run on a cluster yet (their scripts build key names inside)."""
+client, and the scripts run through it (each passes its keys in KEYS). The services do not
+run on a cluster yet: the store connects to one node (``connect`` makes no cluster client)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.crc import key_slot
 
 from qgjob_api.settings import ApiSettings
-from qgjob_store import Store
+from qgjob_store import JobStore, Store, WorkerStore
 from qgjob_store.keys import Keys
+from qgjob_store.scripts import Scripts
+from tests.integration.helpers import give, group_all, passed, register, submit
 from tests.support.api import in_process
 from tests.support.cluster import ClusterSetup
 
@@ -38,8 +41,9 @@ async def test_keys_written_and_read_through_the_cluster_client(
 async def test_readyz_ready_only_on_the_master_that_owns_the_keys(
     redis_cluster: ClusterSetup, prefix: str
 ) -> None:
-    """The scripts name their keys inside, so only the master owning the deployment's slot
-    can run them: every other node must say not ready (it would answer 500 to writes)."""
+    """The store connects to one node, and only the master owning the deployment's slot
+    runs the scripts (another node redirects them): every other node must say not ready (it
+    would answer 500 to writes)."""
     slot = key_slot(Keys(prefix).jobs_stream().encode())
     seen = {}
     for node in redis_cluster.nodes:
@@ -81,3 +85,47 @@ def _pairs(value: object) -> dict[str, Any]:
         return value
     assert isinstance(value, list)
     return dict(zip(value[::2], value[1::2], strict=True))
+
+
+async def test_scripts_run_through_the_cluster_client_on_the_node_of_their_keys(
+    redis_cluster: ClusterSetup, prefix: str
+) -> None:
+    """Each call passes its keys in KEYS, so the cluster client sends it to the master of
+    their slot: a job is submitted, grouped, given, run and closed, under a prefix whose
+    slot each master holds in turn."""
+    nodes = [ClusterNode(host, port) for host, port in redis_cluster.startup_nodes[:1]]
+    client = RedisCluster(startup_nodes=nodes, decode_responses=True)
+    owners: set[int] = set()
+    try:
+        await client.initialize()
+        for n in range(40):
+            keys = Keys(f"{prefix}-{n}")
+            owner = client.get_node_from_key(keys.stats()).port
+            if owner in owners:
+                continue
+            owners.add(owner)
+            store = Store(redis=client, keys=keys, scripts=Scripts(client, keys))
+            await _run_one_job(store)
+            if len(owners) == 3:
+                break
+        assert len(owners) == 3
+    finally:
+        await client.aclose()
+
+
+async def _run_one_job(store: Store) -> None:
+    (job,) = await submit(store)
+    (gid,) = await group_all(store)
+    await register(store, "w1")
+    assert await give(store, gid, "w1") == [gid]
+    ws = WorkerStore(store, "w1", "emulator", hot_path=False)  # no pool of its own to take
+    reader = ws.reader(store, block_ms=50)
+    await reader.start()
+    (entry,) = await reader.read(block=False)
+    lease = await ws.acquire(entry)
+    assert lease is not None
+    assert (await ws.start(lease, job.id)).ok
+    assert await ws.finish(lease, job.id, passed()) == "passed"
+    assert await ws.close(lease) is None
+    stored = await JobStore(store).get(job.id)
+    assert stored is not None and stored.status.value == "passed"
