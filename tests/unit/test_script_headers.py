@@ -13,7 +13,7 @@ import pytest
 
 from qgjob_store import Store
 from qgjob_store.fastpath import ScriptLine
-from qgjob_store.keys import TEMPLATES
+from qgjob_store.keys import TEMPLATES, Keys
 from qgjob_store.lua_source import GENERATED, ScriptSourceError, read_lua
 from qgjob_store.script_keys import KeysHeaderError
 from qgjob_store.scripts import SCRIPT_NAMES, Retention, compose, load_source
@@ -237,3 +237,42 @@ def test_the_loader_refuses_an_include_cycle(monkeypatch: pytest.MonkeyPatch) ->
 def test_a_keys_line_that_does_not_say_what_it_must_is_refused(keys: str, why: str) -> None:
     with pytest.raises(KeysHeaderError, match=why):
         compose("bad", "-- A test script.\n" + keys + "return 1\n")
+
+
+def test_a_header_names_each_key_from_the_argument_it_points_at() -> None:
+    src = compose(
+        "example",
+        """-- An example.
+-- KEYS[1] stats                         a fixed key
+-- KEYS[2] group(ARGV[2])                an argument
+-- KEYS[3] app_build(ARGV[2]|ARGV[3])    two, joined
+-- KEYS[4] job(ARGV[4].job)              a field of a packed argument
+-- KEYS[5] suite(ARGV[5][1].suite_id)    a field of its first item
+-- KEYS[6+2k] job_log(ARGV[5][1+k].id)   each item's
+-- KEYS[7+2k] job_events(ARGV[5][1+k].id)
+return { K.stats, K.group, K.app_build, K.job, K.suite, K.job_log, K.job_events }
+""",
+    )
+    bind = src.keys.binder(Keys("p"))
+    items = [{"id": "a", "suite_id": "s"}, {"id": "b"}]
+    want = ["{p}:stats", "{p}:group:g", "{p}:app:g|A:build", "{p}:job:j", "{p}:suite:s",
+            "{p}:job:a:log", "{p}:job:a:events", "{p}:job:b:log", "{p}:job:b:events"]  # fmt: skip
+    assert bind(["{p}:", "g", "A", {"job": "j"}, items]) == want
+    as_json = ["{p}:", "g", "A", orjson.dumps({"job": "j"}).decode(), orjson.dumps(items)]
+    assert bind(as_json) == want  # the JSON text of a packed argument reads the same
+    # what is missing names the key with an empty id, so each key keeps its place
+    assert bind(["{p}:", "g"]) == ["{p}:stats", "{p}:group:g", "{p}:app:g|:build", "{p}:job:",
+                                   "{p}:suite:"]  # fmt: skip
+    pairs = compose(
+        "pairs",
+        """-- Pairs.
+-- KEYS[1+2k] group(ARGV[2+2k])
+-- KEYS[2+2k] worker(ARGV[3+2k])
+return { K.group, K.worker }
+""",
+    ).keys.binder(Keys("p"))
+    assert pairs(["{p}:", "g1", "w1", "g2", "w2"]) == [
+        "{p}:group:g1", "{p}:worker:w1", "{p}:group:g2", "{p}:worker:w2"]  # fmt: skip
+    assert pairs(["{p}:", "g1", "w1", "g2"]) == [
+        "{p}:group:g1", "{p}:worker:w1", "{p}:group:g2", "{p}:worker:"]  # fmt: skip
+    assert pairs(["{p}:"]) == []

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-import orjson
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from qgjob_schemas import DeadLetter, Job, JobPage, JobPayload, JobStatus, Stats
@@ -193,10 +192,11 @@ class JobStore:
             }
             for j in jobs
         ]
-        suite_arg = orjson.dumps({"id": suite.id, "fields": suite.fields}).decode() if suite else ""
-        # the client is told the jobs are accepted: with WAIT configured, a replica has them
+        suite_arg = {"id": suite.id, "fields": suite.fields} if suite else ""
+        # the client is told the jobs are accepted: with WAIT configured, a replica has them;
+        # the list and the suite go packed (the KEYS of the jobs are read from them)
         reply = await self._s.run_acknowledged(
-            "submit", orjson.dumps(body).decode(), max_unfinished, reserve, suite_arg, batch
+            "submit", body, max_unfinished, reserve, suite_arg, batch
         )
         if reply[0] == "quota":
             raise QuotaExceededError(int(reply[1]), max_unfinished)

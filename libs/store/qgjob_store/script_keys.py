@@ -19,7 +19,7 @@ every call from it, and the loader checks it against the keys the script's code 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,76 +158,148 @@ class ScriptKeys:
 
     def binder(self, keys: Keys) -> Callable[[Sequence[Any]], list[str]]:
         """A function of a call's ARGV (``ARGV[1]`` the key base first; packed arguments as
-        the dicts or lists they encode, or their JSON) to the KEYS it passes."""
-        base = keys.base
-        parts = {t: TEMPLATES[t].split("{}", 1) for t in self.templates() if "{}" in TEMPLATES[t]}
-
-        def name(line: KeyLine, argv: Sequence[Any], k: int, cache: dict[int, Any]) -> str:
-            if line.fixed:
-                return base + TEMPLATES[line.template]
-            head, tail = parts[line.template]
-            ids = "|".join(_value(r, argv, k, cache) for r in line.refs)
-            return base + head + ids + tail
-
-        once, each = self.once, self.each
+        the dicts or lists they encode, or their JSON) to the KEYS it passes. Each line is
+        made into a function once (the worker pays for it on every job); the repeated
+        lines name their keys a column at a time (a submission may carry thousands)."""
+        once = [_compile(line, keys.base) for line in self.once]
+        columns = [_compile_column(line, keys.base) for line in self.each]
+        fixed = [name for name in once if isinstance(name, str)]
+        if len(fixed) == len(once) and not columns:
+            return lambda argv: list(fixed)
+        items = _items(next(r for r in self.each[0].refs if r.repeats)) if columns else None
 
         def bind(argv: Sequence[Any]) -> list[str]:
-            cache: dict[int, Any] = {}
-            out = [name(line, argv, 0, cache) for line in once]
-            if each:
-                for k in range(_repeats(each[0], argv, cache)):
-                    out += [name(line, argv, k, cache) for line in each]
+            memo: dict[int, Any] = {}
+            out = [n if isinstance(n, str) else n(argv, memo) for n in once]
+            if items is not None:
+                n = items(argv, memo)
+                names = [column(argv, memo, n) for column in columns]
+                out += (
+                    names[0]
+                    if len(names) == 1
+                    else [x for row in zip(*names, strict=True) for x in row]
+                )
             return out
 
         return bind
 
 
-def _decoded(value: Any, pos: int, cache: dict[int, Any]) -> Any:
-    """A packed argument as data (the caller may pass its JSON text)."""
-    if isinstance(value, str | bytes):
-        if pos not in cache:
-            try:
-                cache[pos] = orjson.loads(value) if value else None
-            except orjson.JSONDecodeError:
-                cache[pos] = None
-        return cache[pos]
+Named = Callable[[Sequence[Any], dict[int, Any]], str]
+"""The name of one key in a call (memo: the packed arguments read so far)."""
+Column = Callable[[Sequence[Any], dict[int, Any], int], list[str]]
+"""The names of a repeated key for items 0..n-1 of a call."""
+
+
+def _compile(line: KeyLine, base: str) -> str | Named:
+    """A fixed key's name, or the function that names the key of ``line`` in a call."""
+    if line.fixed:
+        return base + TEMPLATES[line.template]
+    head, tail = TEMPLATES[line.template].split("{}", 1)
+    head = base + head
+    getters = [_getter(r) for r in line.refs]
+    if len(getters) == 1:
+        (get,) = getters
+        return lambda argv, memo: head + _text(get(argv, memo)) + tail
+    return lambda argv, memo: head + "|".join(_text(g(argv, memo)) for g in getters) + tail
+
+
+def _compile_column(line: KeyLine, base: str) -> Column:
+    head, tail = TEMPLATES[line.template].split("{}", 1)
+    head = base + head
+    values = [_values(r) for r in line.refs]
+
+    def column(argv: Sequence[Any], memo: dict[int, Any], n: int) -> list[str]:
+        ids = [[_text(v) for v in get(argv, memo, n)] for get in values]
+        joined = ids[0] if len(ids) == 1 else ["|".join(parts) for parts in zip(*ids, strict=True)]
+        return [head + i + tail for i in joined]
+
+    return column
+
+
+def _text(value: Any) -> str:
+    if value.__class__ is str:
+        return value
+    if value is None:
+        return ""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _walk(value: Any, steps: Sequence[Step]) -> Any:
+    """The field or list item ``steps`` name in ``value`` (None when it has none)."""
+    for step in steps:
+        if step.field:
+            value = value.get(step.field) if isinstance(value, dict) else None
+        else:
+            i = step.index - 1
+            value = value[i] if isinstance(value, list) and i < len(value) else None
     return value
 
 
-def _walk(ref: Ref, argv: Sequence[Any], k: int, cache: dict[int, Any]) -> tuple[Any, int]:
-    """The value ``ref`` names for item ``k``, and how many items its repeated step has."""
-    first = ref.steps[0]
-    count = _count(len(argv), first)
-    i = first.index + first.stride * k
-    value: Any = argv[i - 1] if 0 < i <= len(argv) else None
-    if len(ref.steps) > 1:
-        value = _decoded(value, i, cache)
-    for step in ref.steps[1:]:
-        if step.field:
-            value = value.get(step.field) if isinstance(value, Mapping) else None
-        else:
-            items = value if isinstance(value, list) else []
-            count = _count(len(items), step) if step.stride else count
-            j = step.index + step.stride * k
-            value = items[j - 1] if 0 < j <= len(items) else None
-    return value, count
+def _getter(ref: Ref) -> Callable[[Sequence[Any], dict[int, Any]], Any]:
+    """The value a reference without a repeated step names in a call."""
+    at, path = ref.steps[0].index - 1, ref.steps[1:]
+    if not path:
+        return lambda argv, memo: argv[at] if at < len(argv) else None
+    return lambda argv, memo: _walk(_packed(argv, at, memo), path)
+
+
+def _values(ref: Ref) -> Callable[[Sequence[Any], dict[int, Any], int], list[Any]]:
+    """The values a reference names for items 0..n-1 (its repeated step taken n times)."""
+    if not ref.repeats:
+        get = _getter(ref)
+        return lambda argv, memo, n: [get(argv, memo)] * n
+    r = next(i for i, s in enumerate(ref.steps) if s.stride)
+    step, rest = ref.steps[r], ref.steps[r + 1 :]
+    outer = _getter(Ref(ref.steps[:r])) if r else None
+
+    def values(argv: Sequence[Any], memo: dict[int, Any], n: int) -> list[Any]:
+        if outer is None:  # repeated arguments: ARGV[a+bk]
+            found = list(argv[step.index - 1 :: step.stride][:n])
+            if rest:
+                found = [_walk(_decoded(v), rest) for v in found]
+        else:  # items of a packed argument: ARGV[i][a+bk]...
+            items = outer(argv, memo) if r > 1 else _packed(argv, ref.steps[0].index - 1, memo)
+            found = items[step.index - 1 :: step.stride][:n] if isinstance(items, list) else []
+            if rest:
+                found = [_walk(v, rest) for v in found]
+        return found + [None] * (n - len(found))
+
+    return values
+
+
+def _decoded(value: Any) -> Any:
+    """A packed argument as data: the caller may pass its JSON text."""
+    if isinstance(value, str | bytes):
+        try:
+            return orjson.loads(value) if value else None
+        except orjson.JSONDecodeError:
+            return None
+    return value
+
+
+def _packed(argv: Sequence[Any], i: int, memo: dict[int, Any]) -> Any:
+    """Argument ``i`` (0-based) as data, decoded once per call."""
+    if i not in memo:
+        memo[i] = _decoded(argv[i] if i < len(argv) else None)
+    return memo[i]
+
+
+def _items(ref: Ref) -> Callable[[Sequence[Any], dict[int, Any]], int]:
+    """How many items the repeated step of ``ref`` has in a call."""
+    r = next(i for i, s in enumerate(ref.steps) if s.stride)
+    step = ref.steps[r]
+    if r == 0:
+        return lambda argv, memo: _count(len(argv), step)
+    outer = _getter(Ref(ref.steps[:r]))
+    at = ref.steps[0].index - 1
+
+    def count(argv: Sequence[Any], memo: dict[int, Any]) -> int:
+        items = outer(argv, memo) if r > 1 else _packed(argv, at, memo)
+        return _count(len(items), step) if isinstance(items, list) else 0
+
+    return count
 
 
 def _count(n: int, step: Step) -> int:
-    if not step.stride:
-        return 0
+    """Items k = 0, 1, ... with ``index + stride * k`` (1-based) within ``n``."""
     return max(0, (n - step.index) // step.stride + 1) if n >= step.index else 0
-
-
-def _value(ref: Ref, argv: Sequence[Any], k: int, cache: dict[int, Any]) -> str:
-    value, _ = _walk(ref, argv, k, cache)
-    if value is None:
-        return ""
-    if isinstance(value, bytes):
-        return value.decode()
-    return value if isinstance(value, str) else str(value)
-
-
-def _repeats(line: KeyLine, argv: Sequence[Any], cache: dict[int, Any]) -> int:
-    ref = next(r for r in line.refs if r.repeats)
-    return _walk(ref, argv, 0, cache)[1]
