@@ -112,9 +112,21 @@ class StoreCluster(RedisCluster):
             finally:
                 _holding.reset(token)
 
+    @contextlib.contextmanager
+    def outage(self) -> Iterator[None]:
+        """As :func:`as_outage`, and the slot map is read again at the next call: redis-py
+        retries a slot its map lacks without reading the map again, so it would never see
+        the slot served again."""
+        try:
+            with as_outage():
+                yield
+        except ClusterUnavailableError:
+            self._initialize = True
+            raise
+
     async def execute_command(self, *args: Any, **kwargs: Any) -> Any:
         async with self._slot():
-            with as_outage():
+            with self.outage():
                 return await super().execute_command(*args, **kwargs)
 
     def pipeline(self, transaction: Any | None = None, shard_hint: Any | None = None) -> Any:
@@ -124,10 +136,10 @@ class StoreCluster(RedisCluster):
 
     def owner(self, key: str) -> ClusterNode:
         """The master that owns ``key``'s slot, as this client last learnt it."""
-        with as_outage():
+        with self.outage():
             node = self.get_node_from_key(key)
-        if node is None:
-            raise ClusterUnavailableError(f"no node serves the slot of {key!r}")
+            if node is None:
+                raise ClusterUnavailableError(f"no node serves the slot of {key!r}")
         return node
 
     async def on_slot_owner(self, key: str, fn: Callable[[Redis], Awaitable[T]]) -> T:
@@ -135,7 +147,7 @@ class StoreCluster(RedisCluster):
         answers that the slot is elsewhere (it moved, or a replica was promoted), the slot
         map is read again and ``fn`` runs once more on the new owner."""
         for attempt in (1, 2):
-            with as_outage():
+            with self.outage():
                 await self.initialize()
             client = self._node_client(self.owner(key))
             try:
@@ -143,16 +155,14 @@ class StoreCluster(RedisCluster):
             except (AskError, TryAgainError, ClusterError) as exc:  # the slot is elsewhere
                 if attempt == 2:
                     raise ClusterUnavailableError(f"the store's slot is moving: {exc}") from exc
-                with as_outage():
+                with self.outage():
                     await self.nodes_manager.initialize()
             except (RedisConnectionError, RedisTimeoutError, OSError):
                 self._initialize = True  # a failover, perhaps: read the slot map next time
                 raise
-            except Exception as exc:  # a script that met a key moved away, say
-                translated = unavailable(exc)
-                if translated is None:
+            except Exception:  # a script that met a key moved away, say
+                with self.outage():
                     raise
-                raise translated from exc
         raise AssertionError("unreachable")
 
     def _node_client(self, node: ClusterNode) -> Redis:
@@ -183,14 +193,18 @@ class StorePipeline(ClusterPipeline):
     :class:`StoreCluster`'s do."""
 
     async def initialize(self) -> ClusterPipeline:
-        with as_outage():
+        with self._client.outage():
             return await super().initialize()
 
     async def execute(
         self, raise_on_error: bool = True, allow_redirections: bool = True
     ) -> list[Any]:
+        async with self._client._slot():
+            with self._client.outage():
+                return await super().execute(raise_on_error, allow_redirections)
+
+    @property
+    def _client(self) -> StoreCluster:
         client = self.cluster_client
         assert isinstance(client, StoreCluster)
-        async with client._slot():
-            with as_outage():
-                return await super().execute(raise_on_error, allow_redirections)
+        return client

@@ -8,9 +8,9 @@ from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisClusterException, ResponseError
 
-from qgjob_store.cluster import StoreCluster, as_outage
+from qgjob_store.cluster import StoreCluster
 from qgjob_store.connection import connect, is_memory
 from qgjob_store.keys import Keys
 from qgjob_store.scripts import Retention, Scripts
@@ -96,7 +96,10 @@ class Store:
         master (not a read-only replica) that runs scripts over its keys; otherwise why not.
         On a cluster, the master that owns the slot is asked."""
         if self.cluster is not None:
-            return await self.cluster.on_slot_owner(self.keys.jobs_stream(), self._can_run)
+            try:
+                return await self.cluster.on_slot_owner(self.keys.jobs_stream(), self._can_run)
+            except RedisClusterException as exc:  # e.g. a node that is not in cluster mode
+                return f"the cluster client cannot use these nodes: {exc}"
         return await self._can_run(self.redis)
 
     async def _can_run(self, client: Redis) -> str | None:
@@ -119,7 +122,7 @@ class Store:
             async for key in self.redis.scan_iter(match=match, count=count):
                 yield key
             return
-        with as_outage():
+        with self.cluster.outage():
             await self.cluster.initialize()
         owner = self.cluster.owner(self.keys.jobs_stream())
         async for key in self.cluster.scan_iter(match=match, count=count, target_nodes=owner):
