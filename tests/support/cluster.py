@@ -190,17 +190,21 @@ class ClusterSetup:
         return replica
 
     def kill_owner(self, slot: int, timeout: float = 30) -> tuple[Node, Node]:
-        """SIGKILL the master of ``slot``; returns it and the replica promoted in its place,
-        once every live node agrees on it and says ``cluster_state:ok``."""
+        """SIGKILL the master of ``slot``; returns it and the replica promoted in its place."""
         old = self.owner(slot)
         assert old is not None, "no agreed master for the slot"
         old.kill()
+        return old, self.wait_promoted(slot, old, timeout)
+
+    def wait_promoted(self, slot: int, old: Node, timeout: float = 30) -> Node:
+        """The replica promoted in place of ``old`` (dead) as the master of ``slot``, once
+        every live node agrees on it and says ``cluster_state:ok``."""
 
         def promoted() -> Node | None:
             new = self.owner(slot)
             return new if new is not None and new != old and self._ok() else None
 
-        return old, wait_until(promoted, timeout=timeout, interval=0.1, what="a replica promoted")
+        return wait_until(promoted, timeout=timeout, interval=0.1, what="a replica promoted")
 
     def restart(self, node: Node, timeout: float = 30) -> None:
         """Start a killed node again (its nodes.conf kept): it rejoins as a replica."""
