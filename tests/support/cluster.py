@@ -83,7 +83,7 @@ class ClusterSetup:
         for node in self.live():
             c = node.client()
             try:
-                info = c.execute_command("CLUSTER", "INFO")
+                info = c.execute_command("CLUSTER", "INFO")  # type: ignore[no-untyped-call]
             except redis.RedisError:
                 return False
             finally:
@@ -112,7 +112,7 @@ class ClusterSetup:
         for node in self.nodes:
             c = node.client()
             try:
-                counts[c.execute_command("ROLE")[0]] += 1
+                counts[c.execute_command("ROLE")[0]] += 1  # type: ignore[no-untyped-call]
             finally:
                 c.close()
         return counts
@@ -120,7 +120,7 @@ class ClusterSetup:
     def client(self) -> RedisCluster:
         """A (blocking) cluster client for the test's own reads: it follows MOVED."""
         return RedisCluster(
-            startup_nodes=[ClusterNode(h, p) for h, p in self.startup_nodes],
+            startup_nodes=[ClusterNode(h, p) for h, p in self.startup_nodes],  # type: ignore[no-untyped-call]
             decode_responses=True,
             socket_timeout=2,
             socket_connect_timeout=0.5,
@@ -134,7 +134,7 @@ class ClusterSetup:
         """``CLUSTER NODES`` as ``node`` sees the cluster, one split line per node."""
         c = node.client()
         try:
-            text = c.execute_command("CLUSTER", "NODES")
+            text = c.execute_command("CLUSTER", "NODES")  # type: ignore[no-untyped-call]
         finally:
             c.close()
         return [line.split() for line in str(text).splitlines() if line.strip()]
@@ -183,7 +183,8 @@ class ClusterSetup:
         replica = self.replica_of(old)
         c = replica.client()
         try:
-            assert c.execute_command("CLUSTER", "FAILOVER") in ("OK", b"OK", True)
+            reply = c.execute_command("CLUSTER", "FAILOVER")  # type: ignore[no-untyped-call]
+            assert reply in ("OK", b"OK", True)
         finally:
             c.close()
         wait_until(lambda: self.owner(slot) == replica, timeout=timeout, what="failover")
@@ -204,7 +205,9 @@ class ClusterSetup:
             new = self.owner(slot)
             return new if new is not None and new != old and self._ok() else None
 
-        return wait_until(promoted, timeout=timeout, interval=0.1, what="a replica promoted")
+        new = wait_until(promoted, timeout=timeout, interval=0.1, what="a replica promoted")
+        assert new is not None
+        return new
 
     def restart(self, node: Node, timeout: float = 30) -> None:
         """Start a killed node again (its nodes.conf kept): it rejoins as a replica."""

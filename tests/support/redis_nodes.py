@@ -116,8 +116,8 @@ def cut_replication(master: Node, replicas: list[Node], timeout: float = 10) -> 
     master writes from then on, no replica has (until the master is restarted)."""
     c = master.client()
     try:
-        c.execute_command("ACL", "SETUSER", "default", "-psync", "-sync", "-replconf")
-        c.execute_command("CLIENT", "KILL", "TYPE", "replica")
+        c.execute_command("ACL", "SETUSER", "default", "-psync", "-sync", "-replconf")  # type: ignore[no-untyped-call]
+        c.execute_command("CLIENT", "KILL", "TYPE", "replica")  # type: ignore[no-untyped-call]
     finally:
         c.close()
 
