@@ -14,6 +14,7 @@ import pytest
 from redis.crc import key_slot
 from redis.exceptions import ResponseError
 
+from qgjob_cli.embedded import choose_store, unreachable
 from qgjob_store import (
     SCHEDULER_GROUP,
     JobStore,
@@ -29,6 +30,7 @@ from tests.integration.helpers import submit
 from tests.support.api import ADMIN, in_process, job_body, secured
 from tests.support.cluster import ClusterSetup
 from tests.support.cluster_slots import BatchedReshard, masters
+from tests.support.redis_server import free_port
 from tests.support.waiting import async_wait_until
 
 
@@ -186,3 +188,11 @@ async def test_a_batched_reshard_refuses_qgjobs_scripts_half_way(
         return redis_cluster.owner(_slot(cstore)) == target
 
     assert await async_wait_until(moved, timeout=10, what="the slot on its new master")
+
+
+async def test_qgjob_up_takes_a_cluster_url(redis_cluster: ClusterSetup) -> None:
+    """``qgjob up --redis-url redis+cluster://...`` runs on the cluster, and says so when it
+    cannot reach it (rather than taking the URL for a bad one)."""
+    assert await choose_store(redis_cluster.url, fallback=False) == redis_cluster.url
+    why = await unreachable(f"redis+cluster://127.0.0.1:{free_port()}")
+    assert why is not None and "not a store URL" not in why, why
