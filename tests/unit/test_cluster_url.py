@@ -67,6 +67,8 @@ def test_unknown_scheme_names_the_cluster_form() -> None:
         MovedError("1234 127.0.0.1:7001"),
         ResponseError("Script attempted to access a non local key in a cluster node script: x"),
         ResponseError("UNBLOCKED the stream key no longer exists"),
+        ResponseError("BUSY Redis is busy running a script. You can only call SCRIPT KILL"),
+        ResponseError("Command # 1 (EVALSHA x 1 k) of pipeline caused error: ('BUSY Redis is')"),
     ],
 )
 def test_what_says_the_slot_is_not_served_now_is_a_store_outage(exc: Exception) -> None:
@@ -79,6 +81,7 @@ def test_what_says_the_slot_is_not_served_now_is_a_store_outage(exc: Exception) 
     "exc",
     [
         ResponseError("WRONGTYPE Operation against a key holding the wrong kind of value"),
+        ResponseError("BUSYGROUP Consumer Group name already exists"),  # ensure_group's cue
         RedisConnectionError("Connection refused"),  # already a store error, kept as it is
     ],
 )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -44,10 +45,13 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 T = TypeVar("T")
 POOL_HEADROOM = 8
 """Connections per node beyond the callers let through at once (topology refreshes)."""
-_TRANSIENT_REPLIES = (
-    "Script attempted to access a non local key",  # the slot moved, or is moving
-    "while the cluster is down",
-    "UNBLOCKED",  # a blocked read on a master that became a replica
+_TRANSIENT_REPLIES = re.compile(
+    r"Script attempted to access a non local key"  # the slot moved, or is moving
+    r"|while the cluster is down"
+    # at the start of the reply (or of the one a pipeline's error quotes): a blocked read
+    # on a master that became a replica, or whose stream moved; a node busy running a long
+    # script (moving the slot); not BUSYGROUP, which says a consumer group exists
+    r"|(?:^|\(['\"])(?:UNBLOCKED|BUSY) "
 )
 _TRANSIENT_CLIENT = ("cannot be connected", "could not agree", "not covered")
 _holding: ContextVar[bool] = ContextVar("qgjob_cluster_holding", default=False)
@@ -68,7 +72,7 @@ def unavailable(exc: BaseException) -> ClusterUnavailableError | None:
     # AskError covers MOVED too
     transient = isinstance(exc, ClusterError | AskError | TryAgainError | SlotNotCoveredError)
     if isinstance(exc, ResponseError):
-        transient = transient or any(m in str(exc) for m in _TRANSIENT_REPLIES)
+        transient = transient or _TRANSIENT_REPLIES.search(str(exc)) is not None
     elif isinstance(exc, RedisClusterException):
         transient = transient or any(m in str(exc) for m in _TRANSIENT_CLIENT)
     if not transient:
