@@ -122,7 +122,7 @@ def test_failover_then_master_killed_mid_run(
         print(
             f"\ncluster failover: manual failover {failed_over:.1f}s; {len(lost)} tests seen "
             f"ending after replication was cut, run again; replica promoted {promoted:.1f}s "
-            f"after the kill; {submitter.refused} submissions answered 503 and resubmitted; "
+            f"after the kill; {submitter.summary()}; "
             f"{reruns} jobs seen ending twice by the live client ({live.reconnects} "
             f"reconnects); all {len(expected)} terminal {time.monotonic() - t0:.1f}s after "
             "the manual failover began"
@@ -160,8 +160,7 @@ def test_slot_moved_to_another_master_mid_run(
     with capsys.disabled():
         print(
             f"\nslot move: {moved.keys} keys moved by one script in {moved.script_s * 1000:.0f} "
-            f"ms (its master serving nothing else meanwhile); {submitter.refused} submissions "
-            "answered 503 and resubmitted"
+            f"ms (its master serving nothing else meanwhile); {submitter.summary()}"
         )
     codes = platform.stop_all()
     assert all(code == 0 for code in codes.values()), codes

@@ -98,7 +98,7 @@ def test_master_killed_mid_run(
         print(
             f"\nsentinel failover: {len(lost)} tests seen ending after replication was cut, "
             f"run again; replica promoted {promoted_after:.1f}s after the kill; "
-            f"{submitter.refused} submissions answered 503 and resubmitted; {reruns} jobs "
+            f"{submitter.summary()}; {reruns} jobs "
             f"seen ending twice by the live client ({live.reconnects} reconnects); all "
             f"{len(expected)} terminal {time.monotonic() - killed_at:.1f}s after the kill"
         )

@@ -7,7 +7,9 @@ The rule a client resolves them by (docs/deployment.md, "What a failover can do"
 live may have seen some the new master never had (a ``passed``, say, then ``running`` and
 ``passed`` again when the test runs a second time). What is checked:
 
-- the store: each accepted job has one terminal status, the one its test earns;
+- the store: each accepted job has one terminal status, the one its test earns, and it
+  holds no other job of the org (a submission answered 503 and made again with the same
+  ``Idempotency-Key`` is one job);
 - the history replayed from the store: each job's terminal event is its last, exactly one,
   and it matches the stored status;
 - the live client: its latest event of each job matches the stored status, and every
@@ -84,6 +86,9 @@ class Submitter:
     count: int
     accepted: dict[str, str] = field(default_factory=dict)
     refused: int = 0
+    """Answers 503 (each followed by a resubmission)."""
+    unanswered: int = 0
+    """Requests that got no answer in the client's timeout (each resubmitted too)."""
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     error: BaseException | None = None
@@ -102,6 +107,12 @@ class Submitter:
             self._thread.join(30)
         assert self.error is None, self.error
 
+    def summary(self) -> str:
+        return (
+            f"{len(self.accepted)} submissions accepted after {self.refused} answers 503 and "
+            f"{self.unanswered} requests unanswered, each resubmitted"
+        )
+
     def _run(self) -> None:
         try:
             for i in range(self.first, self.first + self.count):
@@ -118,7 +129,8 @@ class Submitter:
                         self.accepted[r.json()["id"]] = result
                         break
                     assert r is None or r.status_code == 503, r.text
-                    self.refused += 1
+                    self.refused += r is not None
+                    self.unanswered += r is None
                     self._stop.wait(RESUBMIT_S)
         except BaseException as exc:  # reported by stop()
             self.error = exc
@@ -203,6 +215,8 @@ def check_outcome(
     """Assert what a failover must leave (see the module's docstring); returns how many jobs
     the live client saw end more than once (each a rerun after lost transitions)."""
     assert statuses(platform, list(expected)) == dict(expected)
+    # no job but the accepted ones: a resubmission with the same key created nothing more
+    assert platform.redis.zcard(platform.keys.idx_org(ORG)) == len(expected)
     replayed = history(platform)
     for job_id, final in expected.items():
         seen = replayed.get(job_id, [])
