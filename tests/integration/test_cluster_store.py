@@ -29,7 +29,7 @@ from qgjob_store.events import EventLog
 from tests.integration.helpers import submit
 from tests.support.api import ADMIN, in_process, job_body, secured
 from tests.support.cluster import ClusterSetup
-from tests.support.cluster_slots import BatchedReshard, masters
+from tests.support.cluster_slots import MOVE_SCRIPT, BatchedReshard, call, masters
 from tests.support.redis_server import free_port
 from tests.support.waiting import async_wait_until
 
@@ -196,3 +196,18 @@ async def test_qgjob_up_takes_a_cluster_url(redis_cluster: ClusterSetup) -> None
     assert await choose_store(redis_cluster.url, fallback=False) == redis_cluster.url
     why = await unreachable(f"redis+cluster://127.0.0.1:{free_port()}")
     assert why is not None and "not a store URL" not in why, why
+
+
+async def test_the_slot_move_script_leaves_the_source_whole_when_a_copy_fails(
+    cstore: Store, redis_cluster: ClusterSetup
+) -> None:
+    await submit(cstore, 3)
+    source = redis_cluster.owner(_slot(cstore))
+    assert source is not None
+    before = call(source, "CLUSTER", "COUNTKEYSINSLOT", _slot(cstore))
+    nobody = free_port()  # the "target" does not answer: MIGRATE fails
+    with pytest.raises(ResponseError):
+        call(source, "EVAL", MOVE_SCRIPT.read_text(), 0, _slot(cstore), "127.0.0.1", nobody, "x")
+    assert call(source, "CLUSTER", "COUNTKEYSINSLOT", _slot(cstore)) == before
+    assert redis_cluster.owner(_slot(cstore)) == source  # the slot was not handed over
+    assert len(await submit(cstore, 1)) == 1  # and is served as before

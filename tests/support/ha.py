@@ -129,6 +129,7 @@ class Submitter:
                         self.accepted[r.json()["id"]] = result
                         break
                     assert r is None or r.status_code == 503, r.text
+                    assert r is None or r.headers.get("Retry-After"), r.headers
                     self.refused += r is not None
                     self.unanswered += r is None
                     self._stop.wait(RESUBMIT_S)
