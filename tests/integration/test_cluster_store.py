@@ -26,6 +26,7 @@ from qgjob_store import (
 )
 from qgjob_store.cluster import StoreCluster
 from qgjob_store.events import EventLog
+from qgjob_store.maintenance import housekeeping
 from tests.integration.helpers import submit
 from tests.support.api import ADMIN, in_process, job_body, secured
 from tests.support.cluster import ClusterSetup
@@ -57,6 +58,10 @@ async def test_scripts_pipelines_and_transactions(cstore: Store) -> None:
     assert stats.jobs_by_status["queued"] == 3
     got = await JobStore(cstore).get(jobs[0].id)
     assert got is not None and got.status == "queued"
+    page = await JobStore(cstore).page(org_id="o1")  # a raw ZRANGE BYLEX, then a pipeline
+    assert {j.id for j in page.items} == {j.id for j in jobs}
+    removed = await housekeeping(cstore, 3600)  # XINFO, XPENDING, XTRIM, SCAN, ZRANGEBYLEX
+    assert removed["indexes"] == 0  # every indexed job is still there
 
 
 async def test_blocking_reads_wait_for_new_entries(
