@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import structlog
 from redis.asyncio import Redis
 from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 from redis.retry import Retry
 
 from qgjob_api.app import create_app
@@ -31,7 +31,9 @@ from qgjob_scheduler.service import Scheduler
 from qgjob_scheduler.settings import SchedulerSettings
 from qgjob_schemas import Target
 from qgjob_store import Store
-from qgjob_store.connection import is_memory
+from qgjob_store.cluster_url import is_cluster
+from qgjob_store.connection import StoreConfigError, connect, is_memory
+from qgjob_store.sentinel_url import is_sentinel
 from qgjob_worker.drivers import load_driver
 from qgjob_worker.service import Worker
 from qgjob_worker.settings import WorkerSettings
@@ -71,20 +73,20 @@ MEMORY = "memory://"
 
 
 def shown_url(url: str) -> str:
-    """The store URL with any password hidden."""
+    """The store URL with any password hidden (and its query, which may hold one)."""
     if is_memory(url):
         return "embedded in-memory store"
-    parts = urlsplit(url)
-    if parts.password:
-        user = parts.username or ""
-        host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
-        parts = parts._replace(netloc=f"{user}:***@{host}{port}")
+    parts = urlsplit(url)._replace(query="")
+    userinfo, at, hosts = parts.netloc.rpartition("@")
+    if at and ":" in userinfo:  # several hosts (Sentinel, Cluster) are kept as they are
+        parts = parts._replace(netloc=f"{userinfo.partition(':')[0]}:***@{hosts}")
     return "Redis at " + urlunsplit(parts)
 
 
 async def unreachable(url: str) -> str | None:
     """Why the Redis at ``url`` does not answer a PING right now (``None``: it does)."""
+    if is_sentinel(url) or is_cluster(url):
+        return await _unreachable_ha(url)
     try:
         client = Redis.from_url(
             url,
@@ -97,6 +99,22 @@ async def unreachable(url: str) -> str | None:
     try:
         await client.ping()
     except (RedisError, OSError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        await client.aclose()
+    return None
+
+
+async def _unreachable_ha(url: str) -> str | None:
+    """As :func:`unreachable`, through the client the services use for a Sentinel or a
+    Cluster URL (the sentinels asked for the master; the cluster's nodes discovered)."""
+    try:
+        client = connect(url)
+    except StoreConfigError as exc:
+        return f"not a store URL: {exc}"
+    try:
+        await asyncio.wait_for(client.ping(), PROBE_TIMEOUT_S * 2)
+    except (RedisError, RedisClusterException, OSError, TimeoutError) as exc:
         return f"{type(exc).__name__}: {exc}"
     finally:
         await client.aclose()

@@ -1,11 +1,14 @@
 """The Redis Cluster fixture: the cluster forms and serves keys through redis-py's cluster
-client, and the scripts run through it (each passes its keys in KEYS). The services do not
-run on a cluster yet: the store connects to one node (``connect`` makes no cluster client)."""
+client; and readiness on a cluster: a plain client is ready only on the master that owns the
+deployment's slot, the ``redis+cluster://`` client only while that slot has a master."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.crc import key_slot
 
@@ -16,6 +19,8 @@ from qgjob_store.scripts import Scripts
 from tests.integration.helpers import give, group_all, passed, register, submit
 from tests.support.api import in_process
 from tests.support.cluster import ClusterSetup
+from tests.support.cluster_slots import call
+from tests.support.waiting import async_wait_until
 
 
 def test_three_masters_three_replicas(redis_cluster: ClusterSetup) -> None:
@@ -41,9 +46,8 @@ async def test_keys_written_and_read_through_the_cluster_client(
 async def test_readyz_ready_only_on_the_master_that_owns_the_keys(
     redis_cluster: ClusterSetup, prefix: str
 ) -> None:
-    """The store connects to one node, and only the master owning the deployment's slot
-    runs the scripts (another node redirects them): every other node must say not ready (it
-    would answer 500 to writes)."""
+    """Through a plain ``redis://`` client only the master owning the deployment's slot can
+    run the scripts: every other node must say not ready (it would refuse every write)."""
     slot = key_slot(Keys(prefix).jobs_stream().encode())
     seen = {}
     for node in redis_cluster.nodes:
@@ -129,3 +133,62 @@ async def _run_one_job(store: Store) -> None:
     assert await ws.close(lease) is None
     stored = await JobStore(store).get(job.id)
     assert stored is not None and stored.status.value == "passed"
+
+
+@pytest.fixture
+def fresh_cluster(tmp_path: Path) -> Iterator[ClusterSetup]:
+    """A cluster of this test's own: it loses a master or a slot."""
+    setup = ClusterSetup(tmp_path / "cluster")
+    try:
+        yield setup.start()
+    finally:
+        setup.stop()
+
+
+async def _ready(store: Store) -> int:
+    async with in_process(ApiSettings(), store) as api:
+        return (await api.get("/readyz")).status_code
+
+
+async def test_readyz_not_ready_while_the_slots_master_is_down(
+    fresh_cluster: ClusterSetup, prefix: str
+) -> None:
+    store = Store.open(fresh_cluster.url, prefix=prefix)
+    slot = key_slot(Keys(prefix).jobs_stream().encode())
+    try:
+        assert await _ready(store) == 200
+        owner = fresh_cluster.owner(slot)
+        assert owner is not None
+        owner.kill()  # its replica takes over only after the node timeout (2 s)
+        assert await _ready(store) == 503
+        assert fresh_cluster.owner(slot) is None  # (still no promoted replica: not a race)
+
+        async def ready() -> bool:
+            return await _ready(store) == 200
+
+        assert await async_wait_until(ready, timeout=30, interval=0.2, what="the replica promoted")
+        assert fresh_cluster.owner(slot) not in (None, owner)
+    finally:
+        await store.close()
+
+
+async def test_readyz_not_ready_while_no_node_serves_the_slot(
+    fresh_cluster: ClusterSetup, prefix: str
+) -> None:
+    store = Store.open(fresh_cluster.url, prefix=prefix)
+    slot = key_slot(Keys(prefix).jobs_stream().encode())
+    try:
+        assert await _ready(store) == 200
+        owner = fresh_cluster.owner(slot)
+        assert owner is not None
+        for node in fresh_cluster.live():
+            call(node, "CLUSTER", "DELSLOTS", slot)
+
+        async def answers(code: int) -> bool:
+            return await _ready(store) == code
+
+        await async_wait_until(lambda: answers(503), timeout=15, what="not ready")
+        call(owner, "CLUSTER", "ADDSLOTS", slot)
+        await async_wait_until(lambda: answers(200), timeout=15, what="ready again")
+    finally:
+        await store.close()

@@ -43,12 +43,14 @@ class Service:
         if self.proc is not None:
             self.proc.wait(10)
 
-    def stop(self, timeout: float = 15) -> int | None:
-        """SIGTERM, then SIGKILL after ``timeout``; returns the exit code."""
+    def stop(self, timeout: float = 15, *, signalled: bool = False) -> int | None:
+        """SIGTERM (unless ``signalled``: it was sent already), then SIGKILL after
+        ``timeout``; returns the exit code."""
         if self.proc is None:
             return None
         if self.alive:
-            self.proc.send_signal(signal.SIGTERM)
+            if not signalled:
+                self.proc.send_signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:

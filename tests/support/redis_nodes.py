@@ -108,3 +108,27 @@ def stop_all(nodes: list[Node]) -> None:
         node.stop()
     left = [n.name for n in nodes if n.pid is not None and pid_alive(n.pid)]
     assert not left, f"redis processes left running: {left}"
+
+
+def cut_replication(master: Node, replicas: list[Node], timeout: float = 10) -> None:
+    """Stop ``replicas`` from replicating ``master`` while all keep answering everyone else:
+    the master refuses the replication commands and drops the replicas' links. What the
+    master writes from then on, no replica has (until the master is restarted)."""
+    c = master.client()
+    try:
+        c.execute_command("ACL", "SETUSER", "default", "-psync", "-sync", "-replconf")  # type: ignore[no-untyped-call]
+        c.execute_command("CLIENT", "KILL", "TYPE", "replica")  # type: ignore[no-untyped-call]
+    finally:
+        c.close()
+
+    def links_down() -> bool:
+        for replica in replicas:
+            r = replica.client()
+            try:
+                if r.info("replication").get("master_link_status") != "down":
+                    return False
+            finally:
+                r.close()
+        return True
+
+    wait_until(links_down, timeout=timeout, what="the replicas' links down")

@@ -20,8 +20,12 @@ FAILOVER_TIMEOUT_MS = 3000
 class SentinelSetup:
     def __init__(self, workdir: Path, *, replicas: int = 2) -> None:
         self.workdir = workdir
-        self.master = Node("master", free_port(), workdir, ["--appendonly", "no"])
-        self.replicas = [Node(f"replica-{i}", free_port(), workdir, []) for i in range(replicas)]
+        # a replica (re)joining is sent its copy at once, not 5 s later
+        fast_sync = ["--repl-diskless-sync-delay", "0"]
+        self.master = Node("master", free_port(), workdir, ["--appendonly", "no", *fast_sync])
+        self.replicas = [
+            Node(f"replica-{i}", free_port(), workdir, fast_sync) for i in range(replicas)
+        ]
         self.sentinels: list[Node] = []
         self.all: list[Node] = []
 
@@ -34,7 +38,7 @@ class SentinelSetup:
         self.all.append(self.master)  # stopped even if its start fails
         self.master.start()
         for r in self.replicas:
-            r.args = ["--replicaof", "127.0.0.1", str(self.master.port)]
+            r.args = [*r.args, "--replicaof", "127.0.0.1", str(self.master.port)]
             self.all.append(r)  # stopped even if its start fails
             r.start()
         wait_until(self._replicas_synced, timeout=15, what="replicas in sync with the master")

@@ -1,5 +1,6 @@
 """Redis clients for a ``redis://``/``rediss://`` URL, for the master a set of sentinels names
-(``redis+sentinel://``, see :mod:`qgjob_store.sentinel_url`), or an in-process store for
+(``redis+sentinel://``, see :mod:`qgjob_store.sentinel_url`), for a Redis Cluster
+(``redis+cluster://``, see :mod:`qgjob_store.cluster`), or an in-process store for
 ``memory://``.
 
 ``memory://`` (optionally ``memory://name``) is fakeredis with Lua, shared by every client of
@@ -10,13 +11,16 @@ their own copy (see :func:`require_shared_store`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.cluster import ClusterNode
 from redis.asyncio.retry import Retry
 from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
 from redis.backoff import ExponentialWithJitterBackoff
 
+from qgjob_store.cluster import StoreCluster
+from qgjob_store.cluster_url import ClusterUrlError, is_cluster, parse_cluster_url
 from qgjob_store.sentinel_url import SentinelUrlError, is_sentinel, parse_sentinel_url
 
 MEMORY_SCHEME = "memory://"
@@ -104,6 +108,29 @@ def _sentinel_client(url: str, block_ms: int, max_connections: int) -> Redis:
     return Redis(connection_pool=pool, retry=_retry())
 
 
+def _cluster_client(url: str, block_ms: int, max_connections: int) -> Redis:
+    try:
+        parsed = parse_cluster_url(url)
+    except ClusterUrlError as exc:
+        raise StoreConfigError(f"QGJOB_REDIS_URL: {exc}") from exc
+    options = _options(block_ms) | {"username": parsed.username, "password": parsed.password}
+    if parsed.ssl:
+        options |= {"ssl": True, **parsed.ssl_options}
+    client = StoreCluster(
+        startup_nodes=[ClusterNode(host, port) for host, port in parsed.nodes],
+        node_options=options,
+        max_connections=max_connections,
+        # only the deployment's slot matters: another slot without a node is no reason to
+        # refuse to start (the servers say CLUSTERDOWN if they require full coverage)
+        require_full_coverage=False,
+        retry=_retry(),
+        **options,
+    )
+    # typed as the plain client: the commands qgjob uses take the same arguments on both,
+    # and what differs (a connection pool, WAIT's connection) is asked for by `Store.cluster`
+    return cast(Redis, client)
+
+
 def _retry() -> Retry:
     return Retry(ExponentialWithJitterBackoff(base=0.05, cap=2.0), retries=3)
 
@@ -115,11 +142,14 @@ def connect(url: str, *, block_ms: int = 0, max_connections: int = 64) -> Redis:
         return _memory_client(url)
     if is_sentinel(url):
         return _sentinel_client(url, block_ms, max_connections)
+    if is_cluster(url):
+        return _cluster_client(url, block_ms, max_connections)
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise StoreConfigError(
             f"QGJOB_REDIS_URL={url!r} is not a store URL: use redis://host:port/db, "
             "rediss:// for TLS, redis+sentinel://host:port[,host:port]/<master-name>[/db] "
-            "for a Sentinel deployment, or memory:// for the embedded store"
+            "for a Sentinel deployment, redis+cluster://host:port[,host:port] for a Redis "
+            "Cluster, or memory:// for the embedded store"
         )
     pool = BlockingConnectionPool.from_url(
         url, max_connections=max_connections, timeout=10, **_options(block_ms)

@@ -46,6 +46,8 @@ class ScriptLine:
         return ("EVALSHA", scripts.script(name).sha, len(keys), *keys, *map(_arg, argv))
 
     async def run(self, name: str, *args: Any) -> Any:
+        if self._store.cluster is not None:
+            return await self._store.scripts.run(name, *args)  # see the note at the end
         packed = hiredis.pack_command(self.command(name, args))
         async with self._lock:
             conn = self._conn or await self._connect()
@@ -81,3 +83,10 @@ class ScriptLine:
             conn, self._conn = self._conn, None
             if conn is not None:
                 await self._store.redis.connection_pool.release(conn)
+
+
+# On a Redis Cluster (``redis+cluster://``) ``run`` goes through the cluster client instead:
+# it has no single pool to take a connection from, and a connection kept to one node would
+# go on sending scripts there after a failover or a move of the slot, where they fail inside
+# ("non local key") rather than being redirected. Routed by their key, the calls follow
+# MOVED/ASK like every other command, at the cost of the dedicated connection's saving.

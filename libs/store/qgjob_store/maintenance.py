@@ -49,7 +49,7 @@ async def trim_indexes(store: Store, retention_s: float, *, now: float | None = 
     floor = "(" + id_floor((now or time.time()) - retention_s)
     removed = await _drop_gone(store, store.keys.idx_all(), floor)
     pattern = store.keys.idx_org("*")
-    async for key in store.redis.scan_iter(match=pattern, count=500):
+    async for key in store.scan_iter(match=pattern, count=500):
         removed += await _drop_gone(store, key, floor)
     return removed
 

@@ -11,7 +11,10 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
+import structlog
+
 from qgjob_api.events_hub import EventHub
+from qgjob_core.retrying import STORE_ERRORS
 from qgjob_schemas import JobEvent
 from qgjob_store import EventSource, parse_id
 from qgjob_store.codec import event_from_entry
@@ -22,6 +25,7 @@ CATCH_UP_FIRST = 50
 """The first page of a catch-up is small, so its frames go out at once."""
 CATCH_UP_PAGE = 500
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+log = structlog.get_logger("qgjob.api.events")
 
 
 @dataclass(frozen=True)
@@ -68,13 +72,19 @@ class EventStream:
 
     async def run(self, cursor: str | None, first: str | None = None) -> AsyncIterator[str]:
         """The stream as server-sent events text; "from now" is fixed before the first
-        line goes out, so nothing that happens after the client sees it is missed."""
+        line goes out, so nothing that happens after the client sees it is missed. The
+        store going away (a failover) ends it: the client resumes with ``Last-Event-ID``."""
         async with self.hub.listening():
-            start = cursor or await self.log.last_id()
-            yield "retry: 2000\n\n" + (first or "")
-            async for batch in self._follow(start):
-                # a whole batch in one write: one chunk per page, not one per event
-                yield "".join(map(frame, batch)) if batch is not None else ": keep-alive\n\n"
+            try:
+                start = cursor or await self.log.last_id()
+                yield "retry: 2000\n\n" + (first or "")
+                async for batch in self._follow(start):
+                    # a whole batch in one write: one chunk per page, not one per event
+                    yield "".join(map(frame, batch)) if batch is not None else ": keep-alive\n\n"
+            except STORE_ERRORS as exc:
+                log.warning(
+                    "event stream ended: store unavailable", error=str(exc) or type(exc).__name__
+                )
 
     async def events(self, cursor: str) -> AsyncIterator[JobEvent | None]:
         """The matching events after ``cursor``, as they happen; a ``None`` after
