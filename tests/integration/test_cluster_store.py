@@ -120,9 +120,15 @@ async def test_scan_asks_only_the_master_of_the_slot(
 async def test_acknowledged_writes_wait_for_a_replica_of_the_slots_master(
     redis_cluster: ClusterSetup, prefix: str
 ) -> None:
+    # a patient store for the write the replica confirms (a busy machine may take a while),
+    # a short timeout for the one it cannot
+    patient = Store.open(redis_cluster.url, prefix=prefix, wait_replicas=1, wait_timeout_ms=10_000)
+    try:
+        await submit(patient, 1)  # WAIT 1 answered by the master's replica
+    finally:
+        await patient.close()
     store = Store.open(redis_cluster.url, prefix=prefix, wait_replicas=1, wait_timeout_ms=300)
     try:
-        await submit(store, 1)  # WAIT 1 answered by the master's replica
         owner = redis_cluster.owner(_slot(store))
         assert owner is not None
         replica = redis_cluster.replica_of(owner)
