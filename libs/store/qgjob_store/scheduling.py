@@ -88,7 +88,7 @@ class SchedulerStore:
     async def discard_poison(self, entries: list[tuple[Entry, int]]) -> set[str]:
         """Dead-letter jobs-stream entries delivered too often (their jobs end dead, reason
         ``poison``); returns their ids."""
-        args: list[str | int] = ["jobs", ""]
+        args: list[str | int] = ["jobs", "", ""]
         for (entry_id, fields), times in entries:
             args += [entry_id, fields.get("job", ""), times]
         await self._s.scripts.run("poison", *args)

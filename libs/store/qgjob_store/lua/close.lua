@@ -1,6 +1,7 @@
 -- End a group's run: when jobs joined since the worker last looked, hand them over;
--- otherwise mark the group done, stop it taking jobs, ack its assignment and free the lane.
--- Safe to repeat: a group closed before answers 'done' and nothing is written again.
+-- otherwise mark the group done, stop it taking jobs, ack its assignment entry (end_group)
+-- and free the lane. Safe to repeat: a group closed before answers 'done' and nothing is
+-- written again.
 -- ARGV[2]: group id, [3]: epoch, [4]: worker id, [5]: entry id,
 -- [6]: number of jobs of the group's list the worker has seen.
 -- Returns {'more', jobs in the list now, {job fields...}...}, {'done'} or {'fenced'}.
@@ -17,7 +18,6 @@ if jobs and n > seen then
   return { 'more', n, jobs }
 end
 end_group(gid)
-redis.call('XACK', K.inbox(wid), WORKER_GROUP, eid)
 redis.call('SREM', K.worker_groups(wid), gid)
 wake_scheduler()
 return { 'done' }

@@ -1,4 +1,5 @@
--- Carry out a dispatch plan: give groups to workers, whole or split. Each step checks again
+-- Carry out a dispatch plan: give groups to workers, whole or split (a group split off gets
+-- its own assignment entry, as every new group does). Each step checks again
 -- what the plan assumed (the worker is live, takes work, serves the group's target, has a free
 -- lane; the group is still waiting, or still has jobs to split off), so a stale plan or a
 -- second scheduler cannot over-assign. A plan runs once: a retried call returns what the
@@ -19,14 +20,23 @@ local function lane_free(wid, target)
     and redis.call('SCARD', K.worker_groups(wid)) < (tonumber(w[3]) or 1)
 end
 
-local function give(gid, wid)
+-- The group's assignment entry moves from the holding consumer into the worker's pending
+-- list (a group with no pending entry, stored before entries lived as long as their group,
+-- gets one first), and the worker is woken.
+local function give(gid, wid, target)
   local gk = K.group(gid)
   recount(gid)
-  local eid = redis.call('XADD', K.inbox(wid), '*', 'group', gid)
-  redis.call('HSET', gk, 'state', 'dispatched', 'worker_id', wid, 'entry', eid,
-    'dispatched_at', ts, 'yield', '')
+  local stream = K.assign(target)
+  local eid = redis.call('HGET', gk, 'entry')
+  if not assignment_row(stream, eid) then
+    eid = open_entry(gid, target)
+  end
+  hand_entry(stream, eid, wid)
+  redis.call('HSET', gk, 'state', 'dispatched', 'worker_id', wid, 'dispatched_at', ts,
+    'yield', '')
   redis.call('ZREM', K.pending_groups, gid)
   redis.call('SADD', K.worker_groups(wid), gid)
+  wake_worker(wid)
 end
 
 -- Move up to `take` not-started jobs from the tail of group gid into a new group for worker
@@ -58,6 +68,7 @@ local function split(gid, take, wid)
     'waiting_since', ts,
     'epoch', 0, 'parent', gid)
   index_group(g[2], seq, ng)
+  open_entry(ng, g[4])
   local moved = 0
   for k = #waiting - n + 1, #waiting do
     local jid = waiting[k]
@@ -87,7 +98,7 @@ for i = 3, #ARGV, 3 do
       chosen = gid
     end
     if chosen then
-      give(chosen, wid)
+      give(chosen, wid, g[1])
       out[#out + 1] = chosen
     end
   end

@@ -5,7 +5,8 @@
 -- that is not a usable job record (another type of key, fields missing or out of range),
 -- goes to the dead-letter stream (poison; the job, if any, ends dead) and is acked; the
 -- other entries of the call are grouped all the same.
--- A group stays open to new jobs (even while a worker runs it) until it is full or ends.
+-- A group stays open to new jobs (even while a worker runs it) until it is full or ends. A
+-- new group gets its entry in its target's assignment stream, waiting (see open_entry).
 -- ARGV[2]: max group size; ARGV[3]: expected seconds of a test never seen before;
 -- ARGV[4..]: entry id, job id pairs (job id '' when absent).
 -- Returns a flat list of touched group ids.
@@ -40,6 +41,7 @@ for i = 4, #ARGV, 2 do
           'created_at', ts, 'waiting_since', ts, 'epoch', 0)
         redis.call('HSET', K.open_groups, gkey, gid)
         redis.call('ZADD', K.pending_groups, ts, gid)
+        open_entry(gid, target)
         redis.call('HINCRBY', K.stats, 'groups_formed', 1)
       end
       local gk = K.group(gid)

@@ -213,6 +213,54 @@ local function still_pending(stream, group, eid)
   return type(r) == 'table' and not r.err and #r > 0
 end
 
+-- Assignments. Each target has one stream (K.assign) read by the consumer group WORKER_GROUP
+-- of its workers. Every group has one entry there for its whole life (its 'entry' field):
+-- pending under HOLDING_CONSUMER while the group waits for the scheduler, under a worker's id
+-- while that worker holds it (its lease: the entry's idle time), acked when the group ends.
+
+-- The pending row {id, consumer, idle, deliveries} of entry eid of an assignment stream, or
+-- nil when it is not pending; with consumer, only when that consumer holds it.
+local function assignment_row(stream, eid, consumer)
+  if not eid or eid == '' then return nil end
+  local args = { 'XPENDING', stream, WORKER_GROUP, eid, eid, 1 }
+  if consumer then args[#args + 1] = consumer end
+  local r = redis.pcall(unpack(args))
+  if type(r) ~= 'table' or r.err or #r == 0 then return nil end
+  return r[1]
+end
+
+-- Put entry eid of an assignment stream, pending, in consumer's pending list (a worker's: the
+-- group is given to it; HOLDING_CONSUMER's: it waits again); a no-op when it is not pending.
+-- JUSTID: no delivery is counted, and the count starts again from 0 (QGJOB_MAX_DELIVERIES
+-- counts one holder's attempts at the group).
+local function hand_entry(stream, eid, consumer)
+  redis.pcall('XCLAIM', stream, WORKER_GROUP, consumer, 0, eid, 'JUSTID', 'RETRYCOUNT', 0)
+end
+
+-- The entries of an XREADGROUP reply as {id, fields} (Redis answers {{stream, entries}};
+-- the embedded fakeredis {stream, entries}; nothing read: nil or an empty list).
+local function read_entries(reply)
+  if type(reply) ~= 'table' or #reply == 0 then return {} end
+  local batch = reply[2]
+  if type(reply[1]) == 'table' then batch = reply[1][2] end
+  return batch or {}
+end
+
+-- The value of field name in an entry's flat field list, or ''.
+local function entry_field(fields, name)
+  for i = 1, #(fields or {}) - 1, 2 do
+    if fields[i] == name then return fields[i + 1] end
+  end
+  return ''
+end
+
+-- Tell worker wid that a group was given to it (it blocks on this list; a short one).
+local function wake_worker(wid)
+  local key = K.worker_wake(wid)
+  redis.call('RPUSH', key, '1')
+  redis.call('LTRIM', key, -10, -1)
+end
+
 -- Keep the queue wait (submit -> first run) of a job that just started its first attempt.
 local function sample_wait(org, wait)
   local value = fmt(math.max(0, wait))
@@ -266,9 +314,9 @@ local function to_dead(jkey, jid, org, target, old, ts, reason, attempts, last_e
   redis.call('HSET', jkey, 'dead_entry', entry)
 end
 
--- Dead-letter a poison entry (reason 'poison'; why: what was wrong) of stream ('jobs' or
--- 'inbox'). The job it names, when that record is usable enough, ends 'dead' with the reason,
--- so nothing waits for it in silence.
+-- Dead-letter a poison entry (reason 'poison'; why: what was wrong) of stream ('jobs', or
+-- 'assign': a target's assignment stream). The job it names, when that record is usable
+-- enough, ends 'dead' with the reason, so nothing waits for it in silence.
 local function poison(stream, eid, jid, gid, why)
   local ts = fmt(now())
   local org = ''
@@ -308,7 +356,7 @@ local function group_run_jobs(gid, first, eid)
     local j, why = job_record(jid)
     if not j then
       if first + k > checked then
-        poison('inbox', eid, jid, gid, why)
+        poison('assign', eid, jid, gid, why)
       end
     elseif j.group == gid then
       jobs[#jobs + 1] = run_fields(jid)
@@ -340,6 +388,55 @@ local function estimate(org, target, path, fallback)
 end
 
 local GROUP_HELD = { dispatched = true, running = true }
+
+-- Put entry eid of an assignment stream, found where its group's record does not expect it,
+-- where that record says it belongs: HOLDING_CONSUMER's list when the group waits, its
+-- holder's when a worker holds it. An entry of a group that ended is acked; one that names
+-- no group, or not as that group's entry, is poison (dead-lettered with why, and acked).
+-- Returns 'waiting', 'held', 'acked' or 'poison'.
+local function settle(stream, eid, gid, why)
+  local g = group_fields(gid, 'state', 'worker_id', 'entry')
+  if g and g[3] == eid then
+    if g[1] == 'open' then
+      hand_entry(stream, eid, HOLDING_CONSUMER)
+      return 'waiting'
+    elseif GROUP_HELD[g[1]] and g[2] and g[2] ~= '' then
+      hand_entry(stream, eid, g[2])
+      return 'held'
+    end
+    redis.call('XACK', stream, WORKER_GROUP, eid)
+    return 'acked'
+  end
+  redis.call('XACK', stream, WORKER_GROUP, eid)
+  poison('assign', eid, '', gid, why)
+  return 'poison'
+end
+
+-- Give new group gid of target its entry in the target's assignment stream, pending under
+-- HOLDING_CONSUMER (it waits for the scheduler). Every entry a script adds is read at once
+-- in the same script, so the consumer group's last delivered id is the stream's tail and
+-- the read returns exactly the new entry; anything read before it was added by other means
+-- (by hand, or the group was recreated) and is settled. Returns the entry id.
+local function open_entry(gid, target)
+  local stream = K.assign(target)
+  redis.pcall('XGROUP', 'CREATE', stream, WORKER_GROUP, '0', 'MKSTREAM')
+  local eid = redis.call('XADD', stream, '*', 'group', gid)
+  local found = false
+  while not found do
+    local got = read_entries(redis.call('XREADGROUP', 'GROUP', WORKER_GROUP, HOLDING_CONSUMER,
+      'COUNT', 1, 'STREAMS', stream, '>'))
+    if #got == 0 then break end  -- cannot happen (the new entry is unread): never a loop
+    for _, e in ipairs(got) do
+      if e[1] == eid then
+        found = true
+      else
+        settle(stream, e[1], entry_field(e[2], 'group'), 'assignment entry no script added')
+      end
+    end
+  end
+  redis.call('HSET', K.group(gid), 'entry', eid)
+  return eid
+end
 
 -- List a new group in the group indexes (all, and its org's), scored by its sequence number.
 local GROUP_INDEX_MAX = 100000  -- groups listed per index at most (finished ones expire anyway)
@@ -373,13 +470,18 @@ local function recount(gid)
   return left
 end
 
--- A group has run everything it holds: it takes no more jobs and expires later.
+-- A group has run everything it holds: it takes no more jobs, its assignment entry is acked
+-- (wherever it is pending: a worker's list, or the holding consumer's for a waiting group that
+-- ends, cancelled) and it expires later.
 local function end_group(gid)
   local gk = K.group(gid)
-  local g = redis.call('HMGET', gk, 'org_id', 'app_version_id', 'target', 'priority')
+  local g = redis.call('HMGET', gk, 'org_id', 'app_version_id', 'target', 'priority', 'entry')
   local okey = g[1] .. '|' .. g[2] .. '|' .. g[3] .. '|' .. g[4]
   if redis.call('HGET', K.open_groups, okey) == gid then
     redis.call('HDEL', K.open_groups, okey)
+  end
+  if g[5] and g[5] ~= '' then
+    redis.pcall('XACK', K.assign(g[3]), WORKER_GROUP, g[5])
   end
   redis.call('HSET', gk, 'state', 'done', 'finished_at', fmt(now()), 'yield', '', 'left', 0,
     'work', 0)
@@ -389,12 +491,12 @@ local function end_group(gid)
   redis.call('DEL', K.group_cancel(gid))
 end
 
--- Give up on group gid, which worker wid holds by inbox entry eid and cannot run (its record
--- is poison, or it failed on every worker it was given to): ack the entry, free the lane,
--- end the group and dead-letter each of its unfinished jobs (one letter for the entry when
--- there is none), so nothing waits for it in silence.
-local function drop_group(gid, wid, eid, why)
-  redis.call('XACK', K.inbox(wid), WORKER_GROUP, eid)
+-- Give up on group gid, which worker wid holds by entry eid of assignment stream stream and
+-- cannot run (its record is poison, or it failed on every worker it was given to): ack the
+-- entry, free the lane, end the group and dead-letter each of its unfinished jobs (one letter
+-- for the entry when there is none), so nothing waits for it in silence.
+local function drop_group(gid, wid, eid, why, stream)
+  redis.call('XACK', stream, WORKER_GROUP, eid)
   local ended = 0
   local g = group_fields(gid, 'org_id', 'app_version_id', 'target', 'priority', 'state')
   if g and g[5] then
@@ -404,7 +506,7 @@ local function drop_group(gid, wid, eid, why)
       for _, jid in ipairs(ids) do
         local j = job_record(jid)
         if j and j.group == gid and (j.status == 'scheduled' or j.status == 'running') then
-          poison('inbox', eid, jid, gid, why)
+          poison('assign', eid, jid, gid, why)
           ended = ended + 1
         end
       end
@@ -418,28 +520,29 @@ local function drop_group(gid, wid, eid, why)
     end
   end
   if ended == 0 then
-    poison('inbox', eid, '', gid, why)
+    poison('assign', eid, '', gid, why)
   end
 end
 
--- Take a group from the worker holding it: fence that worker (epoch), ack its assignment,
--- and put the group back to wait for the scheduler (or end it when nothing is left). Its
--- waiting clock starts again: the time it ran is not time it waited.
--- Returns 'open' or 'done'.
-local function unassign(gid, wid, eid)
+-- Take a group from the worker wid holding it: fence that worker (epoch), move the group's
+-- assignment entry back to the holding consumer, and let the group wait for the scheduler
+-- again (or end it when nothing is left). Its waiting clock starts again: the time it ran
+-- is not time it waited. Returns 'open' or 'done'.
+local function unassign(gid, wid)
   local gk = K.group(gid)
   redis.call('HINCRBY', gk, 'epoch', 1)
-  if eid and eid ~= '' then
-    redis.call('XACK', K.inbox(wid), WORKER_GROUP, eid)
-  end
   redis.call('SREM', K.worker_groups(wid), gid)
   if recount(gid) == 0 then
     end_group(gid)
     return 'done'
   end
   local ts = fmt(now())
-  redis.call('HSET', gk, 'state', 'open', 'worker_id', '', 'entry', '', 'yield', '',
+  redis.call('HSET', gk, 'state', 'open', 'worker_id', '', 'yield', '',
     'run_started', '', 'run_est', '', 'waiting_since', ts)
+  local g = redis.call('HMGET', gk, 'target', 'entry')
+  if g[2] and g[2] ~= '' then
+    hand_entry(K.assign(g[1]), g[2], HOLDING_CONSUMER)  -- a no-op when it is not pending
+  end
   redis.call('ZADD', K.pending_groups, ts, gid)
   return 'open'
 end

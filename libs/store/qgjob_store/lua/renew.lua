@@ -1,10 +1,13 @@
--- Renew the lease on an assignment: reset its idle time in the worker's inbox PEL (XCLAIM
--- JUSTID does not count a delivery), only while the caller's epoch is the group's epoch.
+-- Renew the lease on an assignment: reset the idle time of the group's entry in this worker's
+-- pending list of its target's assignment stream (XCLAIM JUSTID to itself does not count a
+-- delivery), only while the caller's epoch is the group's epoch: a worker whose group was
+-- taken back claims nothing back.
 -- ARGV[2]: group id, [3]: epoch, [4]: worker id, [5]: entry id.
 -- Returns {0} when the lease was lost, else {1, {job ids whose cancel was requested}}.
 local gid, epoch, wid, eid = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-if redis.call('HGET', K.group(gid), 'epoch') ~= epoch then
+local g = redis.call('HMGET', K.group(gid), 'epoch', 'target')
+if g[1] ~= epoch or not g[2] then
   return { 0 }
 end
-redis.call('XCLAIM', K.inbox(wid), WORKER_GROUP, wid, 0, eid, 'JUSTID')
+redis.pcall('XCLAIM', K.assign(g[2]), WORKER_GROUP, wid, 0, eid, 'JUSTID')
 return { 1, redis.call('SMEMBERS', K.group_cancel(gid)) }
