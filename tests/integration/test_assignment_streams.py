@@ -1,8 +1,8 @@
 """What a running platform shows in its assignment streams, on a real redis-server: each
 target's stream has the consumer group ``workers``; its consumers are the workers, each
 holding the entries of the groups it holds, and the holding consumer with the groups
-waiting; a takeover moves the entry into the new worker's pending list; and what KEDA asks
-for follows the groups waiting plus held."""
+waiting; a takeover moves the entry into the new worker's pending list; what KEDA asks for
+follows the groups waiting plus held; and housekeeping keeps the streams bounded."""
 
 from __future__ import annotations
 
@@ -11,8 +11,18 @@ from collections.abc import AsyncIterator
 import pytest
 
 from qgjob_schemas import Target
-from qgjob_store import HOLDING_CONSUMER, WORKER_GROUP, JobStore, Store
-from tests.integration.helpers import held_by, read_and_acquire, register
+from qgjob_store import HOLDING_CONSUMER, WORKER_GROUP, JobStore, Store, WorkerStore
+from qgjob_store.maintenance import housekeeping
+from tests.integration.helpers import (
+    dispatch_and_acquire,
+    group_all,
+    held_by,
+    passed,
+    raw_assignment,
+    read_and_acquire,
+    register,
+    submit,
+)
 from tests.support.inprocess import Pipeline, payload
 from tests.support.keda import desired_replicas, scaled_object
 from tests.support.manifests import load
@@ -109,3 +119,42 @@ async def test_the_streams_show_what_waits_and_who_holds_what_and_a_takeover_mov
     await JobStore(store).cancel(device_job.id)
     assert await groups(store, "device") == [("workers", 0, 0)]
     assert await keda_replicas(store, "device") == 1
+
+
+async def test_housekeeping_trims_at_the_oldest_group_and_lets_no_stray_entry_stay(
+    store: Store,
+) -> None:
+    """The streams are trimmed at their oldest pending entry (the oldest group not done);
+    an entry no group puts where it is pending is settled (dead-lettered), so it holds
+    neither the trimming nor KEDA's count; a gone worker leaves the group only once its
+    pending list is empty (deleting it sooner would drop what it holds)."""
+    await submit(store, 1, app="A")
+    await submit(store, 1, app="B")
+    first, second = await group_all(store)
+    lease = await dispatch_and_acquire(store, first)
+    ws = WorkerStore(store, "w1", "emulator")
+    (job,) = lease.jobs
+    assert (await ws.start(lease, job.id)).ok
+    await ws.finish(lease, job.id, passed())
+    assert await ws.close(lease) is None  # the first group's entry is acked
+    await register(store, "w9")
+    stray = await raw_assignment(store, {"group": "g-none"}, worker="w9")
+    await store.redis.delete(store.keys.heartbeat("w9"))
+    await store.redis.hset(store.keys.worker("w9"), "heartbeat", "1000.000000")
+    assert await store.scripts.run("forget", 60) == 0  # w9 still holds an entry: it stays
+    assert await consumers(store, "emulator") == {HOLDING_CONSUMER: 1, "w9": 1}
+    assert await keda_replicas(store, "emulator") == 2  # the stray counts, for now
+
+    removed = await housekeeping(store, 3600, forget_consumers_s=-1)  # any idle is enough
+    assert (removed["stray_assignments"], removed["workers"], removed["assignments"]) == (1, 1, 1)
+    letters = [f for _, f in await store.redis.xrange(store.keys.dead())]
+    assert [(f["reason"], f["stream"], f["entry"]) for f in letters] == [
+        ("poison", "assign", stray)
+    ]
+    rows = await store.redis.xinfo_consumers(store.keys.assign("emulator"), WORKER_GROUP)
+    assert {r["name"] for r in rows} == {HOLDING_CONSUMER, "w1"}  # w9 gone, w1 registered
+    assert await held_by(store) == [second]
+    left = [eid for eid, _ in await store.redis.xrange(store.keys.assign("emulator"))]
+    assert left[0] == await store.redis.hget(store.keys.group(second), "entry")
+    assert stray in left  # newer than the oldest pending one: kept until that one goes
+    assert await keda_replicas(store, "emulator") == 1
