@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from redis.exceptions import ResponseError
 
 from qgjob_schemas import Target
 from qgjob_store import HOLDING_CONSUMER, WORKER_GROUP, JobStore, Store, WorkerStore
@@ -42,8 +43,14 @@ async def pipe(redis_url: str, prefix: str) -> AsyncIterator[Pipeline]:
 
 
 async def consumers(store: Store, target: str) -> dict[str, int]:
-    """``XINFO CONSUMERS`` of the target's stream: what each consumer holds (when it does)."""
-    rows = await store.redis.xinfo_consumers(store.keys.assign(target), WORKER_GROUP)
+    """``XINFO CONSUMERS`` of the target's stream: what each consumer holds (when it does;
+    nothing before the scheduler made the stream)."""
+    try:
+        rows = await store.redis.xinfo_consumers(store.keys.assign(target), WORKER_GROUP)
+    except ResponseError as exc:
+        if "no such key" not in str(exc):
+            raise
+        return {}
     return {r["name"]: int(r["pending"]) for r in rows if int(r["pending"])}
 
 
