@@ -40,6 +40,9 @@ SCRIPT_STAGE = {
 
 COMMAND_STAGE = {
     b"XAUTOCLAIM": "background",
+    # a worker lists what it holds in its target's assignment stream, and waits to be woken
+    b"XPENDING": "start",
+    b"BLPOP": "start",
     b"HGETALL": "read",
     b"EXISTS": "read",
     b"GET": "read",
@@ -70,7 +73,7 @@ class StageOf:
     def __init__(self, keys: Keys) -> None:
         self.scripts = script_names()
         self.jobs_stream = keys.jobs_stream().encode()
-        self.inbox_prefix = keys.inbox("").encode()
+        self.assign_prefix = keys.assign("").encode()
         head, tail = keys.job_log("\0").split("\0")
         self.log_key = (head.encode(), tail.encode())
 
@@ -103,6 +106,6 @@ class StageOf:
         stream = command[upper.index(b"STREAMS") + 1]
         if stream == self.jobs_stream:
             return "group"
-        if stream.startswith(self.inbox_prefix):
+        if stream.startswith(self.assign_prefix):
             return "start"
         return "other"

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import redis
 
+from qgjob_store import WORKER_GROUP
 from tests.support.platform import Platform
 from tests.support.waiting import ConditionTimeout, wait_until
 
@@ -197,11 +198,13 @@ def _retrying(call: object) -> httpx.Response:
 POISON_JOB_IDS = ("poison-wrongtype", "poison-fieldless")
 
 
-def poison_streams(platform: Platform, inbox_of: str) -> int:
-    """Entries no code path expects, on the jobs stream and on a worker's assignments:
-    a job id naming a key of another type, a job record missing its fields, an entry
-    without a job; a group id naming a key of another type, an entry without a group.
-    Returns how many were added."""
+def poison_streams(platform: Platform, worker: str, target: str) -> int:
+    """Entries no code path expects, on the jobs stream and on the assignments: a job id
+    naming a key of another type, a job record missing its fields, an entry without a job;
+    in ``worker``'s pending list of its ``target``'s assignment stream, a group id naming a
+    key of another type and an entry without a group; and an entry added to that stream and
+    never read (no script leaves one: the next group opened reads it first). Returns how
+    many were added."""
     r, k = platform.redis, platform.keys
     r.rpush(k.job("poison-wrongtype"), "not a hash")
     r.hset(k.job("poison-fieldless"), mapping={"status": "queued"})
@@ -210,12 +213,22 @@ def poison_streams(platform: Platform, inbox_of: str) -> int:
         (k.jobs_stream(), {"job": "poison-wrongtype"}),
         (k.jobs_stream(), {"job": "poison-fieldless"}),
         (k.jobs_stream(), {"nojob": "1"}),
-        (k.inbox(inbox_of), {"group": "poison-group"}),
-        (k.inbox(inbox_of), {"nogroup": "1"}),
     ]
     for stream, fields in entries:
         r.xadd(stream, fields)  # type: ignore[arg-type]
-    return len(entries)
+    stream = k.assign(target)
+    try:
+        r.xgroup_create(stream, WORKER_GROUP, id="0", mkstream=True)
+    except redis.ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+    for fields in ({"group": "poison-group"}, {"nogroup": "1"}):
+        with r.pipeline(transaction=True) as pipe:  # nothing can read it in between
+            pipe.xadd(stream, fields)  # type: ignore[arg-type]
+            pipe.xreadgroup(WORKER_GROUP, worker, {stream: ">"}, count=1)
+            pipe.execute()
+    r.xadd(stream, {"group": "poison-group"})
+    return len(entries) + 3
 
 
 def register_builds(platform: Platform, folder: Path, apps: list[str], bad_app: str) -> None:

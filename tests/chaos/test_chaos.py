@@ -197,7 +197,7 @@ def test_chaos(
         for t in injuries:
             t.daemon = True
             t.start()
-        poisoned = poison_streams(platform, "emulator-1")
+        poisoned = poison_streams(platform, "emulator-1", "emulator")
         accepted = submit_all(platform, random.Random(seed))
         submitted_s = time.monotonic() - started
         for t in injuries:

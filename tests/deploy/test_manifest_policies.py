@@ -1,25 +1,20 @@
 """What the manifests promise an operator: hardened pods with probes and resources, a drain
 that fits in the grace period, disruption budgets and autoscalers that point at real
-workloads, KEDA reading the workers' outstanding groups from the real API, Redis durable,
-TLS at the edge."""
+workloads, KEDA reading the workers' outstanding groups from their assignment streams,
+Redis durable, TLS at the edge."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import UnionType
-from typing import Any, Union, get_args, get_origin
-from urllib.parse import urlsplit
+from typing import Any
 
 import pytest
-from fastapi.routing import APIRoute, iter_route_contexts
-from pydantic import BaseModel
-from starlette.routing import Match
 
-from qgjob_api.app import create_app
-from qgjob_schemas import Stats, Target
+from qgjob_schemas import Target
+from qgjob_store import WORKER_GROUP, Keys
 from tests.support.commands import check_argv
-from tests.support.keda import desired_replicas, scaled_object, the_trigger, value_location_keys
+from tests.support.keda import desired_replicas, pending_target, scaled_object, the_trigger
 from tests.support.manifests import ROOT, Doc, Obj, Pod, argv_of, dockerfile_instructions, load
 from tests.support.programs import build_settings, readable
 
@@ -227,110 +222,82 @@ def test_grace_period_covers_the_workers_drain(target: str) -> None:
     )
 
 
-def _api_route(method: str, path: str) -> APIRoute:
-    """The route of the real app that serves ``method path``, as its router resolves it."""
-    scope = {"type": "http", "method": method, "path": path, "root_path": ""}
-    for context in iter_route_contexts(create_app().routes):
-        match, _ = context.matches(scope)
-        if match is Match.FULL and isinstance(context.original_route, APIRoute):
-            return context.original_route
-    pytest.fail(f"the API has no route for {method} {path}")
+def _redis_url() -> tuple[str, str, int, int]:
+    """(password, host, port, database) of the QGJOB_REDIS_URL the services use."""
+    url = MANIFESTS.secrets["qgjob-secrets"]["QGJOB_REDIS_URL"]
+    match = re.fullmatch(r"redis://:([^@]+)@([^:/]+):(\d+)/(\d+)", url)
+    assert match, url
+    return match.group(1), match.group(2), int(match.group(3)), int(match.group(4))
 
 
-def _field_at(model: type[BaseModel], keys: list[str]) -> tuple[Any, list[str]]:
-    """The type found by following ``keys`` through ``model``'s fields (a dict's values for
-    a key of a dict), and the dict keys that were used on the way."""
-    kind: Any = model
-    dict_keys: list[str] = []
-    for key in keys:
-        options = [a for a in get_args(kind) if a is not type(None)] if get_origin(kind) else []
-        if get_origin(kind) in (Union, UnionType) and len(options) == 1:
-            kind = options[0]  # Optional[X]: the value when there is one
-        if isinstance(kind, type) and issubclass(kind, BaseModel):
-            assert key in kind.model_fields, f"{kind.__name__} has no field {key!r}"
-            kind = kind.model_fields[key].annotation
-        elif get_origin(kind) is dict:
-            dict_keys.append(key)
-            kind = get_args(kind)[1]
-        else:
-            pytest.fail(f"{key!r} goes into {kind!r}, which has no fields")
-    return kind, dict_keys
-
-
-def _service_url(url: str) -> tuple[Doc, Obj]:
-    """The Service an in-cluster URL names, and the Service port it uses."""
-    parts = urlsplit(url)
-    name, namespace, *domain = (parts.hostname or "").split(".")
-    assert (namespace, domain) == (NAMESPACE, ["svc", "cluster", "local"]), parts.hostname
+def _service_address(address: str) -> tuple[Doc, Obj]:
+    """The Service an in-cluster ``host:port`` names, and the Service port it uses."""
+    host, _, number = address.rpartition(":")
+    name, namespace, *domain = host.split(".")
+    assert (namespace, domain) == (NAMESPACE, ["svc", "cluster", "local"]), host
     service = MANIFESTS.get("Service", name)
-    default = {"http": 80, "https": 443}[parts.scheme]
-    number = parts.port or default
-    ports = [p for p in service.obj["spec"]["ports"] if p["port"] == number]
+    ports = [p for p in service.obj["spec"]["ports"] if p["port"] == int(number)]
     assert ports, f"Service {name} has no port {number}"
     return service, ports[0]
 
 
 @pytest.mark.parametrize("target", sorted(WORKERS))
-def test_keda_asks_the_api_for_the_targets_outstanding_groups(target: str) -> None:
-    """Groups go to a chosen worker's own inbox, so there is no per-target stream: KEDA reads
-    ``queues.<target>.depth`` of the API's stats through the API Service, on a route the app
-    really serves, in a field its answer really has."""
-    pod, _ = WORKERS[target]
+def test_keda_reads_the_pending_count_of_the_targets_assignment_stream(target: str) -> None:
+    """Each group of a target has one entry pending in its assignment stream's consumer
+    group until it ends (waiting: the holding consumer's; held: its worker's): KEDA's
+    redis-streams scaler reads that group's pending count, on the stream these workers read
+    (the key prefix they use, their target), in the Redis and database they use."""
+    pod, container = WORKERS[target]
     spec = scaled_object(MANIFESTS, pod.owner.name)
     assert spec["scaleTargetRef"].get("kind", "Deployment") == pod.owner.kind
     trigger = the_trigger(spec)
-    assert trigger["type"] == "metrics-api"
+    assert trigger["type"] == "redis-streams"
     meta = trigger["metadata"]
-    service, port = _service_url(meta["url"])
+    settings = _settings_of(container)
+    assert settings.target.value == target
+    assert meta["stream"] == Keys(settings.key_prefix).assign(target)
+    assert meta["consumerGroup"] == WORKER_GROUP
+    assert "lagCount" not in meta and "streamLength" not in meta, "the pending count, no other"
+    service, port = _service_address(meta["address"])
+    _, host, url_port, database = _redis_url()
+    assert (service.name, port["port"]) == (host, url_port), "the Redis the workers use"
+    assert int(meta.get("databaseIndex", 0)) == database
     (server,) = _pods_of({"matchLabels": service.obj["spec"]["selector"]})
-    assert [argv_of(c)[0] for c in server.containers()] == ["qgjob-api"]
-    assert [
-        p
-        for c in server.containers()
-        for p in c["ports"]
-        if _port_matches({"port": port["targetPort"]}, p)
-    ], f"Service port {port['port']} reaches no port of the API"
-    parts = urlsplit(meta["url"])
-    assert not parts.query and not parts.fragment
-    route = _api_route("GET", parts.path)
-    assert route.response_model is Stats
-    kind, dict_keys = _field_at(Stats, value_location_keys(meta["valueLocation"]))
-    assert dict_keys == [target], "the depth of this worker's target, not another's"
-    assert kind in (int, float), f"{meta['valueLocation']} is not a number: {kind!r}"
-    assert meta["valueLocation"].split(".")[0] == "queues"
+    assert server.owner.name == "qgjob-redis"
 
 
 @pytest.mark.parametrize("target", sorted(WORKERS))
-def test_keda_authenticates_with_the_operator_token_the_api_takes(target: str) -> None:
-    """Only the operator sees the queues of every org: KEDA sends the Secret's key that the
-    API reads as its QGJOB_ADMIN_TOKEN, as a Bearer token."""
+def test_keda_logs_in_to_redis_with_the_password_of_the_services_url(target: str) -> None:
+    """KEDA sends the Secret's key that holds the password of QGJOB_REDIS_URL (the one the
+    Redis StatefulSet requires)."""
     pod, _ = WORKERS[target]
     trigger = the_trigger(scaled_object(MANIFESTS, pod.owner.name))
-    assert trigger["metadata"]["authMode"] == "bearer"
     auth = MANIFESTS.get("TriggerAuthentication", trigger["authenticationRef"]["name"])
     refs = {r["parameter"]: r for r in auth.obj["spec"]["secretTargetRef"]}
-    assert set(refs) == {"token"}
-    token = refs["token"]
-    assert token["key"] in MANIFESTS.secrets[token["name"]], "no such key in the Secret"
-    (api,) = [c for _, c in MANIFESTS.qgjob_containers() if argv_of(c)[0] == "qgjob-api"]
-    read_by_api = {
+    assert set(refs) == {"password"}
+    ref = refs["password"]
+    password, *_ = _redis_url()
+    assert MANIFESTS.secrets[ref["name"]][ref["key"]] == password
+    redis = MANIFESTS.get("StatefulSet", "qgjob-redis").obj["spec"]["template"]["spec"]
+    required = {
         (v["valueFrom"]["secretKeyRef"]["name"], v["valueFrom"]["secretKeyRef"]["key"])
-        for v in api.get("env", [])
-        if v["name"] == "QGJOB_ADMIN_TOKEN" and "secretKeyRef" in v.get("valueFrom", {})
+        for c in redis["containers"]
+        for v in c.get("env", [])
+        if v["name"] == "REDIS_PASSWORD"
     }
-    assert read_by_api == {(token["name"], token["key"])}
-    assert _settings_of(api).admin_token is not None
+    assert required == {(ref["name"], ref["key"])}
 
 
 @pytest.mark.parametrize("target", sorted(WORKERS))
 def test_keda_asks_for_one_worker_per_outstanding_group(target: str) -> None:
-    """With an AverageValue target of one group per lane of a worker (its QGJOB_CAPACITY),
-    KEDA asks for ceil(depth / capacity) workers, within the replica bounds, which it owns."""
+    """With an AverageValue target of one pending group per lane of a worker (its
+    QGJOB_CAPACITY), KEDA asks for ceil(pending / capacity) workers, within the replica
+    bounds, which it owns."""
     pod, container = WORKERS[target]
     spec = scaled_object(MANIFESTS, pod.owner.name)
     trigger = the_trigger(spec)
     assert trigger.get("metricType", "AverageValue") == "AverageValue"
-    assert float(trigger["metadata"]["targetValue"]) == _settings_of(container).capacity
+    assert pending_target(trigger) == _settings_of(container).capacity
     assert 1 <= spec["minReplicaCount"] <= spec["maxReplicaCount"]
     assert "replicas" not in pod.owner.obj["spec"], "KEDA owns the replica count"
     assert [desired_replicas(spec, depth, 1) for depth in (0, 1, 2, 3)] == [
@@ -517,21 +484,23 @@ def test_only_qgjob_services_reach_redis() -> None:
         "qgjob-worker-device",
         "qgjob-worker-browserstack",
     }
-    assert not allowed(pod, port, KEDA_OPERATOR), "KEDA reads the API, not Redis"
+    assert allowed(pod, port, KEDA_OPERATOR), "KEDA reads the assignment streams' pending counts"
     assert not allowed(pod, port, OUTSIDE)
     assert not allowed(pod, port, SUITE_JOB), "a suite-submitting job talks to the API only"
 
 
 @pytest.mark.parametrize("target", sorted(WORKERS))
-def test_keda_operator_reaches_the_api_port_its_url_names(target: str) -> None:
+def test_keda_operator_reaches_the_redis_port_its_address_names(target: str) -> None:
     pod, _ = WORKERS[target]
-    url = the_trigger(scaled_object(MANIFESTS, pod.owner.name))["metadata"]["url"]
-    service, port = _service_url(url)
+    address = the_trigger(scaled_object(MANIFESTS, pod.owner.name))["metadata"]["address"]
+    service, port = _service_address(address)
     (server,) = _pods_of({"matchLabels": service.obj["spec"]["selector"]})
     (container_port,) = [
         p for p in _ports(server) if _port_matches({"port": port["targetPort"]}, p)
     ]
     assert allowed(server, container_port, KEDA_OPERATOR)
+    api = next(p for p in PODS if p.owner.name == "qgjob-api")
+    assert not any(allowed(api, x, KEDA_OPERATOR) for x in _ports(api) if x["name"] != "http")
 
 
 def test_redis_makes_no_connections() -> None:

@@ -80,15 +80,17 @@ def test_keda_schema_refuses_misspelt_and_mistyped_fields() -> None:
     scaled["spec"]["maxReplicas"] = scaled["spec"].pop("maxReplicaCount")
     assert any("maxReplicas" in e for e in keda_errors(scaled))
     scaled = copy.deepcopy(MANIFESTS.of_kind("ScaledObject")[0].obj)
-    scaled["spec"]["triggers"][0]["metadata"]["targetValue"] = 1
-    assert any("targetValue" in e for e in keda_errors(scaled))
-    scaled["spec"]["triggers"][0]["metadata"]["valueLocaton"] = "queues.emulator.depth"
-    assert any("valueLocaton" in e for e in keda_errors(scaled))
+    meta = scaled["spec"]["triggers"][0]["metadata"]
+    meta["pendingEntriesCount"] = 1  # KEDA parses a string
+    assert any("pendingEntriesCount" in e for e in keda_errors(scaled))
+    meta["consumergroup"] = meta.pop("consumerGroup")
+    assert any("consumergroup" in e for e in keda_errors(scaled))
     scaled = copy.deepcopy(MANIFESTS.of_kind("ScaledObject")[0].obj)
-    scaled["spec"]["triggers"][0]["metadata"]["authMode"] = "Bearer"
-    assert any("authMode" in e for e in keda_errors(scaled))
-    del scaled["spec"]["triggers"][0]["authenticationRef"]
-    assert any("authenticationRef" in e for e in keda_errors(scaled))
+    del scaled["spec"]["triggers"][0]["metadata"]["address"]  # no server to ask
+    assert keda_errors(scaled)
+    scaled = copy.deepcopy(MANIFESTS.of_kind("ScaledObject")[0].obj)
+    scaled["spec"]["triggers"][0]["type"] = "redis-stream"
+    assert any("redis-stream" in e for e in keda_errors(scaled))
 
 
 def test_kustomization_lists_every_manifest_file_and_only_those() -> None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from qgjob_schemas import Assignment, Job, JobPayload, JobResult, Outcome, Plan
 from qgjob_store import (
+    HOLDING_CONSUMER,
     SCHEDULER_GROUP,
+    WORKER_GROUP,
     JobStore,
     Lease,
     SchedulerStore,
     Store,
     StreamReader,
     WorkerStore,
+    ensure_group,
 )
 
 
@@ -75,7 +78,7 @@ async def read_and_acquire(store: Store, worker: str = "w1", target: str = "emul
     reader = ws.reader(store, block_ms=50)
     await reader.start()
     entries = await reader.read(block=False)
-    assert entries, "no assignment in the inbox"
+    assert entries, "the worker holds no assignment"
     lease = await ws.acquire(entries[0])
     assert lease is not None
     return lease
@@ -87,6 +90,35 @@ async def dispatch_and_acquire(
     await register(store, worker, target)
     assert await give(store, gid, worker) == [gid]
     return await read_and_acquire(store, worker, target)
+
+
+async def held_by(
+    store: Store, consumer: str = HOLDING_CONSUMER, target: str = "emulator"
+) -> list[str]:
+    """The groups whose assignment entries are in ``consumer``'s pending list (a worker's,
+    or by default the holding consumer's: the groups waiting), oldest entry first."""
+    stream = store.keys.assign(target)
+    rows = await store.redis.xpending_range(
+        stream, WORKER_GROUP, "-", "+", 1000, consumername=consumer
+    )
+    groups = []
+    for row in rows:
+        ((_, fields),) = await store.redis.xrange(stream, row["message_id"], row["message_id"])
+        groups.append(fields["group"])
+    return groups
+
+
+async def raw_assignment(
+    store: Store, fields: dict[str, str | bytes], worker: str = "w1", target: str = "emulator"
+) -> str:
+    """An entry no script wrote, put straight into ``worker``'s pending list of the target's
+    assignment stream (as a bug or a hand would); returns its id."""
+    stream = store.keys.assign(target)
+    await ensure_group(store.redis, stream, WORKER_GROUP)
+    eid = str(await store.redis.xadd(stream, fields))  # type: ignore[arg-type]
+    ((_, ((read, _),)),) = await store.redis.xreadgroup(WORKER_GROUP, worker, {stream: ">"})
+    assert read == eid, "every entry a script adds is read at once: only this one is unread"
+    return eid
 
 
 def passed() -> JobResult:

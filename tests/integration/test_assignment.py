@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from qgjob_schemas import Plan
 from qgjob_store import JobStore, SchedulerStore, Store, WorkerStore
-from tests.integration.helpers import give, group_all, passed, read_and_acquire, register, submit
+from tests.integration.helpers import (
+    give,
+    group_all,
+    held_by,
+    passed,
+    read_and_acquire,
+    register,
+    submit,
+)
 from tests.support.waiting import async_wait_until
 
 
@@ -26,7 +34,7 @@ async def test_a_plan_is_checked_against_the_store_and_runs_once(store: Store) -
     again = ["dispatch-1", gb, "w3", ""]
     assert await store.scripts.run("dispatch", *again) == [gb]
     assert await store.scripts.run("dispatch", *again) == [gb]
-    assert await store.redis.xlen(store.keys.inbox("w3")) == 1
+    assert await held_by(store, "w3") == [gb]
     snap = await sched.snapshot(["emulator"])
     assert {w.id: w.free for w in snap.workers} == {"w1": 0, "w3": 0}
 
@@ -73,7 +81,7 @@ async def test_the_last_job_behind_a_running_test_moves_only_to_its_holders_lane
     (part,) = await give(store, gid, "w1", take=1)
     moved = await JobStore(store).get(jobs[1].id)
     assert moved is not None and moved.group_id == part
-    assert await store.redis.xlen(store.keys.inbox("w1")) == 2  # the holder's second lane
+    assert sorted(await held_by(store, "w1")) == sorted([gid, part])  # its second lane too
     await holder.finish(lease, jobs[0].id, passed())
     assert not (await holder.start(lease, jobs[1].id)).ok  # it moved
     assert await holder.close(lease) is None
@@ -109,18 +117,18 @@ async def test_a_group_dispatched_to_a_worker_that_died_is_taken_back(store: Sto
     await ws.heartbeat("idle", ttl_ms=200, lease_ms=30_000)
     assert await give(store, gid, "w1") == [gid]
     sched = SchedulerStore(store)
-    assert await sched.recover() == []  # alive: its inbox entry waits for it
+    assert await sched.recover() == []  # alive: its entry waits in its pending list
     taken = await async_wait_until(sched.recover, timeout=5, what="the heartbeat to expire")
     assert taken == [gid]
     await register(store, "w2")
     assert await give(store, gid, "w2") == [gid]
     lease = await read_and_acquire(store, "w2")
     assert len(lease.jobs) == 2
-    # the dead worker's stale entry is acked and ignored if it ever reads it
-    reader = ws.reader(store, block_ms=50)
-    await reader.start()
-    (stale,) = await reader.read(block=False)
-    assert await ws.acquire(stale) is None
+    # the entry moved with the group: the dead worker holds nothing, and an acquire with the
+    # entry it was given changes nothing
+    assert await held_by(store, "w1") == []
+    assert await ws.acquire((lease.entry_id, {"group": gid})) is None
+    assert await held_by(store, "w2") == [gid]
 
 
 async def test_the_scheduler_learns_from_results_and_shows_it(store: Store) -> None:

@@ -12,7 +12,14 @@ from redis.exceptions import ResponseError
 
 from qgjob_schemas import Job
 from qgjob_store import JobStore, SchedulerStore, Store, WorkerStore
-from tests.integration.helpers import give, group_all, register, submit
+from tests.integration.helpers import (
+    give,
+    group_all,
+    held_by,
+    raw_assignment,
+    register,
+    submit,
+)
 from tests.support.inprocess import Pipeline
 from tests.support.waiting import async_wait_until
 
@@ -153,31 +160,34 @@ async def test_poison_on_the_jobs_stream_is_dead_lettered_and_the_rest_runs(
     assert listed.reason == "poison" and listed.last_error
 
 
-# --- a worker's assignments (its inbox) -----------------------------------------------------
-# Each kind writes one bad assignment on w1's inbox and returns (its entry id, the job ids
-# that must end dead).
-InboxPoison = Callable[[Store], Awaitable[tuple[str, list[str]]]]
-
-
-def _inbox(s: Store) -> str:
-    return s.keys.inbox("w1")
+# --- a worker's assignments (its pending list in its target's assignment stream) -------------
+# Each kind puts one bad assignment in w1's pending list and returns (its entry id, the job
+# ids that must end dead).
+AssignmentPoison = Callable[[Store], Awaitable[tuple[str, list[str]]]]
 
 
 async def _no_group_field(s: Store) -> tuple[str, list[str]]:
-    return await _raw_xadd(s, _inbox(s), {"x": b"1"}), []
+    return await raw_assignment(s, {"x": b"1"}), []
 
 
 async def _unknown_group(s: Store) -> tuple[str, list[str]]:
-    return await _raw_xadd(s, _inbox(s), {"group": b"g-none"}), []
+    return await raw_assignment(s, {"group": b"g-none"}), []
 
 
 async def _group_names_a_string(s: Store) -> tuple[str, list[str]]:
     await s.redis.set(s.keys.group("gs"), "not a group")
-    return await _raw_xadd(s, _inbox(s), {"group": b"gs"}), []
+    return await raw_assignment(s, {"group": b"gs"}), []
 
 
 async def _group_not_utf8(s: Store) -> tuple[str, list[str]]:
-    return await _raw_xadd(s, _inbox(s), {"group": b"\xff\xfe"}), []
+    return await raw_assignment(s, {"group": b"\xff\xfe"}), []
+
+
+async def _not_the_groups_entry(s: Store) -> tuple[str, list[str]]:
+    """A second entry naming a real waiting group: the group's own entry is another."""
+    await submit(s, 1, app="W", path="tests/W{}.spec.js")
+    (gid,) = [g for g in await group_all(s) if g]
+    return await raw_assignment(s, {"group": gid.encode()}), []
 
 
 async def _given_group(s: Store, app: str) -> tuple[str, str, list[str]]:
@@ -221,11 +231,12 @@ async def _job_missing_fields_in_list(s: Store) -> tuple[str, list[str]]:
     return entry, [job_ids[1]]
 
 
-INBOX_POISON: dict[str, InboxPoison] = {
+ASSIGNMENT_POISON: dict[str, AssignmentPoison] = {
     "entry without a group field": _no_group_field,
     "unknown group": _unknown_group,
     "group id names a string": _group_names_a_string,
     "entry not UTF-8": _group_not_utf8,
+    "entry naming a group that has another": _not_the_groups_entry,
     "group record missing fields": _group_missing_fields,
     "group's job list not a list": _job_list_not_a_list,
     "job id in the list names a string": _wrong_type_job_in_list,
@@ -234,13 +245,13 @@ INBOX_POISON: dict[str, InboxPoison] = {
 }
 
 
-@pytest.mark.parametrize("kind", list(INBOX_POISON))
+@pytest.mark.parametrize("kind", list(ASSIGNMENT_POISON))
 async def test_poison_on_a_workers_assignments_is_dead_lettered_and_the_rest_runs(
     pipe: Pipeline, kind: str
 ) -> None:
     store = pipe.store
     await register(store, "w1", capacity=2)  # room for the poison and the good group
-    entry_id, dead = await INBOX_POISON[kind](store)
+    entry_id, dead = await ASSIGNMENT_POISON[kind](store)
     good_gid, _, good = await _given_group(store, "G")  # given after the poison
     worker = pipe.start_worker("w1")
     for job_id in good:
@@ -249,15 +260,35 @@ async def test_poison_on_a_workers_assignments_is_dead_lettered_and_the_rest_run
         lambda: _dead_letters(store), timeout=10, what="the poison dead-lettered"
     )
     assert {(f["reason"], f["stream"], f["entry"]) for f in letters} == {
-        ("poison", "inbox", entry_id)
+        ("poison", "assign", entry_id)
     }
     assert set(dead) <= {f["job"] for f in letters}
     for job_id in dead:
         assert await store.redis.hget(store.keys.job(job_id), "status") == "dead"
     await async_wait_until(lambda: _no_lanes(worker), timeout=10, what="w1's lanes free")
-    assert await _pending(store, _inbox(store), "workers") == 0
+    assert await held_by(store, "w1") == []
     assert await store.redis.scard(store.keys.worker_groups("w1")) == 0
     assert good_gid
+
+
+async def test_an_entry_added_to_an_assignment_stream_by_other_means_is_dead_lettered(
+    store: Store,
+) -> None:
+    """Every entry a script adds is read in the same script, so the next group's read gets
+    an entry added otherwise (a hand, another program) first: it is dead-lettered there,
+    and the group's own entry waits as usual."""
+    await submit(store, 1, app="A")
+    (first,) = await group_all(store)
+    stray = await _raw_xadd(store, store.keys.assign("emulator"), {"group": first.encode()})
+    await submit(store, 1, app="B")
+    (second,) = await group_all(store)
+    letters = await _dead_letters(store)
+    assert [(f["reason"], f["stream"], f["entry"]) for f in letters] == [
+        ("poison", "assign", stray)
+    ]
+    assert await held_by(store) == [first, second]  # both wait, each by its own entry
+    info = await store.redis.xinfo_groups(store.keys.assign("emulator"))
+    assert [(g["name"], g["pending"], g["lag"]) for g in info] == [("workers", 2, 0)]
 
 
 async def _no_lanes(worker: Any) -> bool:
@@ -296,8 +327,8 @@ async def test_an_entry_no_script_can_take_is_dead_lettered_after_its_deliveries
 async def test_an_assignment_no_worker_can_take_ends_its_jobs_dead(
     pipe: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The same on a worker's inbox: the group goes back once, and when it fails again its
-    jobs end dead; the worker goes on with other groups."""
+    """The same on a worker's assignments: the group goes back once, and when it fails again
+    its jobs end dead; the worker goes on with other groups."""
     store = pipe.store
     cursed = await submit(store, 2, app="C")
     real_acquire = WorkerStore.acquire

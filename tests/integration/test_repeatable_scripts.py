@@ -18,7 +18,14 @@ import pytest
 from qgjob_schemas import JobPayload, JobResult, Outcome
 from qgjob_store import JobStore, NewJob, Store, WorkerStore
 from qgjob_store.scripts import SCRIPT_NAMES
-from tests.integration.helpers import give, group_all, read_and_acquire, register, scheduler_reader
+from tests.integration.helpers import (
+    give,
+    group_all,
+    raw_assignment,
+    read_and_acquire,
+    register,
+    scheduler_reader,
+)
 
 LOG_MAX = 1 << 20
 RESULT = JobResult(outcome=Outcome.PASSED).model_dump_json()
@@ -157,7 +164,7 @@ async def acquire_args(s: Store) -> list[Any]:
     reader = ws.reader(s, block_ms=10)
     await reader.start()
     (entry,) = await reader.read(block=False)
-    return ["g1", "w1", entry[0], "token1"]
+    return ["g1", "w1", entry[0], "token1", "emulator"]
 
 
 async def renew_args(s: Store) -> list[Any]:
@@ -309,12 +316,19 @@ async def poison_jobs_args(s: Store) -> list[Any]:
     reader = scheduler_reader(s)
     await reader.start()
     ((eid, f),) = await reader.read(block=False)
-    return ["jobs", "", eid, f["job"], 11]
+    return ["jobs", "", "", eid, f["job"], 11]
 
 
-async def poison_inbox_args(s: Store) -> list[Any]:
+async def poison_assignment_args(s: Store) -> list[Any]:
     _, eid = await held(s)
-    return ["inbox", "w1", eid, "g1", 11]
+    return ["assign", "w1", "emulator", eid, "g1", 11]
+
+
+async def poison_stray_assignment_args(s: Store) -> list[Any]:
+    """An entry in w1's list that is no group's: dead-lettered once, and acked."""
+    await given(s)
+    eid = await raw_assignment(s, {"group": "g1"})
+    return ["assign", "w1", "emulator", eid, "g1", 11]
 
 
 ROWS: dict[str, Row] = {
@@ -351,7 +365,8 @@ ROWS: dict[str, Row] = {
     "forget": Row("forget", forget_args, same_reply=False),
     "prune": Row("prune", prune_args, same_reply=False),
     "poison, jobs stream": Row("poison", poison_jobs_args, same_reply=False),
-    "poison, inbox": Row("poison", poison_inbox_args, same_reply=False),
+    "poison, assignment": Row("poison", poison_assignment_args, same_reply=False),
+    "poison, stray assignment": Row("poison", poison_stray_assignment_args, same_reply=False),
 }
 """``same_reply=False`` where the repeat's answer says "nothing (more) to do" (a count of 0,
 ``conflict`` for a job already cancelled or requeued, ``exists`` for a build, a new time):
@@ -413,10 +428,16 @@ async def _state(s: Store) -> dict[str, Any]:
         elif kind == "zset":
             value = [(m, round(sc) if sc < 1e9 else "<time>")
                      for m, sc in await r.zrange(key, 0, -1, withscores=True)]  # fmt: skip
-        else:  # stream: its entries' fields, and what each group has pending
+        else:  # stream: its entries' fields, and what each group and consumer has pending
+            groups = await r.xinfo_groups(key)
             value = {
                 "entries": [f for _, f in await r.xrange(key)],
-                "groups": [(g["name"], g["pending"]) for g in await r.xinfo_groups(key)],
+                "groups": [(g["name"], g["pending"]) for g in groups],
+                "consumers": [
+                    (g["name"], c["name"], c["pending"])
+                    for g in groups
+                    for c in await r.xinfo_consumers(key, g["name"])
+                ],
             }
         name = _mask(key[len(base) :])
         if name.startswith(("waits", "durations")):  # measured times, not state to compare

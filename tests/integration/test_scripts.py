@@ -147,7 +147,7 @@ async def test_full_run_of_a_group(store: Store) -> None:
     assert group["state"] == "done"
     stats = await JobStore(store).stats()
     assert stats.jobs_by_status["passed"] == 3 and stats.installs_done == 1
-    assert await store.redis.xpending(store.keys.inbox("w1"), "workers") == {
+    assert await store.redis.xpending(store.keys.assign("emulator"), "workers") == {
         "pending": 0,
         "min": None,
         "max": None,

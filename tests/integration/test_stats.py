@@ -72,14 +72,15 @@ async def test_stats_of_an_org_and_of_the_platform(sapi: httpx.AsyncClient, stor
         "lost": 1,
         "unhealthy": 0,
     }
-    # globex's device group waits for a worker; acme's is held by w1 (read, not acked)
-    assert ops["queues"]["device"] == {"depth": 1, "lag": 0, "pending": 0, "waiting_groups": 1}
+    # each group's assignment entry is pending: globex's device group under the holding
+    # consumer (it waits for a worker), acme's under w1 (which holds it)
+    assert ops["queues"]["device"] == {"depth": 1, "lag": 0, "pending": 1, "waiting_groups": 1}
     assert ops["queues"]["emulator"] == {"depth": 1, "lag": 0, "pending": 1, "waiting_groups": 0}
     assert ops["queues"]["jobs"] == {"depth": 0, "lag": 0, "pending": 0, "waiting_groups": 0}
-    # given to the device worker's inbox, not read yet: one unread entry
+    # given to the device worker (its entry moves into w2's pending list): no longer waiting
     assert await give(store, globex_group, "w2") == [globex_group]
     ops = (await sapi.get("/v1/stats", headers=ADMIN)).json()
-    assert ops["queues"]["device"] == {"depth": 1, "lag": 1, "pending": 0, "waiting_groups": 0}
+    assert ops["queues"]["device"] == {"depth": 1, "lag": 0, "pending": 1, "waiting_groups": 0}
     await sapi.post("/v1/jobs", json=job_body(), headers=acme)
     ops = (await sapi.get("/v1/stats", headers=ADMIN)).json()
     assert ops["queues"]["jobs"] == {"depth": 1, "lag": 1, "pending": 0, "waiting_groups": 0}

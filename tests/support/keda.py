@@ -1,12 +1,14 @@
 """What KEDA does with the ScaledObjects of ``deploy/k8s/keda.yaml``: the value its
-metrics-api scaler reads from a JSON answer (``valueLocation``), and the replica count that
-value makes KEDA and the HorizontalPodAutoscaler it manages ask for."""
+``redis-streams`` scaler reads from Redis (with ``consumerGroup`` set: the group's pending
+count, ``XPENDING <stream> <group>``, as KEDA's ``redis_streams_scaler.go`` asks for it), and
+the replica count that value makes KEDA and the HorizontalPodAutoscaler it manages ask
+for."""
 
 from __future__ import annotations
 
 import math
-import re
-from typing import Any
+
+from redis.asyncio import Redis
 
 from tests.support.manifests import Manifests, Obj
 
@@ -15,8 +17,8 @@ HPA_TOLERANCE = 0.1
 target (kube-controller-manager's ``--horizontal-pod-autoscaler-tolerance`` default)."""
 DEFAULT_MAX_REPLICAS = 100
 """KEDA's default ``maxReplicaCount``."""
-PLAIN_GJSON_KEY = re.compile(r"[A-Za-z0-9_-]+")
-"""A GJSON path component with no wildcard, escape, query or modifier in it: a plain key."""
+DEFAULT_PENDING_ENTRIES = 5
+"""The scaler's default ``pendingEntriesCount``."""
 
 
 def scaled_object(manifests: Manifests, deployment: str) -> Obj:
@@ -38,39 +40,35 @@ def the_trigger(spec: Obj) -> Obj:
     return out
 
 
-def value_location_keys(value_location: str) -> list[str]:
-    """The keys of a GJSON path made of plain keys (``queues.emulator.depth``)."""
-    keys = value_location.split(".")
-    for key in keys:
-        assert PLAIN_GJSON_KEY.fullmatch(key), f"{value_location!r}: {key!r} is not a plain key"
-    return keys
+def pending_target(trigger: Obj) -> float:
+    """The pending entries one replica is for: the trigger's ``pendingEntriesCount``."""
+    assert trigger["type"] == "redis-streams", trigger["type"]
+    meta = trigger["metadata"]
+    assert "consumerGroup" in meta and "lagCount" not in meta, "the pending-entries mode"
+    return float(meta.get("pendingEntriesCount", DEFAULT_PENDING_ENTRIES))
 
 
-def metric_value(payload: Any, value_location: str) -> float:
-    """The number the metrics-api scaler reads at ``value_location`` of a JSON answer."""
-    value = payload
-    for key in value_location_keys(value_location):
-        assert isinstance(value, dict) and key in value, f"no {key!r} at {value_location!r}"
-        value = value[key]
-    assert isinstance(value, int | float) and not isinstance(value, bool), value
-    return float(value)
+async def pending_entries(redis: Redis, trigger: Obj) -> int:
+    """What the scaler reads on each poll: the consumer group's pending count (the summary
+    form of ``XPENDING``) on the trigger's stream."""
+    meta = trigger["metadata"]
+    summary = await redis.xpending(meta["stream"], meta["consumerGroup"])
+    return int(summary["pending"])
 
 
 def desired_replicas(spec: Obj, value: float, current: int) -> int:
-    """The count KEDA asks for, from a ``metrics-api`` trigger's value, with ``current``
-    replicas running: KEDA scales to ``idleReplicaCount`` (default 0) when
-    ``minReplicaCount`` is 0 and the value is at most ``activationTargetValue``; otherwise its
-    HPA, for an ``AverageValue`` target, wants ``ceil(value / targetValue)`` unless that is
-    within the tolerance of the current count, within ``[max(minReplicaCount, 1),
+    """The count KEDA asks for, from the ``redis-streams`` trigger's value, with ``current``
+    replicas running: the scaler is active while the value is above 0; inactive, KEDA scales
+    to ``idleReplicaCount`` (default 0) when ``minReplicaCount`` is 0; otherwise its HPA,
+    for an ``AverageValue`` target, wants ``ceil(value / pendingEntriesCount)`` unless that
+    is within the tolerance of the current count, within ``[max(minReplicaCount, 1),
     maxReplicaCount]``. (The behavior policies set the pace towards it, not the count.)"""
     trigger = the_trigger(spec)
     assert trigger.get("metricType", "AverageValue") == "AverageValue", "only AverageValue here"
-    meta = trigger["metadata"]
-    target = float(meta["targetValue"])
-    activation = float(meta.get("activationTargetValue", 0))
+    target = pending_target(trigger)
     least = int(spec.get("minReplicaCount", 0))
     most = int(spec.get("maxReplicaCount", DEFAULT_MAX_REPLICAS))
-    if least == 0 and value <= activation:
+    if least == 0 and value <= 0:
         return int(spec.get("idleReplicaCount", 0))
     current = max(current, 1)  # KEDA itself takes a deployment from 0 to 1
     wanted = current

@@ -81,10 +81,10 @@ def test_scripts_are_known_by_their_sha(stage: StageOf) -> None:
 def test_reads_and_log_writes_by_key(stage: StageOf) -> None:
     keys = Keys("bench")
     jobs = keys.jobs_stream().encode()
-    inbox = keys.inbox("device-1").encode()
+    assign = keys.assign("device").encode()
     read = [b"XREADGROUP", b"GROUP", b"g", b"c", b"COUNT", b"1", b"STREAMS"]
     assert stage([*read, jobs, b">"]) == "group"
-    assert stage([*read, inbox, b">"]) == "start"
+    assert stage([*read, assign, b"1796216598366-0"]) == "start"  # a worker takes up an entry
     assert stage([b"APPEND", keys.job_log("j1").encode(), b"text"]) == "finish"
     assert stage([b"HGETALL", keys.job("j1").encode()]) == "read"
     assert stage([b"CLIENT", b"SETINFO", b"LIB-NAME", b"redis-py"]) == "setup"

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from qgjob_schemas import JobPayload
 from qgjob_store import JobStore, SchedulerStore, Store, WorkerStore
-from tests.integration.helpers import group_all, scheduler_reader
+from tests.integration.helpers import (
+    give,
+    group_all,
+    held_by,
+    raw_assignment,
+    register,
+    scheduler_reader,
+)
 
 
 async def test_join_dead_letters_a_wrong_type_key_and_groups_the_rest(mem_store: Store) -> None:
@@ -30,11 +37,34 @@ async def test_acquire_dead_letters_an_entry_naming_no_group(mem_store: Store) -
     reader = ws.reader(s, block_ms=10)
     await reader.start()
     await s.redis.set(s.keys.group("gs"), "not a group")
-    await s.redis.xadd(s.keys.inbox("w1"), {"group": "gs"})
+    await raw_assignment(s, {"group": "gs"})
     (entry,) = await reader.read(block=False)
     assert await ws.acquire(entry) is None
     (letter,) = [f for _, f in await s.redis.xrange(s.keys.dead())]
-    assert (letter["reason"], letter["stream"], letter["group"]) == ("poison", "inbox", "gs")
+    assert (letter["reason"], letter["stream"], letter["group"]) == ("poison", "assign", "gs")
+    assert await reader.held() == []
+
+
+async def test_the_assignment_delivery_guard_works_on_the_embedded_store(
+    mem_store: Store,
+) -> None:
+    """A group taken up as often as allowed and never handled goes back to wait (its entry
+    to the holding consumer, its count from 0), not round for ever."""
+    s = mem_store
+    jobs = JobStore(s)
+    await jobs.submit([jobs.prepare(JobPayload(org_id="o", app_version_id="A", test_path="t"), 3)])
+    (gid,) = await group_all(s)
+    await register(s, "w1")
+    assert await give(s, gid, "w1") == [gid]
+    ws = WorkerStore(s, "w1", "emulator")
+    reader = ws.reader(s, block_ms=10, max_deliveries=2)
+    for _ in range(2):  # taken up, never handled (a lane that fails before acquiring)
+        assert [f["group"] for _, f in await reader.read(block=False)] == [gid]
+    assert await reader.read(block=False) == []  # the third take is one too many
+    assert await held_by(s) == [gid]
+    assert await s.redis.hget(s.keys.group(gid), "state") == "open"
+    (letter,) = [f for _, f in await s.redis.xrange(s.keys.dead())]
+    assert (letter["reason"], letter["stream"], letter["group"]) == ("poison", "assign", gid)
 
 
 async def test_the_delivery_guard_works_on_the_embedded_store(mem_store: Store) -> None:

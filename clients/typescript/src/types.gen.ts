@@ -828,7 +828,7 @@ export type QueueStats = {
     /**
      * Depth
      *
-     * Entries not yet acked: lag + pending (+ waiting groups, per target).
+     * Entries not yet acked: lag + pending. Per target: its groups not done (waiting for a worker, or held by one), what KEDA scales its workers on.
      */
     depth: number;
     /**
@@ -840,13 +840,13 @@ export type QueueStats = {
     /**
      * Pending
      *
-     * Entries read but not yet acked.
+     * Entries read but not yet acked. Per target: one per group waiting or held.
      */
     pending: number;
     /**
      * Waiting Groups
      *
-     * Per target: groups waiting for a free worker (in `depth`).
+     * Per target: groups waiting for a free worker (in `pending`).
      */
     waiting_groups?: number;
 };

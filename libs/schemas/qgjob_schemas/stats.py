@@ -11,12 +11,15 @@ class QueueStats(BaseModel):
     """One stream read by a consumer group."""
 
     depth: int = Field(
-        description="Entries not yet acked: lag + pending (+ waiting groups, per target)."
+        description="Entries not yet acked: lag + pending. Per target: its groups not done "
+        "(waiting for a worker, or held by one), what KEDA scales its workers on."
     )
     lag: int = Field(description="Entries no consumer has read yet.")
-    pending: int = Field(description="Entries read but not yet acked.")
+    pending: int = Field(
+        description="Entries read but not yet acked. Per target: one per group waiting or held."
+    )
     waiting_groups: int = Field(
-        default=0, description="Per target: groups waiting for a free worker (in `depth`)."
+        default=0, description="Per target: groups waiting for a free worker (in `pending`)."
     )
 
 

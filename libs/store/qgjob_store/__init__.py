@@ -1,6 +1,7 @@
 """qgjob's store of record: jobs, groups, suites, workers and their events as Redis keys,
 the Lua scripts that change them, and the consumer-loop helpers."""
 
+from qgjob_store.assignments import AssignmentReader
 from qgjob_store.auth import TokenStore
 from qgjob_store.browserstack import BrowserStackStore
 from qgjob_store.builds import BuildStore, RegisterOutcome
@@ -20,7 +21,7 @@ from qgjob_store.jobs import (
     StagingLostError,
     SuiteRecord,
 )
-from qgjob_store.keys import SCHEDULER_GROUP, WORKER_GROUP, Keys
+from qgjob_store.keys import HOLDING_CONSUMER, SCHEDULER_GROUP, WORKER_GROUP, Keys
 from qgjob_store.ratelimit import RateDecision, RateLimiter
 from qgjob_store.registry import WorkerRegistry
 from qgjob_store.scheduling import SchedulerStore
@@ -30,8 +31,10 @@ from qgjob_store.store import ReplicationTimeoutError, Store
 from qgjob_store.suites import SuiteStore
 
 __all__ = [
+    "HOLDING_CONSUMER",
     "SCHEDULER_GROUP",
     "WORKER_GROUP",
+    "AssignmentReader",
     "BrowserStackStore",
     "BuildStore",
     "CancelOutcome",

@@ -82,7 +82,7 @@ class StreamReader:
                 raise
             await ensure_group(self.redis, self.stream, self.group)
             return []
-        return _entries(reply)  # type: ignore[arg-type]
+        return entries_of(reply)  # type: ignore[arg-type]
 
     async def claim_stale(self, min_idle_ms: int, count: int | None = None) -> list[Entry]:
         """Take over entries other consumers left pending longer than ``min_idle_ms``."""
@@ -122,7 +122,7 @@ def _id_key(entry_id: str) -> tuple[int, int]:
     return int(ms), int(seq or 0)
 
 
-def _entries(reply: list[list[object]] | None) -> list[Entry]:
+def entries_of(reply: list[list[object]] | None) -> list[Entry]:
     """An XREADGROUP reply (RESP2, see :func:`connect`) as ``[(id, fields)]``."""
     out: list[Entry] = []
     for _stream, batch in reply or []:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
 from qgjob_schemas import JobResult, Outcome, RunJob, health_detail
-from qgjob_store.consumer import Entry, StreamReader
+from qgjob_store.assignments import AssignmentReader
+from qgjob_store.consumer import Entry
 from qgjob_store.fastpath import ScriptLine
-from qgjob_store.keys import WORKER_GROUP
 from qgjob_store.store import Store
 
 Arg = str | int | float | dict[str, Any]
@@ -74,38 +73,26 @@ class WorkerStore:
         connection of their own; without ``hot_path`` through the client (which tracing
         instruments)."""
 
-    def reader(
-        self,
-        store: Store,
-        *,
-        block_ms: int,
-        max_deliveries: int = 0,
-        busy: Callable[[str], bool] = lambda _entry_id: False,
-    ) -> StreamReader:
-        """A reader of this worker's inbox on ``store`` (a client for blocking reads).
-        Entries delivered more than ``max_deliveries`` times are dead-lettered, unless
-        ``busy`` says a lane of this worker runs them now."""
-
-        async def on_poison(entries: list[tuple[Entry, int]]) -> set[str]:
-            return await self.discard_poison([e for e in entries if not busy(e[0][0])])
-
-        return StreamReader(
+    def reader(self, store: Store, *, block_ms: int, max_deliveries: int = 0) -> AssignmentReader:
+        """A reader of what this worker holds in its target's assignment stream, on
+        ``store`` (a client for blocking reads). Entries taken up ``max_deliveries`` times
+        without being handled are dead-lettered."""
+        return AssignmentReader(
             store.redis,
-            self._s.keys.inbox(self.worker_id),
-            WORKER_GROUP,
+            self._s.keys.assign(self.target),
             self.worker_id,
-            count=1,
+            self._s.keys.worker_wake(self.worker_id),
             block_ms=block_ms,
             max_deliveries=max_deliveries,
-            on_poison=on_poison,
+            on_poison=self.discard_poison,
         )
 
     async def discard_poison(self, entries: list[tuple[Entry, int]]) -> set[str]:
-        """Dead-letter assignments delivered too often (the group, if still this worker's,
+        """Dead-letter assignments taken up too often (the group, if still this worker's,
         goes back to wait for the scheduler); returns their ids."""
         if not entries:
             return set()
-        args: list[str | int] = ["inbox", self.worker_id]
+        args: list[str | int] = ["assign", self.worker_id, self.target]
         for (entry_id, fields), times in entries:
             args += [entry_id, fields.get("group", ""), times]
         await self._s.scripts.run("poison", *args)
@@ -129,7 +116,9 @@ class WorkerStore:
         entry_id, fields = entry
         group_id = fields.get("group", "")
         # the token tells a retried call (answered as the first) from a new acquire
-        reply = await self._run_hot("acquire", group_id, self.worker_id, entry_id, uuid.uuid4().hex)
+        reply = await self._run_hot(
+            "acquire", group_id, self.worker_id, entry_id, uuid.uuid4().hex, self.target
+        )
         if int(reply[0]) == 0:
             return None
         _, epoch, app, org, count, jobs = reply

@@ -17,7 +17,13 @@ SCHEDULER_GROUP = "schedulers"
 """Consumer group of the scheduler replicas on the jobs stream."""
 
 WORKER_GROUP = "workers"
-"""Consumer group on each worker's inbox stream (the worker reads it under its own id)."""
+"""Consumer group of a target's workers on its assignment stream (each reads it under its own
+worker id)."""
+
+HOLDING_CONSUMER = "~waiting"
+"""The consumer of :data:`WORKER_GROUP` whose pending list holds the groups waiting for the
+scheduler (a dispatch claims the group's entry from it into the chosen worker's). No worker
+id can be this name: ids start with a letter or a digit (``qgjob_schemas.ID_PATTERN``)."""
 
 TEMPLATES: dict[str, str] = {
     # job records and indexes
@@ -38,8 +44,12 @@ TEMPLATES: dict[str, str] = {
     # its org's stream (a list: a stream per job would cost a 4 KB node per job)
     "events_suite": "stream:events:suite:{}",
     "job_events": "job:{}:events",
-    # a worker's assignments: the scheduler appends, the worker reads (one per worker id)
-    "inbox": "stream:inbox:{}",
+    # a target's assignments: one entry per group for the group's whole life, pending in
+    # the consumer group WORKER_GROUP under HOLDING_CONSUMER while it waits, under a worker's
+    # id while that worker holds it; acked when the group ends
+    "assign": "stream:assign:{}",
+    # a worker is told that a group was given to it (a short list it blocks on)
+    "worker_wake": "worker:{}:wake",
     # retries waiting for their backoff to pass: zset job id -> due time
     "delayed": "delayed",
     # groups
@@ -150,8 +160,12 @@ class Keys:
         """Every dead letter (poison entries too), or one org's (same entries and ids)."""
         return self._name("dead_org", org_id) if org_id else self._name("dead")
 
-    def inbox(self, worker_id: str) -> str:
-        return self._name("inbox", worker_id)
+    def assign(self, target: str) -> str:
+        """The assignment stream of one target (its workers' consumer group reads it)."""
+        return self._name("assign", target)
+
+    def worker_wake(self, worker_id: str) -> str:
+        return self._name("worker_wake", worker_id)
 
     def delayed(self) -> str:
         return self._name("delayed")
@@ -272,5 +286,6 @@ def lua_key_names(used: Iterable[str], slots: Mapping[str, int]) -> list[str]:
 LUA_NAMES: dict[str, str] = {
     "SCHEDULER_GROUP": f"local SCHEDULER_GROUP = '{SCHEDULER_GROUP}'",
     "WORKER_GROUP": f"local WORKER_GROUP = '{WORKER_GROUP}'",
+    "HOLDING_CONSUMER": f"local HOLDING_CONSUMER = '{HOLDING_CONSUMER}'",
 }
-"""Lua definitions of the consumer-group names, for the scripts that use them."""
+"""Lua definitions of the consumer-group and consumer names, for the scripts that use them."""

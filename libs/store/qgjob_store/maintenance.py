@@ -5,8 +5,12 @@ oldest pending one, or the first not yet delivered), never by plain length: ``MA
 delete unacked jobs. Job indexes drop ids older than the retention whose records are gone
 (ids sort by time; the records expire by TTL once they finish: a job still live, however
 old, stays listed). Workers gone longer than a retention and holding nothing leave the
-registry, with their inbox; scheduler consumers idle that long and holding nothing leave the
-jobs stream's group (each start of a scheduler is a new consumer name).
+registry, and their consumer its target's assignment stream's group; scheduler consumers
+idle that long and holding nothing leave the jobs stream's group (each start of a scheduler
+is a new consumer name). An assignment stream's oldest pending entry is its oldest group not
+done (waiting or held), so trimming it at ``MINID`` keeps every live group's entry; entries
+that belong to no live group are settled first by the ``prune`` script (dead-lettered or put
+where their group says), so none holds the trimming back for ever.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import time
 
 from redis.exceptions import ResponseError
 
+from qgjob_schemas import Target
 from qgjob_store.ids import id_floor
 from qgjob_store.keys import SCHEDULER_GROUP, WORKER_GROUP
 from qgjob_store.store import Store
@@ -81,12 +86,12 @@ async def housekeeping(
 ) -> dict[str, int]:
     """One pass over every stream and index; returns what was removed where."""
     out = {"jobs": await trim_consumed(store, store.keys.jobs_stream(), SCHEDULER_GROUP)}
-    out["consumers"] = int(await store.scripts.run("prune", int(forget_consumers_s * 1000)))
+    consumers, strays = await store.scripts.run("prune", int(forget_consumers_s * 1000))
+    out["consumers"], out["stray_assignments"] = int(consumers), int(strays)
     out["workers"] = int(await store.scripts.run("forget", forget_workers_s))
-    inboxes = 0
-    members: set[str] = await store.redis.smembers(store.keys.workers())  # type: ignore[assignment]
-    for worker_id in members:
-        inboxes += await trim_consumed(store, store.keys.inbox(worker_id), WORKER_GROUP)
-    out["inboxes"] = inboxes
+    assignments = 0
+    for target in Target:
+        assignments += await trim_consumed(store, store.keys.assign(target.value), WORKER_GROUP)
+    out["assignments"] = assignments
     out["indexes"] = await trim_indexes(store, retention_s)
     return out

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 import orjson
 
 from qgjob_schemas import GroupState, GroupView, Plan, Priority, Snapshot, WorkerView
-from qgjob_store.consumer import Entry
+from qgjob_store.consumer import Entry, ensure_group
+from qgjob_store.keys import WORKER_GROUP
 from qgjob_store.store import Store
 
 
@@ -54,6 +55,13 @@ class SchedulerStore:
     def __init__(self, store: Store) -> None:
         self._s = store
 
+    async def open_assignment_streams(self, targets: Iterable[str]) -> None:
+        """Create each target's assignment stream and its workers' consumer group, so that
+        what reads their pending count (KEDA, the stats) finds them before the first group
+        of a target (the scripts create them too when they add an entry)."""
+        for target in targets:
+            await ensure_group(self._s.redis, self._s.keys.assign(target), WORKER_GROUP)
+
     async def join(
         self, entries: Sequence[Entry], max_group_size: int, default_test_s: float = 60.0
     ) -> list[str]:
@@ -88,7 +96,7 @@ class SchedulerStore:
     async def discard_poison(self, entries: list[tuple[Entry, int]]) -> set[str]:
         """Dead-letter jobs-stream entries delivered too often (their jobs end dead, reason
         ``poison``); returns their ids."""
-        args: list[str | int] = ["jobs", ""]
+        args: list[str | int] = ["jobs", "", ""]
         for (entry_id, fields), times in entries:
             args += [entry_id, fields.get("job", ""), times]
         await self._s.scripts.run("poison", *args)

@@ -19,7 +19,7 @@ from qgjob_schemas import (
     TimelinePoint,
     WorkerState,
 )
-from qgjob_store.keys import SCHEDULER_GROUP, WORKER_GROUP
+from qgjob_store.keys import HOLDING_CONSUMER, SCHEDULER_GROUP, WORKER_GROUP
 from qgjob_store.store import Store
 
 LAG_COUNT_LIMIT = 10_000
@@ -144,33 +144,19 @@ class StatsStore:
         return sorted(float(v) for v in raw)
 
     async def queues(self) -> dict[str, QueueStats]:
-        """The jobs stream (schedulers), and per target: the groups waiting for a free worker
-        plus the inboxes of its workers (groups given to a worker, read or not)."""
+        """The jobs stream (schedulers), and per target its assignment stream: every group
+        of the target not done has one entry pending there (``pending``), under the holding
+        consumer while it waits for a free worker (``waiting_groups``), under a worker's id
+        while that worker holds it: the count KEDA's ``redis-streams`` scaler reads."""
         out = {"jobs": await self.queue(self._k.jobs_stream(), SCHEDULER_GROUP)}
-        waiting = await self.waiting_groups()
         for target in Target:
-            workers: set[str] = await self._r.smembers(self._k.target_workers(target.value))  # type: ignore[assignment]
-            lag = pending = 0
-            for wid in sorted(workers):
-                inbox = await self.queue(self._k.inbox(wid), WORKER_GROUP)
-                lag, pending = lag + inbox.lag, pending + inbox.pending
-            held = waiting.get(target.value, 0)
-            out[target.value] = QueueStats(
-                depth=held + lag + pending, lag=lag, pending=pending, waiting_groups=held
-            )
-        return out
-
-    async def waiting_groups(self) -> dict[str, int]:
-        """Groups not yet given to a worker, per target."""
-        gids: list[str] = await self._r.zrange(self._k.pending_groups(), 0, LAG_COUNT_LIMIT - 1)  # type: ignore[assignment]
-        async with self._r.pipeline(transaction=False) as pipe:
-            for gid in gids:
-                pipe.hget(self._k.group(gid), "target")
-            targets: list[str | None] = await pipe.execute()
-        out: dict[str, int] = {}
-        for target in targets:
-            if target:
-                out[target] = out.get(target, 0) + 1
+            stream = self._k.assign(target.value)
+            queue = await self.queue(stream, WORKER_GROUP)
+            if queue.pending:
+                summary = await self._r.xpending(stream, WORKER_GROUP)
+                waiting = {c["name"]: int(c["pending"]) for c in summary["consumers"]}
+                queue.waiting_groups = waiting.get(HOLDING_CONSUMER, 0)
+            out[target.value] = queue
         return out
 
     async def queue(self, stream: str, group: str) -> QueueStats:

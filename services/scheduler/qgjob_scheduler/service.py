@@ -53,7 +53,7 @@ class Scheduler:
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("scheduler starting", consumer=self.consumer)
-        await until_ok(stop, self.reader.start)
+        await until_ok(stop, self.start)
         loops = [
             self._consume(stop),
             self._tick(stop),
@@ -64,6 +64,12 @@ class Scheduler:
         ]
         await asyncio.gather(*loops)
         log.info("scheduler stopped", grouped=self.grouped)
+
+    async def start(self) -> None:
+        """The jobs stream's consumer group, and each target's assignment stream with its
+        workers' group (read by KEDA before any group of the target exists)."""
+        await self.reader.start()
+        await self.store.open_assignment_streams(TARGETS)
 
     async def dispatch_pass(self) -> list[str]:
         """Plan from a fresh snapshot and carry the plan out, if this replica leads;

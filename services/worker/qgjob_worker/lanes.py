@@ -1,5 +1,5 @@
 """What a lane does around the group it runs: keeps its lease, ends its jobs in an
-infrastructure error when running it failed, and says when a lane may take an inbox entry
+infrastructure error when running it failed, and says when a lane may take an assignment
 up again after it failed (a backoff that doubles with each failure of the entry in a row,
 jittered, so a failure that repeats is never a hot loop)."""
 

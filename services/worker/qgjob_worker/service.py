@@ -1,10 +1,12 @@
-"""The worker loop: take groups from its inbox, install each app once, run the jobs, keep
-the lease. A worker runs up to ``capacity`` groups at once (one per lane: a device has one,
-an emulator host may have several)."""
+"""The worker loop: take the groups the scheduler gave it (its pending list in its target's
+assignment stream), install each app once, run the jobs, keep the lease. A worker runs up to
+``capacity`` groups at once (one per lane: a device has one, an emulator host may have
+several)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import time
 from dataclasses import replace
@@ -50,12 +52,9 @@ class Worker:
             hot_path=not tracing.enabled(),
         )
         self.lanes: dict[str, asyncio.Task[None]] = {}
-        """Groups being run, by inbox entry id."""
+        """Groups being run, by assignment entry id."""
         self.reader = self.jobs.reader(
-            reader_store,
-            block_ms=settings.block_ms,
-            max_deliveries=settings.max_deliveries,
-            busy=lambda entry_id: entry_id in self.lanes,
+            reader_store, block_ms=settings.block_ms, max_deliveries=settings.max_deliveries
         )
         self.runners: set[JobRunner] = set()
         self.builds = BuildFetcher(BuildStore(store), settings.build_cache_dir)
@@ -108,7 +107,6 @@ class Worker:
                 except Exception as exc:
                     if not isinstance(exc, STORE_ERRORS):
                         log.exception("worker loop error")
-                    self.reader.recover()
                     await backoff.wait(stop, exc)
             await asyncio.gather(*self.lanes.values(), return_exceptions=True)
         finally:
@@ -139,12 +137,14 @@ class Worker:
         stopper.cancel()
 
     async def _next_assignment(self) -> Entry | None:
-        """The next group from the inbox (its own unacked entries first, after a restart),
-        skipping entries a lane already runs."""
-        for entry in await self.reader.read():
-            if entry[0] not in self.lanes and self.retries.due(entry[0]):
-                return entry
-        return None
+        """The next group this worker holds (given by the scheduler, or held before a
+        restart) that no lane runs and that is not waiting out a lane's failure; when there
+        is none, waits until the scheduler gives one (or ``block_ms`` passed)."""
+        entries = await self.reader.read(skip=self._busy)
+        return entries[0] if entries else None
+
+    def _busy(self, entry_id: str) -> bool:
+        return entry_id in self.lanes or not self.retries.due(entry_id)
 
     async def _wait_until_healthy(self, stop: asyncio.Event) -> bool:
         """``True`` when the device is ready; otherwise wait a while, taking no work."""
@@ -177,9 +177,9 @@ class Worker:
 
     async def _lane(self, entry: Entry, stop: asyncio.Event) -> None:
         """Run one assignment. When it fails midway (the store is away, or the failure could
-        not even be recorded), the entry stays pending in the inbox: the reader reads it
-        again after a backoff that grows with each failure in a row, and a lane takes the
-        group up where it was."""
+        not even be recorded), the entry stays in this worker's pending list: the reader
+        takes it up again after a backoff that grows with each failure in a row, and a lane
+        takes the group up where it was."""
         entry_id = entry[0]
         try:
             await self._run_group(entry, stop)
@@ -194,8 +194,9 @@ class Worker:
             return
         finally:
             self.lanes.pop(entry_id, None)
-        await wait_or_stop(stop, delay)
-        self.reader.recover()
+        if not await wait_or_stop(stop, delay):
+            with contextlib.suppress(*STORE_ERRORS):
+                await self.reader.nudge()  # the main loop looks again now, not at its next poll
 
     # --- one group -------------------------------------------------------------------
 

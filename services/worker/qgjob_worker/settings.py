@@ -8,7 +8,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
 from qgjob_core.settings import StoreSettings
-from qgjob_schemas import Target
+from qgjob_schemas import ID_PATTERN, Target
 
 
 class WorkerSettings(StoreSettings):
@@ -16,9 +16,11 @@ class WorkerSettings(StoreSettings):
 
     target: Target = Target.EMULATOR
     """Which assignment stream this worker reads."""
-    worker_id: str = ""
-    """Consumer name and registry id; defaults to ``<target>-<hostname>`` (the pod name on
-    Kubernetes). Give each worker on one host its own."""
+    worker_id: str = Field(default="", pattern="^$|" + ID_PATTERN)
+    """Consumer name (in its target's assignment stream) and registry id; defaults to
+    ``<target>-<hostname>`` (the pod name on Kubernetes). Give each worker on one host its
+    own. An id, as every id (``ID_PATTERN``): it starts with a letter or a digit, so it can
+    never be the holding consumer of the waiting groups (``~waiting``)."""
     driver: str = "simulated"
     """Driver that installs apps and runs tests."""
     lease_ms: int = Field(default=30000, ge=200)

@@ -16,10 +16,11 @@ class QueueStats:
     """One stream read by a consumer group.
 
     Attributes:
-        depth (int): Entries not yet acked: lag + pending (+ waiting groups, per target).
+        depth (int): Entries not yet acked: lag + pending. Per target: its groups not done (waiting for a worker, or
+            held by one), what KEDA scales its workers on.
         lag (int): Entries no consumer has read yet.
-        pending (int): Entries read but not yet acked.
-        waiting_groups (int | Unset): Per target: groups waiting for a free worker (in `depth`). Default: 0.
+        pending (int): Entries read but not yet acked. Per target: one per group waiting or held.
+        waiting_groups (int | Unset): Per target: groups waiting for a free worker (in `pending`). Default: 0.
     """
 
     depth: int

@@ -1,22 +1,23 @@
 -- End a group's run: when jobs joined since the worker last looked, hand them over;
--- otherwise mark the group done, stop it taking jobs, ack its assignment and free the lane.
--- Safe to repeat: a group closed before answers 'done' and nothing is written again.
+-- otherwise mark the group done, stop it taking jobs, ack its assignment entry (end_group)
+-- and free the lane. Safe to repeat: a group closed before answers 'done' and nothing is
+-- written again.
 -- KEYS[1]  group(ARGV[2])          the group record (its epoch is the lease)
 -- KEYS[2]  group_jobs(ARGV[2])     its jobs
 -- KEYS[3]  group_cancel(ARGV[2])   its jobs whose cancel was asked (gone when it ends)
--- KEYS[4]  inbox(ARGV[4])          the worker's assignments (this one is acked)
--- KEYS[5]  worker_groups(ARGV[4])  the groups the worker holds
--- KEYS[6]  open_groups             the open group of each key (the group leaves it)
--- KEYS[7]  pending_groups          the groups waiting for a worker
--- KEYS[8]  wake                    the schedulers' wake-up stream (a lane came free)
--- KEYS[9]  stats                   the counters
--- KEYS[10] events                  every org's events
--- KEYS[11] delayed                 the retries waiting (a poison job leaves it)
--- KEYS[12] dead                    the dead letters (poison)
+-- KEYS[4]  worker_groups(ARGV[4])  the groups the worker holds
+-- KEYS[5]  open_groups             the open group of each key (the group leaves it)
+-- KEYS[6]  pending_groups          the groups waiting for a worker
+-- KEYS[7]  wake                    the schedulers' wake-up stream (a lane came free)
+-- KEYS[8]  stats                   the counters
+-- KEYS[9]  events                  every org's events
+-- KEYS[10] delayed                 the retries waiting (a poison job leaves it)
+-- KEYS[11] dead                    the dead letters (poison)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: group id, [3]: epoch, [4]: worker id, [5]: entry id,
 -- [6]: number of jobs of the group's list the worker has seen.
 -- Returns {'more', jobs in the list now, {job fields...}...}, {'done'} or {'fenced'}.
+
 --- @include "includes/end_group"
 --- @include "includes/group_run_jobs"
 --- @include "includes/wake_scheduler"
@@ -34,7 +35,6 @@ if jobs and n > seen then
   return { 'more', n, jobs }
 end
 end_group(gid)
-redis.call('XACK', K.inbox(wid), WORKER_GROUP, eid)
 redis.call('SREM', K.worker_groups(wid), gid)
 wake_scheduler()
 return { 'done' }

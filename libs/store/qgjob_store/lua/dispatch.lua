@@ -1,4 +1,5 @@
--- Carry out a dispatch plan: give groups to workers, whole or split. Each step checks again
+-- Carry out a dispatch plan: give groups to workers, whole or split (a group split off gets
+-- its own assignment entry, as every new group does). Each step checks again
 -- what the plan assumed (the worker is live, takes work, serves the group's target, has a free
 -- lane; the group is still waiting, or still has jobs to split off), so a stale plan or a
 -- second scheduler cannot over-assign. A plan runs once: a retried call returns what the
@@ -9,21 +10,28 @@
 -- KEYS[4]     groups_all                 every group, by number
 -- KEYS[5]     dur_test                   the learned test durations (a group's recount)
 -- KEYS[6]     stats                      the counters
--- KEYS[7+6k]  group(ARGV[3+3k])          each step's group record
--- KEYS[8+6k]  group_jobs(ARGV[3+3k])     its jobs
--- KEYS[9+6k]  worker(ARGV[4+3k])         the step's worker record
--- KEYS[10+6k] heartbeat(ARGV[4+3k])      whether that worker is live
--- KEYS[11+6k] worker_groups(ARGV[4+3k])  the groups it holds
--- KEYS[12+6k] inbox(ARGV[4+3k])          its assignments
+-- KEYS[7] dead  the dead letters (poison)
+-- KEYS[8] delayed  the retries waiting (a poison job leaves it)
+-- KEYS[9] events  every org's events
+-- KEYS[10+6k]  group(ARGV[3+3k])          each step's group record
+-- KEYS[11+6k]  group_jobs(ARGV[3+3k])     its jobs
+-- KEYS[12+6k]  worker(ARGV[4+3k])         the step's worker record
+-- KEYS[13+6k] heartbeat(ARGV[4+3k])      whether that worker is live
+-- KEYS[14+6k] worker_groups(ARGV[4+3k])  the groups it holds
+-- KEYS[15+6k] worker_wake(ARGV[4+3k])    its wake-up list (a group was given to it)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: plan id; ARGV[3..]: group id, worker id, take ('' for the whole group) triples.
 -- Returns the ids of the groups given to workers.
+--- @include "includes/assignment_row"
 --- @include "includes/fmt"
 --- @include "includes/group_held"
+--- @include "includes/hand_entry"
 --- @include "includes/index_group"
 --- @include "includes/now"
+--- @include "includes/open_entry"
 --- @include "includes/recount"
 --- @include "includes/takes_work"
+--- @include "includes/wake_worker"
 
 local plan = ARGV[2]
 local before = redis.call('GET', K.plan(plan))
@@ -39,14 +47,23 @@ local function lane_free(wid, target)
     and redis.call('SCARD', K.worker_groups(wid)) < (tonumber(w[3]) or 1)
 end
 
-local function give(gid, wid)
+-- The group's assignment entry moves from the holding consumer into the worker's pending
+-- list (a group with no pending entry, stored before entries lived as long as their group,
+-- gets one first), and the worker is woken.
+local function give(gid, wid, target)
   local gk = K.group(gid)
   recount(gid)
-  local eid = redis.call('XADD', K.inbox(wid), '*', 'group', gid)
-  redis.call('HSET', gk, 'state', 'dispatched', 'worker_id', wid, 'entry', eid,
-    'dispatched_at', ts, 'yield', '')
+  local stream = K.assign(target)
+  local eid = redis.call('HGET', gk, 'entry')
+  if not assignment_row(stream, eid) then
+    eid = open_entry(gid, target)
+  end
+  hand_entry(stream, eid, wid)
+  redis.call('HSET', gk, 'state', 'dispatched', 'worker_id', wid, 'dispatched_at', ts,
+    'yield', '')
   redis.call('ZREM', K.pending_groups, gid)
   redis.call('SADD', K.worker_groups(wid), gid)
+  wake_worker(wid)
 end
 
 -- Move up to `take` not-started jobs from the tail of group gid into a new group for worker
@@ -78,6 +95,7 @@ local function split(gid, take, wid)
     'waiting_since', ts,
     'epoch', 0, 'parent', gid)
   index_group(g[2], seq, ng)
+  open_entry(ng, g[4])
   local moved = 0
   for k = #waiting - n + 1, #waiting do
     local jid = waiting[k]
@@ -107,7 +125,7 @@ for i = 3, #ARGV, 3 do
       chosen = gid
     end
     if chosen then
-      give(chosen, wid)
+      give(chosen, wid, g[1])
       out[#out + 1] = chosen
     end
   end

@@ -1,23 +1,29 @@
 -- Drop workers from the registry that have been gone longer than ARGV[2] seconds and hold
--- nothing (pods come and go).
+-- nothing (pods come and go): no group in their set, no entry in their pending list of
+-- their target's assignment stream. Their consumer leaves that stream's group (only now:
+-- deleting a consumer that still has pending entries would drop them). Returns how many
+-- were dropped.
 -- KEYS[1] workers  every worker
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
--- ARGV[2]: seconds gone. Returns how many were dropped.
+-- ARGV[2]: seconds gone.
 --- @include "includes/now"
-
 local keep_s = tonumber(ARGV[2])
 local t = now()
 local n = 0
 for _, wid in ipairs(redis.call('SMEMBERS', K.workers)) do
   local w = redis.call('HMGET', K.worker(wid), 'heartbeat', 'target')
+  local stream = w[2] and K.assign(w[2])
+  local holds = stream and redis.pcall('XPENDING', stream, WORKER_GROUP, '-', '+', 1, wid)
+  holds = type(holds) == 'table' and not holds.err and #holds > 0
   if redis.call('EXISTS', K.heartbeat(wid)) == 0
       and t - (tonumber(w[1]) or 0) > keep_s
-      and redis.call('SCARD', K.worker_groups(wid)) == 0 then
+      and redis.call('SCARD', K.worker_groups(wid)) == 0 and not holds then
     redis.call('SREM', K.workers, wid)
     if w[2] then
       redis.call('SREM', K.target_workers(w[2]), wid)
+      redis.pcall('XGROUP', 'DELCONSUMER', stream, WORKER_GROUP, wid)
     end
-    redis.call('DEL', K.worker(wid), K.inbox(wid), K.worker_groups(wid))
+    redis.call('DEL', K.worker(wid), K.worker_groups(wid), K.worker_wake(wid))
     n = n + 1
   end
 end

@@ -5,7 +5,8 @@
 -- that is not a usable job record (another type of key, fields missing or out of range),
 -- goes to the dead-letter stream (poison; the job, if any, ends dead) and is acked; the
 -- other entries of the call are grouped all the same.
--- A group stays open to new jobs (even while a worker runs it) until it is full or ends.
+-- A group stays open to new jobs (even while a worker runs it) until it is full or ends. A
+-- new group gets its entry in its target's assignment stream, waiting (see open_entry).
 -- KEYS[1]     jobs_stream             the submissions (each entry is acked here)
 -- KEYS[2]     open_groups             the open group of each (org, app version, target, priority)
 -- KEYS[3]     pending_groups          the groups waiting for a worker
@@ -30,6 +31,7 @@
 --- @include "includes/index_group"
 --- @include "includes/job_record"
 --- @include "includes/now"
+--- @include "includes/open_entry"
 --- @include "includes/poison"
 --- @include "includes/still_pending"
 --- @include "includes/transition"
@@ -65,6 +67,7 @@ for i = 4, #ARGV, 2 do
           'created_at', ts, 'waiting_since', ts, 'epoch', 0)
         redis.call('HSET', K.open_groups, gkey, gid)
         redis.call('ZADD', K.pending_groups, ts, gid)
+        open_entry(gid, target)
         redis.call('HINCRBY', K.stats, 'groups_formed', 1)
       end
       local gk = K.group(gid)

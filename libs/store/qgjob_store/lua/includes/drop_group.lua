@@ -3,12 +3,12 @@
 --- @include "job_record"
 --- @include "poison"
 
--- Give up on group gid, which worker wid holds by inbox entry eid and cannot run (its record
--- is poison, or it failed on every worker it was given to): ack the entry, free the lane,
--- end the group and dead-letter each of its unfinished jobs (one letter for the entry when
--- there is none), so nothing waits for it in silence.
-local function drop_group(gid, wid, eid, why)
-  redis.call('XACK', K.inbox(wid), WORKER_GROUP, eid)
+-- Give up on group gid, which worker wid holds by entry eid of assignment stream stream and
+-- cannot run (its record is poison, or it failed on every worker it was given to): ack the
+-- entry, free the lane, end the group and dead-letter each of its unfinished jobs (one letter
+-- for the entry when there is none), so nothing waits for it in silence.
+local function drop_group(gid, wid, eid, why, stream)
+  redis.call('XACK', stream, WORKER_GROUP, eid)
   local ended = 0
   local g = group_fields(gid, 'org_id', 'app_version_id', 'target', 'priority', 'state')
   if g and g[5] then
@@ -18,7 +18,7 @@ local function drop_group(gid, wid, eid, why)
       for _, jid in ipairs(ids) do
         local j = job_record(jid)
         if j and j.group == gid and (j.status == 'scheduled' or j.status == 'running') then
-          poison('inbox', eid, jid, gid, why)
+          poison('assign', eid, jid, gid, why)
           ended = ended + 1
         end
       end
@@ -32,6 +32,6 @@ local function drop_group(gid, wid, eid, why)
     end
   end
   if ended == 0 then
-    poison('inbox', eid, '', gid, why)
+    poison('assign', eid, '', gid, why)
   end
 end

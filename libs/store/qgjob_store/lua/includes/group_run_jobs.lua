@@ -17,7 +17,7 @@ local function group_run_jobs(gid, first, eid)
     local j, why = job_record(jid)
     if not j then
       if first + k > checked then
-        poison('inbox', eid, jid, gid, why)
+        poison('assign', eid, jid, gid, why)
       end
     elseif j.group == gid then
       jobs[#jobs + 1] = run_fields(jid)

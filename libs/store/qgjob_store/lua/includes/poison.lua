@@ -4,9 +4,9 @@
 --- @include "terminal"
 --- @include "transition"
 
--- Dead-letter a poison entry (reason 'poison'; why: what was wrong) of stream ('jobs' or
--- 'inbox'). The job it names, when that record is usable enough, ends 'dead' with the reason,
--- so nothing waits for it in silence.
+-- Dead-letter a poison entry (reason 'poison'; why: what was wrong) of stream ('jobs', or
+-- 'assign': a target's assignment stream). The job it names, when that record is usable
+-- enough, ends 'dead' with the reason, so nothing waits for it in silence.
 local function poison(stream, eid, jid, gid, why)
   local ts = fmt(now())
   local org = ''
