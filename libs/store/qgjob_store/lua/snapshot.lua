@@ -8,7 +8,8 @@
 -- KEYS[2]   dur_install                the learned install time per target
 -- KEYS[3]   dur_test                   the learned test durations (a waiting group's recount)
 -- KEYS[4]   open_groups                the open group of each key (a group ended here leaves it)
--- KEYS[5+k] target_workers(ARGV[2+k])  the workers of each target
+-- KEYS[5+2k] target_workers(ARGV[2+k])  the workers of each target
+-- KEYS[6+2k] assign(ARGV[2+k])          its assignments (a group ended here is acked)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2..]: targets.
 -- Returns {now, {worker rows}, {group rows}, {target, install s}...}.
