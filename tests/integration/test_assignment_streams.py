@@ -12,10 +12,18 @@ import pytest
 from redis.exceptions import ResponseError
 
 from qgjob_schemas import Target
-from qgjob_store import HOLDING_CONSUMER, WORKER_GROUP, JobStore, Store, WorkerStore
+from qgjob_store import (
+    HOLDING_CONSUMER,
+    WORKER_GROUP,
+    JobStore,
+    SchedulerStore,
+    Store,
+    WorkerStore,
+)
 from qgjob_store.maintenance import housekeeping
 from tests.integration.helpers import (
     dispatch_and_acquire,
+    give,
     group_all,
     held_by,
     passed,
@@ -165,3 +173,24 @@ async def test_housekeeping_trims_at_the_oldest_group_and_lets_no_stray_entry_st
     assert left[0] == await store.redis.hget(store.keys.group(second), "entry")
     assert stray in left  # newer than the oldest pending one: kept until that one goes
     assert await keda_replicas(store, "emulator") == 1
+
+
+async def test_a_group_held_without_its_entry_is_taken_back_and_given_a_new_one(
+    store: Store,
+) -> None:
+    """A group whose entry is not where its record says (held under an older version's
+    per-worker streams, or its entry acked by hand) does not stay stranded: recover takes it
+    back from its holder, and the next dispatch gives it a fresh entry."""
+    await submit(store, 2)
+    (gid,) = await group_all(store)
+    await dispatch_and_acquire(store, gid, "w1")
+    old = str(await store.redis.hget(store.keys.group(gid), "entry"))
+    await store.redis.xack(store.keys.assign("emulator"), WORKER_GROUP, old)
+    assert await SchedulerStore(store).recover() == [gid]
+    assert await store.redis.hget(store.keys.group(gid), "state") == "open"
+    await register(store, "w2")
+    assert await give(store, gid, "w2") == [gid]
+    new = await store.redis.hget(store.keys.group(gid), "entry")
+    assert new != old and await held_by(store, "w2") == [gid]
+    lease = await read_and_acquire(store, "w2")
+    assert (lease.group_id, lease.entry_id, len(lease.jobs)) == (gid, new, 2)

@@ -1,8 +1,8 @@
 -- Take groups back from workers that can no longer run them, so nothing stays stranded:
 -- a group dispatched to a worker that is gone (no heartbeat) or unhealthy (it reads no
--- assignment while its device is not ready), or whose entry is not in that worker's pending
--- list; a running group whose lease expired (its entry idle in the holder's pending list
--- of the target's assignment stream longer than the worker's lease: the holder stopped
+-- assignment while its device is not ready); a group whose entry is not in its holder's
+-- pending list; a running group whose lease expired (its entry idle in the holder's pending
+-- list of the target's assignment stream longer than the worker's lease: the holder stopped
 -- renewing); and a running group of a worker unhealthy for longer than its lease (its
 -- heartbeat and renewals would otherwise keep the group for as long as the device stays
 -- down). The holder is fenced; the group's entry goes back to the holding consumer and the
@@ -52,8 +52,10 @@ for _, wid in ipairs(redis.call('SMEMBERS', K.workers)) do
     else
       local lost
       if g[1] == 'running' then
+        -- a held group's entry is always in its holder's list; one that is not (a group
+        -- held under the per-worker streams of an older version) is taken back too
         lost = down_too_long or pending(g[4], wid, g[3], lease)
-          or (not alive and not pending(g[4], wid, g[3], nil))
+          or not pending(g[4], wid, g[3], nil)
       else
         lost = not alive or unhealthy or not pending(g[4], wid, g[3], nil)
       end
