@@ -23,9 +23,11 @@ from qgjob_store import (
     Store,
     StreamReader,
     TokenStore,
+    connect,
 )
-from qgjob_store.cluster import StoreCluster
+from qgjob_store.cluster import POOL_HEADROOM, StoreCluster
 from qgjob_store.events import EventLog
+from qgjob_store.keys import Keys
 from qgjob_store.maintenance import housekeeping
 from tests.integration.helpers import submit
 from tests.support.api import ADMIN, in_process, job_body, secured
@@ -222,3 +224,16 @@ async def test_the_slot_move_script_leaves_the_source_whole_when_a_copy_fails(
     assert call(source, "CLUSTER", "COUNTKEYSINSLOT", _slot(cstore)) == before
     assert redis_cluster.owner(_slot(cstore)) == source  # the slot was not handed over
     assert len(await submit(cstore, 1)) == 1  # and is served as before
+
+
+async def test_a_full_pool_makes_callers_wait(redis_cluster: ClusterSetup, prefix: str) -> None:
+    """As the ``redis://`` client's blocking pool: more callers than connections wait for
+    one (redis-py's cluster client would raise ``MaxConnectionsError``)."""
+    client = connect(redis_cluster.url, block_ms=200, max_connections=2)
+    try:
+        stream = Keys(prefix).wake()
+        # more than a node's connections (2 + POOL_HEADROOM): 2 at a time, the others wait
+        reads = [client.xread({stream: "$"}, block=200) for _ in range(2 + POOL_HEADROOM + 2)]
+        assert await asyncio.wait_for(asyncio.gather(*reads), 20) == [[]] * len(reads)
+    finally:
+        await client.aclose()

@@ -4,6 +4,7 @@ a bad one."""
 from __future__ import annotations
 
 import pytest
+from redis.asyncio.connection import SSLConnection
 from redis.exceptions import ClusterDownError, MovedError, ResponseError, SlotNotCoveredError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -52,6 +53,14 @@ def test_connect_makes_a_cluster_client_that_waits_for_blocking_reads() -> None:
     assert isinstance(client, StoreCluster)
     assert client.connection_kwargs["socket_timeout"] == 7.0  # outlasts BLOCK 2000 ms
     assert [n.port for n in client.startup_nodes] == [7000, 7001]
+
+
+def test_a_tls_url_makes_a_tls_client() -> None:
+    client = connect("rediss+cluster://:pw@127.0.0.1:7000?ssl_ca_certs=/etc/ca.pem")
+    assert isinstance(client, StoreCluster)
+    kwargs = client.connection_kwargs
+    assert kwargs["connection_class"] is SSLConnection
+    assert (kwargs["ssl_ca_certs"], kwargs["password"]) == ("/etc/ca.pem", "pw")
 
 
 def test_unknown_scheme_names_the_cluster_form() -> None:

@@ -44,6 +44,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 T = TypeVar("T")
 POOL_HEADROOM = 8
+SLOT_MOVING_PAUSES_S = (0.05, 0.2, 0.0)
+"""Waits before each new attempt of :meth:`StoreCluster.on_slot_owner` (the last: none)."""
 """Connections per node beyond the callers let through at once (topology refreshes)."""
 _TRANSIENT_REPLIES = re.compile(
     r"Script attempted to access a non local key"  # the slot moved, or is moving
@@ -149,16 +151,19 @@ class StoreCluster(RedisCluster):
     async def on_slot_owner(self, key: str, fn: Callable[[Redis], Awaitable[T]]) -> T:
         """``fn`` on a plain client of the master that owns ``key``'s slot. When that node
         answers that the slot is elsewhere (it moved, or a replica was promoted), the slot
-        map is read again and ``fn`` runs once more on the new owner."""
-        for attempt in (1, 2):
+        map is read again and ``fn`` runs on the new owner, up to twice more, a moment
+        later each time (while a slot changes hands the two nodes redirect to each other
+        until the new one has taken it)."""
+        for attempt, pause_s in enumerate(SLOT_MOVING_PAUSES_S):
             with self.outage():
                 await self.initialize()
             client = self._node_client(self.owner(key))
             try:
                 return await fn(client)
             except (AskError, TryAgainError, ClusterError) as exc:  # the slot is elsewhere
-                if attempt == 2:
+                if attempt == len(SLOT_MOVING_PAUSES_S) - 1:
                     raise ClusterUnavailableError(f"the store's slot is moving: {exc}") from exc
+                await asyncio.sleep(pause_s)
                 with self.outage():
                     await self.nodes_manager.initialize()
             except (RedisConnectionError, RedisTimeoutError, OSError):
