@@ -14,7 +14,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, unquote
+
+from qgjob_store.multi_host_url import host_port, split_url
 
 CLUSTER_SCHEMES = ("redis+cluster://", "rediss+cluster://")
 _TLS_OPTIONS = {"ssl_ca_certs", "ssl_certfile", "ssl_keyfile", "ssl_cert_reqs"}
@@ -39,40 +40,34 @@ def is_cluster(url: str) -> bool:
 
 
 def _host_port(part: str, url: str) -> tuple[str, int]:
-    host, sep, port = part.rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+    pair = host_port(part)
+    if pair is None:
         raise ClusterUrlError(f"{url!r}: {part!r} is not host:port (a cluster node's address)")
-    return host.strip("[]"), int(port)
+    return pair
 
 
 def parse_cluster_url(url: str) -> ClusterUrl:
-    scheme, _, rest = url.partition("://")
-    rest, _, query = rest.partition("?")
-    netloc, _, path = rest.partition("/")
-    userinfo, at, hosts = netloc.rpartition("@")
-    if not at:
-        hosts, userinfo = netloc, ""
-    nodes = [_host_port(p, url) for p in hosts.split(",") if p]
+    parts = split_url(url)
+    nodes = [_host_port(p, url) for p in parts.hosts.split(",") if p]
     if not nodes:
         raise ClusterUrlError(f"{url!r} names no cluster node (host:port[,host:port...])")
-    if path.strip("/") not in ("", "0"):
+    if parts.path.strip("/") not in ("", "0"):
         raise ClusterUrlError(f"{url!r}: a Redis Cluster has database 0 only (path /0 or none)")
-    options = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
+    options = parts.options
     unknown = set(options) - _TLS_OPTIONS
     if unknown:
         raise ClusterUrlError(
             f"{url!r}: unknown option(s) {sorted(unknown)}; known: {sorted(_TLS_OPTIONS)}"
         )
-    tls = scheme == "rediss+cluster"
+    tls = parts.scheme == "rediss+cluster"
     if options and not tls:
         raise ClusterUrlError(f"{url!r}: TLS options need rediss+cluster://")
     if options.get("ssl_cert_reqs", "required") not in _CERT_REQS:
         raise ClusterUrlError(f"{url!r}: ssl_cert_reqs must be one of {', '.join(_CERT_REQS)}")
-    user, colon, password = userinfo.partition(":")
     return ClusterUrl(
         nodes=nodes,
-        username=unquote(user) or None,
-        password=unquote(password) if colon else None,
+        username=parts.username,
+        password=parts.password,
         ssl=tls,
         ssl_options=options,
     )

@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, unquote
+from urllib.parse import unquote
+
+from qgjob_store.multi_host_url import host_port, split_url
 
 SENTINEL_SCHEMES = ("redis+sentinel://", "rediss+sentinel://")
 _OPTIONS = {"sentinel_password", "sentinel_username", "sentinel_ssl"}
@@ -39,35 +41,29 @@ def is_sentinel(url: str) -> bool:
 
 
 def _host_port(part: str, url: str) -> tuple[str, int]:
-    host, sep, port = part.rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+    pair = host_port(part)
+    if pair is None:
         raise SentinelUrlError(f"{url!r}: {part!r} is not host:port (a sentinel's address)")
-    return host.strip("[]"), int(port)
+    return pair
 
 
 def parse_sentinel_url(url: str) -> SentinelUrl:
-    scheme, _, rest = url.partition("://")
-    rest, _, query = rest.partition("?")
-    netloc, _, path = rest.partition("/")
-    userinfo, at, hosts = netloc.rpartition("@")
-    if not at:
-        hosts, userinfo = netloc, ""
-    if not hosts:
+    split = split_url(url)
+    if not split.hosts:
         raise SentinelUrlError(f"{url!r} names no sentinel (host:port[,host:port...])")
-    sentinels = [_host_port(p, url) for p in hosts.split(",") if p]
-    parts = [p for p in path.split("/") if p]
+    sentinels = [_host_port(p, url) for p in split.hosts.split(",") if p]
+    parts = [p for p in split.path.split("/") if p]
     if not parts or len(parts) > 2:
         raise SentinelUrlError(f"{url!r}: the path must be /<master-name> or /<master-name>/<db>")
     if len(parts) == 2 and not parts[1].isdigit():
         raise SentinelUrlError(f"{url!r}: the database {parts[1]!r} is not a number")
-    user, colon, password = userinfo.partition(":")
-    options = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
+    options = split.options
     unknown = set(options) - _OPTIONS
     if unknown:
         raise SentinelUrlError(
             f"{url!r}: unknown option(s) {sorted(unknown)}; known: {sorted(_OPTIONS)}"
         )
-    tls = scheme == "rediss+sentinel"
+    tls = split.scheme == "rediss+sentinel"
     sentinel_tls = options.get("sentinel_ssl", "true" if tls else "false").lower()
     if sentinel_tls not in ("true", "false"):
         raise SentinelUrlError(f"{url!r}: sentinel_ssl must be true or false")
@@ -79,8 +75,8 @@ def parse_sentinel_url(url: str) -> SentinelUrl:
         sentinels=sentinels,
         master=unquote(parts[0]),
         db=int(parts[1]) if len(parts) == 2 else 0,
-        username=unquote(user) or None,
-        password=unquote(password) if colon else None,
+        username=split.username,
+        password=split.password,
         ssl=tls,
         sentinel_options=sentinel_options,
     )
