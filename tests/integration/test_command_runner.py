@@ -65,6 +65,7 @@ class CommandDriver:
 
     name = "command"
     needs_build = False
+    stages_files = True
 
     def __init__(self, command: TestCommand) -> None:
         self.command = command

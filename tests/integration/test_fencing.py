@@ -32,6 +32,7 @@ class PausedDriver:
 
     name = "paused"
     needs_build = False
+    stages_files = True  # it writes an artifact
 
     def __init__(self, artifact_dir: Path) -> None:
         self.artifacts = ArtifactStore(artifact_dir)

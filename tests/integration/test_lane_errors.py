@@ -35,6 +35,7 @@ class BuildDevice(Device):
     def __init__(self) -> None:
         super().__init__()
         self.needs_build = True
+        self.stages_files = False
 
 
 @dataclass

@@ -48,6 +48,7 @@ class MeteredDriver:
         self.inner, self.metrics = inner, metrics
         self.name = inner.name
         self.needs_build = inner.needs_build
+        self.stages_files = inner.stages_files
 
     async def prepare(self, build: LocalBuild) -> bool:
         started = time.monotonic()

@@ -312,6 +312,13 @@ class Worker:
             )
         return await asyncio.wait_for(self.driver.prepare(build), self.settings.install_timeout_s)
 
+    async def _settle_files(self, job_id: str, attempt: int, *, keep: bool) -> None:
+        """Publish (``keep``) or discard what the run staged, off the event loop."""
+        if self.driver.stages_files:
+            await asyncio.to_thread(
+                self.artifacts.publish if keep else self.artifacts.discard, job_id, attempt
+            )
+
     async def _run_job(
         self,
         lease: Lease,
@@ -334,7 +341,7 @@ class Worker:
         result = await runner.run(replace(job, attempts=attempt), logbuf)
         if result is None:
             log.warning("run abandoned: lease lost", job_id=job.id)
-            await asyncio.to_thread(self.artifacts.discard, job.id, attempt)
+            await self._settle_files(job.id, attempt, keep=False)
             return None
         tracing.set_attribute("qgjob.outcome", result.outcome.value)
         failed = result.outcome is Outcome.ERROR
@@ -351,9 +358,9 @@ class Worker:
         )
         # the run's files show only when its result was taken: a fenced worker's never do
         if done.status is None:
-            await asyncio.to_thread(self.artifacts.discard, job.id, attempt)
+            await self._settle_files(job.id, attempt, keep=False)
         else:
-            await asyncio.to_thread(self.artifacts.publish, job.id, attempt)
+            await self._settle_files(job.id, attempt, keep=True)
         if failed:
             await self._device_ok()
         level = log.debug if result.outcome is Outcome.PASSED else log.info

@@ -101,6 +101,7 @@ class Adb:
 class AdbDriver:
     name = "adb"
     needs_build = True
+    stages_files = True
 
     def __init__(self, ctx: DriverContext) -> None:
         s = ctx.settings

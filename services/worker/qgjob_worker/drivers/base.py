@@ -81,6 +81,10 @@ class Driver(Protocol):
     name: str
     needs_build: bool
     """Whether :meth:`prepare` needs the build file (the worker fetches it first)."""
+    stages_files: bool
+    """Whether a run may leave files in the artifact folder's staging area (the worker
+    publishes or discards them after the result; a driver that never writes any spares it
+    that step, a thread hand-off per job)."""
 
     async def prepare(self, build: LocalBuild) -> bool:
         """Make the app version ready to test: ``True`` if it was installed now, ``False``

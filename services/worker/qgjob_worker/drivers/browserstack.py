@@ -57,6 +57,7 @@ class _DeletedWatch:
 class BrowserStackDriver:
     name = "browserstack"
     needs_build = True
+    stages_files = True
 
     def __init__(self, ctx: DriverContext) -> None:
         s = ctx.settings

@@ -47,6 +47,7 @@ def _draw(*parts: object) -> float:
 class SimulatedDriver:
     name = "simulated"
     needs_build = False
+    stages_files = False  # its runs write no files
 
     def __init__(
         self,
