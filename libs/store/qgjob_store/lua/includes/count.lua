@@ -40,9 +40,13 @@ local function count(org, target, old, new, suite, t, n)
       redis.call('EXPIRE', bucket, THROUGHPUT_TTL)
     end
   end
-  if skey then
-    -- a suite never expires while one of its jobs is unfinished; its retention starts when
-    -- the last one ends (and stops again when a job of it is requeued)
+  -- a suite never expires while one of its jobs is unfinished; its retention starts when
+  -- the last one ends (and stops again when a job of it is requeued). Only a change that
+  -- ends a job or makes one unfinished (new, requeued) can move that count to or from 0;
+  -- a step between unfinished statuses leaves the suite's keys as they are.
+  local was_live = old ~= nil and old ~= '' and not TERMINAL[old]
+  local is_live = new ~= nil and not TERMINAL[new]
+  if skey and was_live ~= is_live then
     local live = 0
     for _, x in ipairs(redis.call('HMGET', skey, unpack(UNFINISHED))) do
       live = live + (tonumber(x) or 0)

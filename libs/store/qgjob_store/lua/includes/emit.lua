@@ -36,10 +36,15 @@ local function emit(jid, org, status, ts, extra, suite)
     local sstream = K.events_suite(suite)
     args[2], args[6] = sstream, id
     redis.call(unpack(args))
-    if redis.call('TTL', K.suite(suite)) == -1 then
-      redis.call('PERSIST', sstream)
-    else
-      redis.call('EXPIRE', sstream, JOB_TTL)
+    -- an unfinished job's suite is kept, and so is its stream (count() keeps it so, and
+    -- an append that makes the stream makes it without expiry): only an ending may leave
+    -- the stream to be set as the suite's record is
+    if TERMINAL[status] then
+      if redis.call('TTL', K.suite(suite)) == -1 then
+        redis.call('PERSIST', sstream)
+      else
+        redis.call('EXPIRE', sstream, JOB_TTL)
+      end
     end
   end
   return id
