@@ -240,6 +240,17 @@ def _getter(ref: Ref) -> Callable[[Sequence[Any], dict[int, Any]], Any]:
     at, path = ref.steps[0].index - 1, ref.steps[1:]
     if not path:
         return lambda argv, memo: argv[at] if at < len(argv) else None
+    if len(path) == 1 and path[0].field:
+        field = path[0].field
+
+        def get(argv: Sequence[Any], memo: dict[int, Any]) -> Any:
+            # the usual case, a field of options passed as a dict: read it straight away
+            value = argv[at] if at < len(argv) else None
+            if value.__class__ is dict:
+                return value.get(field)
+            return _walk(_packed(argv, at, memo), path)
+
+        return get
     return lambda argv, memo: _walk(_packed(argv, at, memo), path)
 
 
