@@ -33,6 +33,7 @@
 -- arguments) answers as the first did and writes nothing more (the next job's start is
 -- itself repeatable).
 --- @include "includes/append_log"
+--- @include "includes/terminal"
 --- @include "includes/finish_job"
 --- @include "includes/start_job"
 
@@ -45,6 +46,10 @@ if done[1] ~= 'ok' then
 end
 if ARGV[5] ~= '' and done[4] ~= 'repeat' then
   append_log(jid, ARGV[5], tonumber(o.log_bytes))
+  if TERMINAL[done[2]] then
+    -- the append may have made the log only now, after the ending set the job's retention
+    redis.call('EXPIRE', K.job_log(jid), JOB_TTL)
+  end
 end
 local yield = done[3]
 local started = {}
