@@ -1,0 +1,332 @@
+"""One watchers run: the platform (redis-server, one API process, the scheduler, six
+simulated workers) with the test time and lanes set for the pace; the load processes; the
+figures of the measured window; every watcher's frames checked against the events the store
+holds for its suite. Every process started is stopped on the way out, on Ctrl-C and SIGTERM
+too."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import multiprocessing
+import os
+import signal
+import time
+from multiprocessing.pool import AsyncResult
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from bench.throughput.loadgen import percentile
+from bench.throughput.procstats import BENCH, CpuWindow
+from bench.throughput.progress import say
+from bench.throughput.run import machine
+from bench.throughput.services import ADMIN_TOKEN, PREFIX, BenchPlatform
+from bench.watchers.config import WatchersConfig, parse
+from bench.watchers.fleet import FleetPlan, run_fleet
+from bench.watchers.report import render
+from qgjob_schemas import TERMINAL_STATUSES
+from qgjob_store import EventLog, Store, parse_id
+from qgjob_store.consumer import Entry
+
+TERMINAL = {s.value for s in TERMINAL_STATUSES}
+SPAWN_MARGIN_S = 3.0
+"""The load processes start (import) before the first suite is submitted."""
+VERIFY_CONCURRENCY = 200
+
+
+def run(config: WatchersConfig) -> dict[str, Any]:
+    run_id = time.strftime("%Y%m%d-%H%M%S")
+    workdir = config.out / "runs" / f"watchers-{run_id}"
+    env = {
+        "QGJOB_SIM_TEST_MS": str(config.test_ms),
+        "QGJOB_CAPACITY": str(config.capacity),
+        # a suite is one group on one lane, its jobs one after another: with lanes to
+        # spare the scheduler would split it over several and it would end sooner
+        "QGJOB_SPLIT_GROUPS": "false",
+    }
+    result: dict[str, Any] = {
+        "bench": "watchers",
+        "run_id": run_id,
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+        "machine": machine(),
+        "config": {
+            **{k: str(v) for k, v in dataclasses.asdict(config).items()},
+            "test_ms": config.test_ms,
+            "capacity": config.capacity,
+            "api_processes": 1,
+        },
+        "load_generator": "raw asyncio streams (HTTP/1.1, chunked), uvloop, "
+        f"{config.load_processes} process(es); suites stored with SuiteStore.create",
+    }
+    platform = BenchPlatform(workdir, aof=False, api_processes=1, env=env)
+    try:
+        say(
+            f"starting redis-server, one API process, scheduler and 6 workers "
+            f"(test {config.test_ms} ms, {config.capacity} lanes each)"
+        )
+        platform.start()
+        say(f"  services ready, pids {platform.pid_list()}")
+        result.update(measure(platform, config, workdir))
+    finally:
+        platform.stop()
+    result["machine"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    result["logs"] = str(workdir)
+    return result
+
+
+def measure(platform: BenchPlatform, config: WatchersConfig, workdir: Path) -> dict[str, Any]:
+    start_at = time.time() + SPAWN_MARGIN_S
+    window_start = start_at + config.ramp_seconds + config.settle_seconds
+    window_end = window_start + config.seconds
+    n = config.load_processes
+    plans = [
+        FleetPlan(
+            index=i,
+            watchers=range(i * config.watchers // n, (i + 1) * config.watchers // n),
+            start_at=start_at,
+            jobs_per_s=config.jobs_per_s / n,
+            jobs_per_suite=config.jobs_per_suite,
+            stop_at=window_end,
+            api_url=platform.api_url,
+            redis_url=platform.redis_url,
+            token=ADMIN_TOKEN,
+            follow_timeout_s=config.follow_timeout_s,
+        )
+        for i in range(n)
+    ]
+    services = platform.pids()
+    pool = multiprocessing.get_context("spawn").Pool(n)
+    try:
+        pending: list[AsyncResult[dict[str, Any]]] = [
+            pool.apply_async(run_fleet, (p,)) for p in plans
+        ]
+        say(
+            f"  {config.watchers} watchers from {n} load process(es); window "
+            f"{config.seconds:g} s after a {window_start - time.time():.0f} s ramp"
+        )
+        _until(platform, window_start)
+        load_during = os.getloadavg()
+        cpu = CpuWindow(platform.pids()).start()
+        _until(platform, window_end)
+        use = cpu.stop()
+        load_end = os.getloadavg()
+        say("  window closed: watchers follow their last suites to the end")
+        fleets = [_result(platform, r, config.follow_timeout_s + 60) for r in pending]
+    finally:
+        pool.terminate()
+        pool.join()
+    # every frame of every watcher, beside the services' logs (too large for the results)
+    (workdir / "frames.json").write_text(json.dumps(fleets))
+    say("  checking every watcher's frames against the store")
+    checked = asyncio.run(_verify(platform.redis_url, fleets))
+    out = figures(config, fleets, checked, use.cpu_s, window_start, window_end)
+    out["pids"] = {**services, "load": [f["pid"] for f in fleets]}
+    out["load_average"] = {
+        "at_window_start": [round(x, 2) for x in load_during],
+        "at_window_end": [round(x, 2) for x in load_end],
+    }
+    return out
+
+
+def _until(platform: BenchPlatform, at: float) -> None:
+    """Until the wall clock reaches ``at`` (a window's edge), checking the services live."""
+    while (left := at - time.time()) > 0:
+        platform.check_alive()
+        time.sleep(min(left, 0.25))
+
+
+def _result(
+    platform: BenchPlatform, pending: AsyncResult[dict[str, Any]], timeout: float
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while not pending.ready():
+        platform.check_alive()
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"a load process did not end within {timeout:g} s")
+        pending.wait(0.5)
+    return pending.get()
+
+
+async def _verify(redis_url: str, fleets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each followed suite's events as the store holds them (the suite's own event log)."""
+    store = Store.open(redis_url, prefix=PREFIX)
+    log = EventLog(store)
+    gate = asyncio.Semaphore(VERIFY_CONCURRENCY)
+
+    async def held(suite_id: str) -> list[Entry]:
+        async with gate:
+            out: list[Entry] = []
+            cursor = "0-0"
+            while page := await log.of_suite(suite_id).after(cursor, 1000):
+                out += page
+                cursor = page[-1][0]
+            return out
+
+    try:
+        records = [r for f in fleets for r in f["records"]]
+        stored = await asyncio.gather(*(held(r["suite_id"]) for r in records))
+    finally:
+        await store.close()
+    return [check(r, s) for r, s in zip(records, stored, strict=True)]
+
+
+def check(record: dict[str, Any], stored: list[Entry]) -> dict[str, Any]:
+    """What the watcher should have received and did not, or received twice.
+
+    Events written in Redis after the first connection's snapshot arrived must come as
+    frames; so must every event after the first one received (a stream has no gaps); the
+    ones before both are in the snapshot."""
+    ids: list[str] = record["ids"]
+    got = set(ids)
+    first = min((parse_id(i) for i in ids), default=None)
+    snap_ms = record["snapshot_at"] * 1000 if record["snapshot_at"] else 0.0
+    expected = [
+        eid
+        for eid, _fields in stored
+        if parse_id(eid)[0] > snap_ms or (first is not None and parse_id(eid) >= first)
+    ]
+    store_ids = {eid for eid, _ in stored}
+    terminal_jobs = {f["job"] for _eid, f in stored if f.get("status") in TERMINAL and "job" in f}
+    return {
+        "suite_id": record["suite_id"],
+        "stored": len(stored),
+        "expected": len(expected),
+        "missed": sum(1 for e in expected if e not in got),
+        "duplicated": len(ids) - len(got),
+        "foreign": len(got - store_ids),
+        "jobs_finished": len(terminal_jobs),
+        "jobs": len(record["job_ids"]),
+        "done": record["done"],
+        "error": record["error"],
+        "connects": record["connects"],
+    }
+
+
+def figures(
+    config: WatchersConfig,
+    fleets: list[dict[str, Any]],
+    checked: list[dict[str, Any]],
+    cpu_s: dict[str, float],
+    window_start: float,
+    window_end: float,
+) -> dict[str, Any]:
+    seconds = window_end - window_start
+    records = [r for f in fleets for r in f["records"]]
+    delays: list[float] = []
+    terminal_delays: list[float] = []
+    frames = 0
+    finished_in_window = 0
+    for r in records:
+        for eid, at, terminal in zip(r["ids"], r["received_at"], r["terminal"], strict=True):
+            written = parse_id(eid)[0] / 1000
+            if terminal and window_start <= written < window_end:
+                finished_in_window += 1
+            if not window_start <= at < window_end:
+                continue
+            frames += 1
+            delays.append(at - written)
+            if terminal:
+                terminal_delays.append(at - written)
+    api_cpu = cpu_s.get("api", 0.0)
+    load_cpu = sum(_window_cpu(f["samples"], window_start, window_end) for f in fleets)
+    following = _following(fleets, window_start, window_end)
+    problems = [c for c in checked if c["error"] or not c["done"]]
+    p99 = _ms(percentile(terminal_delays, 99))
+    return {
+        "window_s": round(seconds, 3),
+        "watchers": config.watchers,
+        "following": following,
+        "suites_followed": len(records),
+        "jobs_finished_per_s": round(finished_in_window / seconds, 1),
+        "frames_delivered": frames,
+        "terminal_frames": len(terminal_delays),
+        "delay_ms": {
+            "measured_from": "the event's stream entry id (Redis's clock, ms) to the frame's "
+            "arrival at the watcher (time.time on the same machine)",
+            "terminal": {
+                "p50": _ms(percentile(terminal_delays, 50)),
+                "p99": p99,
+                "max": _ms(max(terminal_delays, default=0.0)),
+            },
+            "every_frame": {
+                "p50": _ms(percentile(delays, 50)),
+                "p99": _ms(percentile(delays, 99)),
+                "max": _ms(max(delays, default=0.0)),
+            },
+        },
+        "api_cpu_s": round(api_cpu, 3),
+        "api_cpu_us_per_frame": round(api_cpu / frames * 1e6, 1) if frames else None,
+        "api_cpu_pct_of_core": round(api_cpu / seconds * 100, 1),
+        "cores": {
+            **{k: round(v / seconds, 2) for k, v in cpu_s.items() if k != BENCH},
+            "load generator": round(load_cpu / seconds, 2),
+        },
+        "missed": sum(c["missed"] for c in checked),
+        "duplicated": sum(c["duplicated"] for c in checked),
+        "foreign": sum(c["foreign"] for c in checked),
+        "events_expected": sum(c["expected"] for c in checked),
+        "events_stored": sum(c["stored"] for c in checked),
+        "reconnects": sum(c["connects"] - 1 for c in checked),
+        "unfinished_suites": len(problems),
+        "problems": problems[:20],
+        "target": {
+            "p99_ms": config.target_p99_ms,
+            "met": bool(terminal_delays) and p99 <= config.target_p99_ms,
+        },
+    }
+
+
+def _window_cpu(samples: list[list[float]], start: float, end: float) -> float:
+    """A load process's CPU seconds between its samples nearest the window's edges, scaled
+    to the window."""
+    inside = [s for s in samples if start <= s[0] <= end]
+    if len(inside) < 2 or inside[-1][0] <= inside[0][0]:
+        return 0.0
+    (t0, _, c0), (t1, _, c1) = inside[0], inside[-1]
+    return (c1 - c0) * (end - start) / (t1 - t0)
+
+
+def _following(fleets: list[dict[str, Any]], start: float, end: float) -> dict[str, float]:
+    """Suites being followed at once over the window (all load processes, by sample)."""
+    per_tick: dict[int, int] = {}
+    for f in fleets:
+        for t, n, _cpu in f["samples"]:
+            if start <= t <= end:
+                tick = int((t - start) * 2)
+                per_tick[tick] = per_tick.get(tick, 0) + int(n)
+    values = list(per_tick.values()) or [0]
+    return {"min": min(values), "mean": round(sum(values) / len(values), 1)}
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def save(result: dict[str, Any], out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"watchers-{result['run_id']}.json"
+    text = json.dumps(result, indent=2)
+    path.write_text(text)
+    (out / "watchers-latest.json").write_text(text)
+    return path
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    config = parse(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+    try:
+        result = run(config)
+    except KeyboardInterrupt:
+        say("interrupted: every process the bench started was stopped")
+        return 130
+    path = save(result, config.out)
+    print(render(result))
+    say(f"raw results: {path}")
+    return 0
