@@ -25,6 +25,7 @@ def render(result: dict[str, Any]) -> str:
     verdict = "**met**" if target["met"] else "**missed**"
     cfg = r["config"]
     m = r["machine"]
+    o = r["stream_open_ms"]
     cores = ", ".join(f"{k} {v}" for k, v in r["cores"].items())
     lines = [
         HEADER,
@@ -43,7 +44,10 @@ def render(result: dict[str, Any]) -> str:
         f"- checked against the store: {r['events_expected']:,} events expected as frames "
         f"(of {r['events_stored']:,} stored), missed {r['missed']:,}, duplicated "
         f"{r['duplicated']:,}, not the suite's {r['foreign']:,}; reconnects "
-        f"{r['reconnects']:,}; suites not followed to their end {r['unfinished_suites']:,}",
+        f"{r['reconnects']:,}; suites not followed to their end {r['unfinished_suites']:,}; "
+        f"suites already finished when their stream opened {r['came_late']:,}",
+        f"- stream opened (suite submitted → snapshot frame in) p50 / p99 / max "
+        f"{o['p50']} / {o['p99']} / {o['max']} ms",
         f"- cores used in the window: {cores}",
         f"- load generator: {r['load_generator']}",
         f"- machine: {m['cpus']} cores, {m['cpu_model']}; load average before "

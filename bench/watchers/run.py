@@ -201,6 +201,7 @@ def check(record: dict[str, Any], stored: list[Entry]) -> dict[str, Any]:
         "done": record["done"],
         "error": record["error"],
         "connects": record["connects"],
+        "finished_first": record["finished_first"],
     }
 
 
@@ -233,6 +234,8 @@ def figures(
     load_cpu = sum(_window_cpu(f["samples"], window_start, window_end) for f in fleets)
     following = _following(fleets, window_start, window_end)
     problems = [c for c in checked if c["error"] or not c["done"]]
+    # request sent → snapshot frame in: how long a new watcher waits for its stream
+    opened = [r["snapshot_at"] - r["submitted_at"] for r in records if r["snapshot_at"]]
     p99 = _ms(percentile(terminal_delays, 99))
     return {
         "window_s": round(seconds, 3),
@@ -269,6 +272,12 @@ def figures(
         "events_expected": sum(c["expected"] for c in checked),
         "events_stored": sum(c["stored"] for c in checked),
         "reconnects": sum(c["connects"] - 1 for c in checked),
+        "came_late": sum(1 for c in checked if c["finished_first"]),
+        "stream_open_ms": {
+            "p50": _ms(percentile(opened, 50)),
+            "p99": _ms(percentile(opened, 99)),
+            "max": _ms(max(opened, default=0.0)),
+        },
         "unfinished_suites": len(problems),
         "problems": problems[:20],
         "target": {

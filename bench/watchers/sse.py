@@ -41,6 +41,9 @@ class Followed:
     received_at: list[float] = field(default_factory=list)
     terminal: list[bool] = field(default_factory=list)
     connects: int = 0
+    finished_first: bool = False
+    """The snapshot already showed the suite finished (the watcher came late): its events
+    were all before the snapshot, and none comes as a frame."""
     done: bool = False
     error: str = ""
 
@@ -69,16 +72,16 @@ async def follow(api: Endpoint, f: Followed, deadline: float) -> Followed:
             if remaining <= 0:
                 raise TimeoutError
             await asyncio.wait_for(_connection(api, f, cursor, finished), remaining)
+        except TimeoutError:  # before OSError: it is one
+            f.error = "timed out"
+            return f
         except (OSError, asyncio.IncompleteReadError) as exc:
             f.error = f"{type(exc).__name__}: {exc}"  # reconnect, as the CLI does
             continue
-        except TimeoutError:
-            f.error = "timed out"
-            return f
         except StreamError as exc:
             f.error = str(exc)
             return f
-        if len(finished) == len(f.job_ids):
+        if len(finished) == len(f.job_ids) or f.finished_first:
             f.done, f.error = True, ""
             return f
     return f
@@ -130,6 +133,7 @@ def _take(f: Followed, frame: bytes, now: float, finished: set[str]) -> None:
     if snapshot:
         if not f.snapshot_at:
             f.snapshot_at = now
+            f.finished_first = bool(orjson.loads(data).get("finished"))
         return
     if not event_id:
         return  # retry: or a keep-alive comment
