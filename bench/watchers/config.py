@@ -49,7 +49,7 @@ class WatchersConfig:
         return self.watchers * self.jobs_per_suite / self.jobs_per_s
 
 
-TINY = WatchersConfig(watchers=20, jobs_per_s=50.0, seconds=5.0, settle_seconds=1.0)
+TINY = WatchersConfig(watchers=20, jobs_per_s=50.0, seconds=4.0, settle_seconds=1.0)
 """A quick run that shows the harness works end to end (the test uses it)."""
 
 
@@ -60,7 +60,7 @@ def parse(argv: list[str] | None = None) -> WatchersConfig:
         "platform finishes jobs at a steady rate. Prints a table and saves JSON.",
     )
     d = WatchersConfig()
-    p.add_argument("--tiny", action="store_true", help="20 watchers, 50 jobs/s, 5 s")
+    p.add_argument("--tiny", action="store_true", help="20 watchers, 50 jobs/s, 4 s")
     p.add_argument("--watchers", type=int, default=d.watchers)
     p.add_argument("--jobs-per-s", type=float, default=d.jobs_per_s)
     p.add_argument("--jobs-per-suite", type=int, default=d.jobs_per_suite)

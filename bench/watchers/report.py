@@ -44,7 +44,8 @@ def render(result: dict[str, Any]) -> str:
         f"- checked against the store: {r['events_expected']:,} events expected as frames "
         f"(of {r['events_stored']:,} stored), missed {r['missed']:,}, duplicated "
         f"{r['duplicated']:,}, not the suite's {r['foreign']:,}; reconnects "
-        f"{r['reconnects']:,}; suites not followed to their end {r['unfinished_suites']:,}; "
+        f"{r['reconnects']:,} (after a 502/503/504: {r['unavailable']:,}); suites not "
+        f"followed to their end {r['unfinished_suites']:,}; "
         f"suites already finished when their stream opened {r['came_late']:,}",
         f"- stream opened (suite submitted → snapshot frame in) p50 / p99 / max "
         f"{o['p50']} / {o['p99']} / {o['max']} ms",

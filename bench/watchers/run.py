@@ -188,7 +188,7 @@ def check(record: dict[str, Any], stored: list[Entry]) -> dict[str, Any]:
         if parse_id(eid)[0] > snap_ms or (first is not None and parse_id(eid) >= first)
     ]
     store_ids = {eid for eid, _ in stored}
-    terminal_jobs = {f["job"] for _eid, f in stored if f.get("status") in TERMINAL and "job" in f}
+    ended = [eid for eid, f in stored if f.get("status") in TERMINAL]
     return {
         "suite_id": record["suite_id"],
         "stored": len(stored),
@@ -196,11 +196,12 @@ def check(record: dict[str, Any], stored: list[Entry]) -> dict[str, Any]:
         "missed": sum(1 for e in expected if e not in got),
         "duplicated": len(ids) - len(got),
         "foreign": len(got - store_ids),
-        "jobs_finished": len(terminal_jobs),
+        "ended_ms": [parse_id(e)[0] for e in ended],
         "jobs": len(record["job_ids"]),
         "done": record["done"],
         "error": record["error"],
         "connects": record["connects"],
+        "unavailable": record["unavailable"],
         "finished_first": record["finished_first"],
     }
 
@@ -218,12 +219,13 @@ def figures(
     delays: list[float] = []
     terminal_delays: list[float] = []
     frames = 0
-    finished_in_window = 0
+    # jobs finished in the window, as the store has their terminal events
+    finished_in_window = sum(
+        1 for c in checked for ms in c["ended_ms"] if window_start <= ms / 1000 < window_end
+    )
     for r in records:
         for eid, at, terminal in zip(r["ids"], r["received_at"], r["terminal"], strict=True):
             written = parse_id(eid)[0] / 1000
-            if terminal and window_start <= written < window_end:
-                finished_in_window += 1
             if not window_start <= at < window_end:
                 continue
             frames += 1
@@ -233,7 +235,11 @@ def figures(
     api_cpu = cpu_s.get("api", 0.0)
     load_cpu = sum(_window_cpu(f["samples"], window_start, window_end) for f in fleets)
     following = _following(fleets, window_start, window_end)
-    problems = [c for c in checked if c["error"] or not c["done"]]
+    problems = [
+        {k: v for k, v in c.items() if k != "ended_ms"}
+        for c in checked
+        if c["error"] or not c["done"]
+    ]
     # request sent → snapshot frame in: how long a new watcher waits for its stream
     opened = [r["snapshot_at"] - r["submitted_at"] for r in records if r["snapshot_at"]]
     p99 = _ms(percentile(terminal_delays, 99))
@@ -272,6 +278,7 @@ def figures(
         "events_expected": sum(c["expected"] for c in checked),
         "events_stored": sum(c["stored"] for c in checked),
         "reconnects": sum(c["connects"] - 1 for c in checked),
+        "unavailable": sum(c["unavailable"] for c in checked),
         "came_late": sum(1 for c in checked if c["finished_first"]),
         "stream_open_ms": {
             "p50": _ms(percentile(opened, 50)),

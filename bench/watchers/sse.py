@@ -20,6 +20,13 @@ from qgjob_schemas import TERMINAL_STATUSES
 
 TERMINAL = {s.value for s in TERMINAL_STATUSES}
 MAX_CONNECTS = 20
+TRANSIENT = {b"502", b"503", b"504"}
+BACKOFF_S = (0.5, 1.0, 2.0)
+"""As the CLI (cli/qgjob_cli/follow.py): an API briefly unavailable is tried again."""
+
+
+class Unavailable(Exception):
+    """502, 503 or 504: tried again after a pause."""
 
 
 class StreamError(Exception):
@@ -41,6 +48,8 @@ class Followed:
     received_at: list[float] = field(default_factory=list)
     terminal: list[bool] = field(default_factory=list)
     connects: int = 0
+    unavailable: int = 0
+    """Answers 502/503/504 (the API had no store connection free, ...), each tried again."""
     finished_first: bool = False
     """The snapshot already showed the suite finished (the watcher came late): its events
     were all before the snapshot, and none comes as a frame."""
@@ -78,6 +87,12 @@ async def follow(api: Endpoint, f: Followed, deadline: float) -> Followed:
         except (OSError, asyncio.IncompleteReadError) as exc:
             f.error = f"{type(exc).__name__}: {exc}"  # reconnect, as the CLI does
             continue
+        except Unavailable as exc:
+            f.error = str(exc)
+            pause = BACKOFF_S[min(f.unavailable, len(BACKOFF_S) - 1)]
+            f.unavailable += 1
+            await asyncio.sleep(pause)  # the CLI's backoff, not a wait for anything
+            continue
         except StreamError as exc:
             f.error = str(exc)
             return f
@@ -102,6 +117,8 @@ async def _connection(api: Endpoint, f: Followed, cursor: str | None, finished: 
         )
         head = await reader.readuntil(b"\r\n\r\n")
         status = head.split(b" ", 2)[1]
+        if status in TRANSIENT:
+            raise Unavailable(f"HTTP {status.decode()}")
         if status != b"200" or b"text/event-stream" not in head.lower():
             raise StreamError(f"HTTP {status.decode()}: {head[:200]!r}")
         buf = b""
