@@ -23,6 +23,9 @@ from qgjob_store.ids import new_id
 
 MAX_ATTEMPTS = 3
 SAMPLE_S = 0.5
+SUBMITTING = 16
+"""Suites stored at once, well within the store client's pool (a busy machine slows each
+call, and a thousand watchers whose turn came together would empty it)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ async def _fleet(plan: FleetPlan) -> dict[str, Any]:
     suites = SuiteStore(store)
     api = Endpoint.of(plan.api_url, plan.token)
     pacer = Pacer(plan.jobs_per_s)
+    submitting = asyncio.Semaphore(SUBMITTING)
     records: list[Followed] = []
     following = [0]
     samples: list[tuple[float, int, float]] = []
@@ -79,7 +83,8 @@ async def _fleet(plan: FleetPlan) -> dict[str, Any]:
             await pacer.take(plan.jobs_per_suite)
             if time.time() >= plan.stop_at:
                 return
-            f = await _submit(suites, plan, slot, n)
+            async with submitting:
+                f = await _submit(suites, plan, slot, n)
             n += 1
             following[0] += 1
             try:
