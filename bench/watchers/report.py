@@ -46,7 +46,9 @@ def render(result: dict[str, Any]) -> str:
         f"{r['duplicated']:,}, not the suite's {r['foreign']:,}; reconnects "
         f"{r['reconnects']:,} (after a 502/503/504: {r['unavailable']:,}); suites not "
         f"followed to their end {r['unfinished_suites']:,}; "
-        f"suites already finished when their stream opened {r['came_late']:,}",
+        f"suites already finished when their stream opened {r['came_late']:,}; streams "
+        f"that ended with terminal events only in their snapshot, the suite read then "
+        f"(as the CLI does) {r['read_to_end']:,}",
         f"- stream opened (suite submitted → snapshot frame in) p50 / p99 / max "
         f"{o['p50']} / {o['p99']} / {o['max']} ms",
         f"- cores used in the window: {cores}",

@@ -53,6 +53,9 @@ class Followed:
     finished_first: bool = False
     """The snapshot already showed the suite finished (the watcher came late): its events
     were all before the snapshot, and none comes as a frame."""
+    read_to_end: bool = False
+    """The stream ended before every terminal frame; a read of the suite said it was
+    finished (its other terminal events came before the snapshot)."""
     done: bool = False
     error: str = ""
 
@@ -99,7 +102,41 @@ async def follow(api: Endpoint, f: Followed, deadline: float) -> Followed:
         if len(finished) == len(f.job_ids) or f.finished_first:
             f.done, f.error = True, ""
             return f
+        # ended before every job's terminal frame came (some came before the snapshot): as
+        # the CLI, read the suite before following it again
+        if await _finished(api, f.suite_id):
+            f.done, f.error, f.read_to_end = True, "", True
+            return f
     return f
+
+
+async def _finished(api: Endpoint, suite_id: str) -> bool:
+    """``GET /v1/suites/{id}``: whether every job of the suite is finished (``False`` when
+    it cannot be read: the stream is followed again)."""
+    try:
+        return await _read_finished(api, suite_id)
+    except (OSError, asyncio.IncompleteReadError, StreamError):
+        return False
+
+
+async def _read_finished(api: Endpoint, suite_id: str) -> bool:
+    reader, writer = await asyncio.open_connection(api.host, api.port)
+    try:
+        writer.write(
+            (
+                f"GET /v1/suites/{suite_id} HTTP/1.1\r\nHost: {api.host}:{api.port}\r\n"
+                f"Authorization: Bearer {api.token}\r\nConnection: close\r\n\r\n"
+            ).encode()
+        )
+        head = await reader.readuntil(b"\r\n\r\n")
+        status = head.split(b" ", 2)[1]
+        if status in TRANSIENT:
+            return False
+        if status != b"200":
+            raise StreamError(f"GET suite: HTTP {status.decode()}")
+        return bool(orjson.loads(await reader.read()).get("finished"))
+    finally:
+        writer.close()
 
 
 async def _connection(api: Endpoint, f: Followed, cursor: str | None, finished: set[str]) -> None:
