@@ -61,10 +61,10 @@ class EventStream:
     log: EventSource
     where: EventFilter
     keepalive_s: float
-    done: Callable[[JobEvent], Awaitable[bool]] | None = None
-    """Asked once per batch about its last finished event; once it answers ``True`` the
-    stream sends what is already in the store (events of the same change may follow) and
-    ends."""
+    done: Callable[[list[JobEvent]], Awaitable[bool]] | None = None
+    """Asked once per batch with a finished event, about its finished events; once it
+    answers ``True`` the stream sends what is already in the store (events of the same
+    change may follow) and ends."""
     _cursor: str = field(default="0-0", init=False)
     _end: StreamId | None = field(default=None, init=False)
     _live: bool = field(default=False, init=False)
@@ -157,7 +157,7 @@ class EventStream:
 
     async def _matching(self, batch: list[Entry]) -> list[JobEvent]:
         out: list[JobEvent] = []
-        last_finished: JobEvent | None = None
+        finished: list[JobEvent] = []
         for entry in batch:
             self._cursor = entry[0]
             event = self._event(entry)
@@ -165,11 +165,11 @@ class EventStream:
                 continue
             out.append(event)
             if event.status.terminal:
-                last_finished = event
-        if last_finished is None or self._end is not None or self.done is None:
+                finished.append(event)
+        if not finished or self._end is not None or self.done is None:
             return out
         # asked once per batch, not per event: the answer may need a read of the store
-        if await self.done(last_finished):
+        if await self.done(finished):
             self._end = parse_id(await self.log.last_id())
         return out
 
