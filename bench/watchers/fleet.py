@@ -11,6 +11,7 @@ import dataclasses
 import os
 import time
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import Any
 
 import uvloop
@@ -61,9 +62,17 @@ class Pacer:
             await asyncio.sleep(delay)  # pacing, not waiting for anything
 
 
-def run_fleet(plan: FleetPlan) -> dict[str, Any]:
-    """The process's entry point (multiprocessing, spawn): its records, for the parent."""
-    return uvloop.run(_fleet(plan))
+def serve_fleet(conn: Connection) -> None:
+    """The process's entry point (multiprocessing, spawn): says it is ready (its modules
+    imported), takes its plan, runs it and sends its records back (or what failed)."""
+    conn.send("ready")
+    plan = conn.recv()
+    try:
+        result: object = uvloop.run(_fleet(plan))
+    except Exception as exc:
+        result = RuntimeError(f"load process {plan.index}: {type(exc).__name__}: {exc}")
+    conn.send(result)
+    conn.close()
 
 
 async def _fleet(plan: FleetPlan) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import signal
 import time
-from multiprocessing.pool import AsyncResult
+from multiprocessing.connection import Connection
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -24,15 +24,17 @@ from bench.throughput.progress import say
 from bench.throughput.run import machine
 from bench.throughput.services import ADMIN_TOKEN, PREFIX, BenchPlatform
 from bench.watchers.config import WatchersConfig, parse
-from bench.watchers.fleet import FleetPlan, run_fleet
+from bench.watchers.fleet import FleetPlan, serve_fleet
 from bench.watchers.report import render
 from qgjob_schemas import TERMINAL_STATUSES
 from qgjob_store import EventLog, Store, parse_id
 from qgjob_store.consumer import Entry
 
 TERMINAL = {s.value for s in TERMINAL_STATUSES}
-SPAWN_MARGIN_S = 3.0
-"""The load processes start (import) before the first suite is submitted."""
+READY_TIMEOUT_S = 120.0
+"""Longest a load process may take to start (import its modules)."""
+START_MARGIN_S = 0.5
+"""From sending the plans to the first suite submitted."""
 VERIFY_CONCURRENCY = 200
 
 
@@ -80,31 +82,23 @@ def run(config: WatchersConfig) -> dict[str, Any]:
 
 
 def measure(platform: BenchPlatform, config: WatchersConfig, workdir: Path) -> dict[str, Any]:
-    start_at = time.time() + SPAWN_MARGIN_S
-    window_start = start_at + config.ramp_seconds + config.settle_seconds
-    window_end = window_start + config.seconds
     n = config.load_processes
-    plans = [
-        FleetPlan(
-            index=i,
-            watchers=range(i * config.watchers // n, (i + 1) * config.watchers // n),
-            start_at=start_at,
-            jobs_per_s=config.jobs_per_s / n,
-            jobs_per_suite=config.jobs_per_suite,
-            stop_at=window_end,
-            api_url=platform.api_url,
-            redis_url=platform.redis_url,
-            token=ADMIN_TOKEN,
-            follow_timeout_s=config.follow_timeout_s,
-        )
-        for i in range(n)
-    ]
     services = platform.pids()
-    pool = multiprocessing.get_context("spawn").Pool(n)
+    ctx = multiprocessing.get_context("spawn")
+    pipes = [ctx.Pipe() for _ in range(n)]
+    procs = [ctx.Process(target=serve_fleet, args=(child,)) for _, child in pipes]
     try:
-        pending: list[AsyncResult[dict[str, Any]]] = [
-            pool.apply_async(run_fleet, (p,)) for p in plans
-        ]
+        for proc in procs:
+            proc.start()
+        # the window's times are fixed once every load process has imported what it needs
+        # (on a busy machine that takes seconds, and more for the second process)
+        for conn, _ in pipes:
+            _reply(platform, conn, READY_TIMEOUT_S)
+        start_at = time.time() + START_MARGIN_S
+        window_start = start_at + config.ramp_seconds + config.settle_seconds
+        window_end = window_start + config.seconds
+        for i, (conn, _) in enumerate(pipes):
+            conn.send(_plan(config, platform, i, start_at, window_end))
         say(
             f"  {config.watchers} watchers from {n} load process(es); window "
             f"{config.seconds:g} s after a {window_start - time.time():.0f} s ramp"
@@ -116,10 +110,12 @@ def measure(platform: BenchPlatform, config: WatchersConfig, workdir: Path) -> d
         use = cpu.stop()
         load_end = os.getloadavg()
         say("  window closed: watchers follow their last suites to the end")
-        fleets = [_result(platform, r, config.follow_timeout_s + 60) for r in pending]
+        fleets = [_reply(platform, c, config.follow_timeout_s + 60) for c, _ in pipes]
     finally:
-        pool.terminate()
-        pool.join()
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
     # every frame of every watcher, beside the services' logs (too large for the results)
     (workdir / "frames.json").write_text(json.dumps(fleets))
     say("  checking every watcher's frames against the store")
@@ -140,16 +136,35 @@ def _until(platform: BenchPlatform, at: float) -> None:
         time.sleep(min(left, 0.25))
 
 
-def _result(
-    platform: BenchPlatform, pending: AsyncResult[dict[str, Any]], timeout: float
-) -> dict[str, Any]:
+def _plan(
+    config: WatchersConfig, platform: BenchPlatform, i: int, start_at: float, stop_at: float
+) -> FleetPlan:
+    n = config.load_processes
+    return FleetPlan(
+        index=i,
+        watchers=range(i * config.watchers // n, (i + 1) * config.watchers // n),
+        start_at=start_at,
+        jobs_per_s=config.jobs_per_s / n,
+        jobs_per_suite=config.jobs_per_suite,
+        stop_at=stop_at,
+        api_url=platform.api_url,
+        redis_url=platform.redis_url,
+        token=ADMIN_TOKEN,
+        follow_timeout_s=config.follow_timeout_s,
+    )
+
+
+def _reply(platform: BenchPlatform, conn: Connection, timeout: float) -> Any:
+    """A load process's next message, checking the services live meanwhile."""
     deadline = time.monotonic() + timeout
-    while not pending.ready():
+    while not conn.poll(0.5):
         platform.check_alive()
         if time.monotonic() > deadline:
-            raise TimeoutError(f"a load process did not end within {timeout:g} s")
-        pending.wait(0.5)
-    return pending.get()
+            raise TimeoutError(f"a load process did not answer within {timeout:g} s")
+    reply = conn.recv()
+    if isinstance(reply, BaseException):
+        raise reply
+    return reply
 
 
 async def _verify(redis_url: str, fleets: list[dict[str, Any]]) -> list[dict[str, Any]]:
