@@ -67,9 +67,20 @@ class BenchPlatform:
     twice, and after a failed start)."""
 
     def __init__(
-        self, workdir: Path, *, aof: bool, replica: bool = False, wait_replicas: int = 0
+        self,
+        workdir: Path,
+        *,
+        aof: bool,
+        replica: bool = False,
+        wait_replicas: int = 0,
+        api_processes: int = API_PROCESSES,
+        env: Mapping[str, str] | None = None,
     ) -> None:
+        """``env``: settings for every service on top of :data:`PIPELINE_ENV` (another
+        bench's simulated test time, worker capacity)."""
         self.workdir = workdir.resolve()
+        self.api_processes = api_processes
+        self.env = dict(env or {})
         self.aof = aof
         self.redis_server = RedisServer(self.workdir / "redis", appendonly=aof, fsync="everysec")
         self.replica: Node | None = None
@@ -115,7 +126,7 @@ class BenchPlatform:
         urls = urls or {}
         api_env = {
             "QGJOB_PORT": str(self.port),
-            "QGJOB_API_PROCESSES": str(API_PROCESSES),
+            "QGJOB_API_PROCESSES": str(self.api_processes),
             "QGJOB_STORE_WAIT_REPLICAS": str(self.wait_replicas),
         }
         self._add("api", [console_script("qgjob-api")], api_env, urls)
@@ -136,6 +147,7 @@ class BenchPlatform:
             "QGJOB_REDIS_URL": urls.get(role, self.redis_url),
             "QGJOB_KEY_PREFIX": PREFIX,
             **PIPELINE_ENV,
+            **self.env,
         }
         log_dir = self.workdir / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,10 @@ only for an operator's view of every org) with ``XRANGE`` pages, then takes what
 than its cursor from the window. A slow client never holds the hub up: when it falls
 behind the window, it catches up again.
 The hub reads only while some client listens.
+
+A client of one job or one suite subscribes: the hub hands it the entries of its job or
+suite as it reads them and wakes it alone, so that a thousand such clients cost a read one
+lookup per entry, not a wake-up and a scan of the window each.
 """
 
 from __future__ import annotations
@@ -27,6 +31,53 @@ from qgjob_store.events import StreamId
 log = structlog.get_logger("qgjob.api.events")
 WINDOW = 10_000
 READ_COUNT = 1000
+SUBSCRIPTION_WINDOW = 1000
+"""Entries a subscription keeps for its client; a client further behind catches up from
+its own stream."""
+
+
+class Subscription:
+    """The entries of one job or suite (``field``: ``job`` or ``suite``, the entry field
+    the hub matches) from the hub's reads, kept until its client takes them."""
+
+    def __init__(self, field: str, value: str, floor: StreamId | None, maxlen: int) -> None:
+        self.key = (field, value)
+        self.maxlen = maxlen
+        self._entries: deque[tuple[StreamId, Entry]] = deque()
+        self._floor = floor
+        """Every matching entry newer than this is here or was taken (``None``: the hub is
+        not reading)."""
+        self._wake = asyncio.Event()
+
+    def wake_event(self) -> asyncio.Event:
+        """Set when entries arrive; take it before :meth:`since` and wait on it after."""
+        return self._wake
+
+    def since(self, cursor: str) -> list[Entry] | None:
+        """The entries newer than ``cursor`` (the client's cursor only moves forward: older
+        ones are dropped); ``None`` when they may not all be here."""
+        if self._floor is None:
+            return None
+        at = parse_id(cursor)
+        if at < self._floor:
+            return None
+        entries = self._entries
+        while entries and entries[0][0] <= at:
+            entries.popleft()
+        return [entry for _id, entry in entries]
+
+    def _add(self, at: StreamId, entry: Entry) -> None:
+        if len(self._entries) >= self.maxlen:
+            self._floor = self._entries.popleft()[0]
+        self._entries.append((at, entry))
+
+    def _restart(self, floor: StreamId | None) -> None:
+        self._entries.clear()
+        self._floor = floor
+
+    def _notify(self) -> None:
+        self._wake.set()
+        self._wake = asyncio.Event()
 
 
 class EventHub:
@@ -42,6 +93,7 @@ class EventHub:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
+        self._subs: dict[tuple[str, str], set[Subscription]] = {}
         self.closing = False
         """Set when the server shuts down: every client stream ends (and resumes elsewhere)."""
 
@@ -63,6 +115,9 @@ class EventHub:
         self.closing = True
         self._wake.set()
         self._wake = asyncio.Event()
+        for subs in self._subs.values():
+            for sub in subs:
+                sub._notify()
 
     @asynccontextmanager
     async def listening(self) -> AsyncIterator[None]:
@@ -75,6 +130,21 @@ class EventHub:
             self._listeners -= 1
 
     # --- what clients use ------------------------------------------------------------
+
+    def subscribe(self, field: str, value: str) -> Subscription:
+        """The entries whose ``field`` (``job`` or ``suite``) is ``value``, from now on;
+        :meth:`unsubscribe` when done."""
+        floor = parse_id(self._last) if self._floor is not None and self._last else None
+        sub = Subscription(field, value, floor, SUBSCRIPTION_WINDOW)
+        self._subs.setdefault(sub.key, set()).add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        subs = self._subs.get(sub.key)
+        if subs is not None:
+            subs.discard(sub)
+            if not subs:
+                del self._subs[sub.key]
 
     def wake_event(self) -> asyncio.Event:
         """Set when new events arrive; take it before :meth:`since` and wait on it after."""
@@ -115,11 +185,9 @@ class EventHub:
             self._last = await self.events.last_id()
             self._floor = parse_id(self._last)
             self._window.clear()
+            self._restart_subscriptions(self._floor)
         entries = await self.events.wait_after(self._last, READ_COUNT, self.block_ms)
-        for entry in entries:
-            if len(self._window) == self._window.maxlen:
-                self._floor = self._window[0][0]
-            self._window.append((parse_id(entry[0]), entry))
+        self._take(entries)
         if entries:
             self._last = entries[-1][0]
             self._wake.set()
@@ -128,6 +196,35 @@ class EventHub:
             self._reset()
             self._listening.clear()
 
+    def _take(self, entries: list[Entry]) -> None:
+        """Into the window, and to the subscriptions they match (each woken once)."""
+        woken: set[Subscription] = set()
+        for entry in entries:
+            at = parse_id(entry[0])
+            if len(self._window) == self._window.maxlen:
+                self._floor = self._window[0][0]
+            self._window.append((at, entry))
+            if self._subs:
+                for sub in self._subscribers(entry[1]):
+                    sub._add(at, entry)
+                    woken.add(sub)
+        for sub in woken:
+            sub._notify()
+
+    def _restart_subscriptions(self, floor: StreamId | None) -> None:
+        for subs in self._subs.values():
+            for sub in subs:
+                sub._restart(floor)
+
+    def _subscribers(self, fields: dict[str, str]) -> list[Subscription]:
+        out: list[Subscription] = []
+        for field in ("suite", "job"):
+            value = fields.get(field)
+            if value:
+                out += self._subs.get((field, value), ())
+        return out
+
     def _reset(self) -> None:
         self._last, self._floor = None, None
         self._window.clear()
+        self._restart_subscriptions(None)

@@ -58,8 +58,8 @@ async def job_feed(
     job = await visible_job(jobs, principal, job_id)
     log = src.log.of_job(job_id, job.org_id)  # catching up reads the job's own events only
 
-    async def finished(event: JobEvent) -> bool:
-        return event.status.terminal
+    async def finished(events: list[JobEvent]) -> bool:
+        return any(e.status.terminal for e in events)
 
     where = EventFilter(job_id=job_id)
     stream = EventStream(src.hub, log, where, src.keepalive_s, done=finished)
@@ -75,19 +75,25 @@ async def suite_feed(
 ) -> Feed:
     """The suite's job changes until every job is finished; a snapshot first unless
     resuming."""
-    await visible_suite(suites, principal, suite_id, with_jobs=False)
     log = src.log.of_suite(suite_id)  # catching up reads the suite's own events only
+    # "from now" is fixed before the suite is read, so nothing slips between the two (a
+    # resuming client's cursor is older still)
+    start = cursor or await log.last_id()
+    suite = await visible_suite(suites, principal, suite_id, with_jobs=False)
+    ended_before = sum(n for status, n in suite.counts.items() if status.terminal)
+    ended: set[str] = set()
 
-    async def finished(event: JobEvent) -> bool:
-        if not event.status.terminal:
+    async def finished(events: list[JobEvent]) -> bool:
+        # a job not finished when the suite was read ends with an event after the cursor,
+        # which this stream sees: until that many have ended, the store need not be asked
+        ended.update(e.job_id for e in events if e.status.terminal)
+        if len(ended) + ended_before < suite.total:
             return False
-        suite = await suites.get(suite_id, with_jobs=False)
-        return suite is None or suite.finished
+        now = await suites.get(suite_id, with_jobs=False)
+        return now is None or now.finished
 
     where = EventFilter(suite_id=suite_id)
     stream = EventStream(src.hub, log, where, src.keepalive_s, done=finished)
     if cursor is not None:
         return Feed(stream, cursor)
-    start = await log.last_id()
-    suite = await visible_suite(suites, principal, suite_id, with_jobs=False)
     return Feed(stream, start, suite.model_dump_json(), suite.finished)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import structlog
 
-from qgjob_api.events_hub import EventHub
+from qgjob_api.events_hub import EventHub, Subscription
 from qgjob_core.retrying import STORE_ERRORS
 from qgjob_schemas import JobEvent
 from qgjob_store import EventSource, parse_id
@@ -61,14 +61,16 @@ class EventStream:
     log: EventSource
     where: EventFilter
     keepalive_s: float
-    done: Callable[[JobEvent], Awaitable[bool]] | None = None
-    """Asked once per batch about its last finished event; once it answers ``True`` the
-    stream sends what is already in the store (events of the same change may follow) and
-    ends."""
+    done: Callable[[list[JobEvent]], Awaitable[bool]] | None = None
+    """Asked once per batch with a finished event, about its finished events; once it
+    answers ``True`` the stream sends what is already in the store (events of the same
+    change may follow) and ends."""
     _cursor: str = field(default="0-0", init=False)
     _end: StreamId | None = field(default=None, init=False)
     _live: bool = field(default=False, init=False)
     """Caught up: newer events come from the hub's window."""
+    _sub: Subscription | None = field(default=None, init=False)
+    """A job's or suite's client takes its own entries from the hub, not the window."""
 
     async def run(self, cursor: str | None, first: str | None = None) -> AsyncIterator[str]:
         """The stream as server-sent events text; "from now" is fixed before the first
@@ -102,19 +104,31 @@ class EventStream:
         """The matching events after ``cursor`` in batches (never empty; one per page of
         the source or per wake-up of the hub); ``None`` after ``keepalive_s`` without one."""
         self._cursor = cursor
-        page = CATCH_UP_FIRST
-        while not self._over() and not self.hub.closing:
-            wake = self.hub.wake_event()
-            batch = await self._batch(page)
-            page = CATCH_UP_PAGE
-            if batch:
-                events = await self._matching(batch)
-                if events:
-                    yield events
-            elif self._finishing():
-                return
-            elif not await _woken(wake, self.keepalive_s):
-                yield None
+        self._sub = self._subscribe()
+        try:
+            page = CATCH_UP_FIRST
+            while not self._over() and not self.hub.closing:
+                wake = (self._sub or self.hub).wake_event()
+                batch = await self._batch(page)
+                page = CATCH_UP_PAGE
+                if batch:
+                    events = await self._matching(batch)
+                    if events:
+                        yield events
+                elif self._finishing():
+                    return
+                elif not await _woken(wake, self.keepalive_s):
+                    yield None
+        finally:
+            if self._sub is not None:
+                self.hub.unsubscribe(self._sub)
+
+    def _subscribe(self) -> Subscription | None:
+        if self.where.suite_id is not None:
+            return self.hub.subscribe("suite", self.where.suite_id)
+        if self.where.job_id is not None:
+            return self.hub.subscribe("job", self.where.job_id)
+        return None
 
     def _finishing(self) -> bool:
         return self._end is not None
@@ -127,7 +141,7 @@ class EventStream:
         else a page of the client's own stream (always once finishing: the hub may not
         have read them yet)."""
         if self._live and self._end is None:
-            batch = self.hub.since(self._cursor)
+            batch = (self._sub or self.hub).since(self._cursor)
             if batch is not None:
                 return batch
             self._live = False  # fell behind the window: catch up again
@@ -143,7 +157,7 @@ class EventStream:
 
     async def _matching(self, batch: list[Entry]) -> list[JobEvent]:
         out: list[JobEvent] = []
-        last_finished: JobEvent | None = None
+        finished: list[JobEvent] = []
         for entry in batch:
             self._cursor = entry[0]
             event = self._event(entry)
@@ -151,11 +165,11 @@ class EventStream:
                 continue
             out.append(event)
             if event.status.terminal:
-                last_finished = event
-        if last_finished is None or self._end is not None or self.done is None:
+                finished.append(event)
+        if not finished or self._end is not None or self.done is None:
             return out
         # asked once per batch, not per event: the answer may need a read of the store
-        if await self.done(last_finished):
+        if await self.done(finished):
             self._end = parse_id(await self.log.last_id())
         return out
 
