@@ -108,6 +108,26 @@ async def test_job_and_suite_endpoints_read_their_own_events_and_resume(
         assert (await live.get(f"{path}?last_event_id=0-0", headers=acme)).status_code == 404
 
 
+async def test_resuming_a_finished_job_or_suite_sends_the_rest_and_ends(
+    live: httpx.AsyncClient, store: Store
+) -> None:
+    """A client that comes back after its job or suite finished gets what it missed and
+    the stream ends, even when nothing is left after its cursor (no event to end on)."""
+    acme = await org_token(live, "acme")
+    body = {"app_version_id": "v1", "tests": ["tests/a.spec.js", "tests/b.spec.js"]}
+    suite = (await live.post("/v1/suites", json=body, headers=acme)).json()
+    await _run_all(store)
+    mine = [i for i, _ in await _shared(store, "suite", suite["id"])]
+    path = f"/v1/suites/{suite['id']}/events?last_event_id="
+    assert await _sse(live, path + mine[-1], acme, 100) == []  # ends, not kept open
+    assert [f.id for f in await _sse(live, path + mine[1], acme, 100)] == mine[2:]
+    job_id = suite["job_ids"][1]
+    own = [i for i, _ in await _shared(store, "job", job_id)]
+    path = f"/v1/jobs/{job_id}/events?last_event_id="
+    assert await _sse(live, path + own[-1], acme, 100) == []
+    assert [f.id for f in await _sse(live, path + own[0], acme, 100)] == own[1:]
+
+
 async def test_a_jobs_list_keeps_only_its_newest_events(store: Store) -> None:
     """A job that changes status again and again (requeued for ever) cannot grow its own
     list without bound; the shared stream keeps every one."""

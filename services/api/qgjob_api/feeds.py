@@ -64,6 +64,8 @@ async def job_feed(
     where = EventFilter(job_id=job_id)
     stream = EventStream(src.hub, log, where, src.keepalive_s, done=finished)
     if cursor is not None:
+        if job.status.terminal:  # read before the newest id: nothing of it comes later
+            stream.end_at(await log.last_id())
         return Feed(stream, cursor)
     start = await log.last_id()
     job = await visible_job(jobs, principal, job_id)  # read after the cursor: nothing slips
@@ -95,5 +97,7 @@ async def suite_feed(
     where = EventFilter(suite_id=suite_id)
     stream = EventStream(src.hub, log, where, src.keepalive_s, done=finished)
     if cursor is not None:
+        if suite.finished:  # read before the newest id: nothing of it comes later
+            stream.end_at(await log.last_id())
         return Feed(stream, cursor)
     return Feed(stream, start, suite.model_dump_json(), suite.finished)

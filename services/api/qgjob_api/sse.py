@@ -130,6 +130,12 @@ class EventStream:
             return self.hub.subscribe("job", self.where.job_id)
         return None
 
+    def end_at(self, last: str) -> None:
+        """Send the matching events up to ``last`` (the newest in the store) and end: the
+        job or suite was finished when a resuming client came back, so its last events may
+        lie before the client's cursor and no event to end on would come."""
+        self._end = parse_id(last)
+
     def _finishing(self) -> bool:
         return self._end is not None
 
