@@ -68,7 +68,7 @@ fmt: dev ## Format and autofix
 
 typecheck: dev ## mypy (strict) on every package
 	$(BIN)/mypy libs services cli
-	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/compare.py bench/cluster_wait.py
+	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/memory bench/compare.py bench/cluster_wait.py
 
 pytest: dev ensure-redis ensure-wrk ensure-chromium ensure-promtool ts-tools ensure-adb ensure-appwright
 	$(BIN)/pytest
@@ -138,6 +138,10 @@ lint-openapi: $(SPEC_LINT_STAMP) ## openapi.json: redocly (recommended) and spec
 .PHONY: bench-reads
 bench-reads: install ensure-redis ## One org's reads while another has 200,000 dead letters and events
 	$(BIN)/python -m bench.reads $(READS_ARGS)
+
+.PHONY: bench-memory
+bench-memory: install ensure-redis ## Redis memory per finished job by key kind, field by field, and candidate reductions
+	$(BIN)/python -m bench.memory $(MEMORY_ARGS)
 
 .PHONY: bench-scheduling
 bench-scheduling: install ensure-redis ## Scheduling benchmark: six workloads simulated, then W1 live at 1/100 scale

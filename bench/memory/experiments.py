@@ -58,6 +58,18 @@ def _no_redundant(r: Record) -> Record:
     return out
 
 
+def _result_fields(r: Record) -> Record:
+    """The result's members as fields of their own (``r_outcome``, ...), without
+    ``log_tail``: each value short enough for a listpack at the default settings."""
+    out = dict(r)
+    if out.get("result"):
+        result = orjson.loads(out.pop("result"))
+        result.pop("log_tail", None)
+        for k, v in result.items():
+            out["r_" + k] = v if isinstance(v, str) else orjson.dumps(v).decode()
+    return out
+
+
 def _all_record(r: Record) -> Record:
     return _no_redundant(_no_empty(_no_log_tail(r)))
 
@@ -79,6 +91,16 @@ RECORD_CANDIDATES: list[tuple[str, Change, dict[str, str]]] = [
         "job record: redundant fields not written (id, updated_at = finished_at, "
         "finish_status = status)",
         _no_redundant,
+        {},
+    ),
+    (
+        "job record: result's members as fields of their own, without log_tail",
+        _result_fields,
+        {},
+    ),
+    (
+        "job record: result's members as fields, no empty or redundant fields",
+        lambda r: _no_redundant(_no_empty(_result_fields(r))),
         {},
     ),
     (
@@ -137,7 +159,32 @@ async def _copy_stream(src: Redis, dst: Redis, name: str) -> None:
         start = "(" + str(entries[-1][0])
 
 
-async def _restore(src: Redis, dst: Redis, names: list[str]) -> int:
+async def hold(url: str, names: dict[str, list[str]]) -> dict[str, int]:
+    """Every key's TTL (ms), then the key made persistent: nothing expires while the
+    experiments run and before each kind is deleted (the TTL table's growth is measured
+    already); the copies get their TTLs back."""
+    every = [n for members in names.values() for n in members]
+    r = Redis.from_url(url, decode_responses=True)
+    ttls: dict[str, int] = {}
+    try:
+        for i in range(0, len(every), CHUNK):
+            chunk = every[i : i + CHUNK]
+            async with r.pipeline(transaction=False) as pipe:
+                for name in chunk:
+                    pipe.pttl(name)
+                replies = await pipe.execute()
+            async with r.pipeline(transaction=False) as pipe:
+                for name, ttl in zip(chunk, replies, strict=True):
+                    if int(ttl) > 0:
+                        ttls[name] = int(ttl)
+                        pipe.persist(name)
+                await pipe.execute()
+    finally:
+        await r.aclose()
+    return ttls
+
+
+async def _restore(src: Redis, dst: Redis, names: list[str], ttls: dict[str, int]) -> int:
     """The keys restored as they are (DUMP/RESTORE, with their TTLs) into an empty ``dst``;
     returns what that grew its ``used_memory`` by."""
     await dst.flushall()
@@ -148,12 +195,11 @@ async def _restore(src: Redis, dst: Redis, names: list[str]) -> int:
         async with src.pipeline(transaction=False) as pipe:
             for name in chunk:
                 pipe.dump(name)
-                pipe.pttl(name)
             replies = await pipe.execute()
         async with dst.pipeline(transaction=False) as pipe:
-            for name, payload, ttl in zip(chunk, replies[::2], replies[1::2], strict=True):
+            for name, payload in zip(chunk, replies, strict=True):
                 if payload is not None:
-                    pipe.restore(name, max(int(ttl), 0), payload)
+                    pipe.restore(name, ttls.get(name, 0), payload)
             await pipe.execute()
     return int((await dst.info("memory"))["used_memory"]) - used0
 
@@ -180,7 +226,7 @@ async def run_all(
         for kind in DROP_KINDS:
             if names.get(kind):
                 say(f"  restoring {kind} alone")
-                grown = await _restore(raw, rawdst, names[kind])
+                grown = await _restore(raw, rawdst, names[kind], result["ttls"])
                 out["drops"][kind] = {
                     "keys": len(names[kind]),
                     "bytes": grown,

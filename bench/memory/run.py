@@ -50,6 +50,7 @@ def run(config: MemoryConfig) -> dict[str, Any]:
         say(f"  services ready, pids {platform.pid_list()}")
         result.update(asyncio.run(_measure(platform, config)))
         _stop_services(platform)  # the data stays in the bench's Redis for the experiments
+        result["ttls"] = asyncio.run(experiments.hold(platform.redis_url, result["names"]))
         say("starting a scratch redis-server for the experiments")
         scratch.start()
         result["experiments"] = asyncio.run(
@@ -150,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     result = run(config)
     result.pop("names", None)
     result.pop("job_ids", None)
+    result.pop("ttls", None)
     path = save(result, config.out)
     print(render(result))
     print(f"\nSaved {path}")
