@@ -11,7 +11,7 @@ UNCLASSIFIED = "unclassified"
 
 KINDS: dict[str, str] = {
     "job": "job record (hash): the job's fields, status, result, times",
-    "job_log": "job log (list): the run's output lines",
+    "job_log": "job log (string): the last bytes of the run's output",
     "job_events": "job events list: ids of the job's events in its org's stream",
     "events": "shared events stream: every org's events",
     "events_org": "org events stream: the same entries, one org's",
@@ -39,8 +39,8 @@ KINDS: dict[str, str] = {
     "stats": "stats hash (counters)",
     "stats_org": "org stats hash (counters)",
     "throughput": "throughput bucket (hash per minute)",
-    "waits": "queue waits (latest, list/zset)",
-    "waits_org": "org queue waits",
+    "waits": "latest queue waits (list)",
+    "waits_org": "latest queue waits of one org (list)",
     "dur_install": "learned install durations",
     "dur_target": "learned durations per target",
     "dur_test": "learned durations per test",

@@ -51,6 +51,10 @@ def run(config: MemoryConfig) -> dict[str, Any]:
         result.update(asyncio.run(_measure(platform, config)))
         _stop_services(platform)  # the data stays in the bench's Redis for the experiments
         result["ttls"] = asyncio.run(experiments.hold(platform.redis_url, result["names"]))
+        result["without_ttl"] = {
+            kind: sum(1 for n in members if n not in result["ttls"])
+            for kind, members in result["names"].items()
+        }
         say("starting a scratch redis-server for the experiments")
         scratch.start()
         result["experiments"] = asyncio.run(
