@@ -6,6 +6,8 @@ import argparse
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bench.throughput.services import API_PROCESSES, WORKERS_PER_TARGET
+
 RESULTS = Path(__file__).resolve().parents[1] / "results"
 
 
@@ -21,12 +23,22 @@ class MemoryConfig:
     """Job records copied for each record experiment."""
     field_sample: int = 200
     """Job records copied without each field in turn (the per-field breakdown)."""
+    workers_per_target: int = WORKERS_PER_TARGET
+    api_processes: int = API_PROCESSES
+    """The pipeline benchmark's platform; the quick run starts a smaller one."""
     timeout_s: float = 300.0
     out: Path = RESULTS
 
 
 TINY = MemoryConfig(
-    jobs=300, suite_size=50, versions=3, record_sample=100, field_sample=50, timeout_s=60.0
+    jobs=300,
+    suite_size=50,
+    versions=3,
+    record_sample=100,
+    field_sample=20,
+    workers_per_target=1,
+    api_processes=1,
+    timeout_s=60.0,
 )
 """A quick run that shows the harness works end to end (the test uses it)."""
 

@@ -26,7 +26,7 @@ from bench.memory.workload import suites
 from bench.throughput.config import BenchConfig
 from bench.throughput.progress import say
 from bench.throughput.run import machine
-from bench.throughput.services import TARGETS, WORKERS_PER_TARGET, BenchPlatform
+from bench.throughput.services import TARGETS, BenchPlatform
 from bench.throughput.session import Session, open_session
 from bench.throughput.workload import pick_submitter, suite_endpoint_problem
 from tests.support.redis_server import RedisServer
@@ -42,10 +42,18 @@ def run(config: MemoryConfig) -> dict[str, Any]:
         "machine": machine(),
         "config": {k: str(v) for k, v in dataclasses.asdict(config).items()},
     }
-    platform = BenchPlatform(workdir, aof=False)
+    platform = BenchPlatform(
+        workdir,
+        aof=False,
+        workers_per_target=config.workers_per_target,
+        api_processes=config.api_processes,
+    )
     scratch = RedisServer(workdir / "scratch")
     try:
-        say("starting redis-server, API, scheduler and 6 workers")
+        say(
+            f"starting redis-server, API ({config.api_processes} processes), scheduler and "
+            f"{config.workers_per_target} workers per target"
+        )
         platform.start()
         say(f"  services ready, pids {platform.pid_list()}")
         result.update(asyncio.run(_measure(platform, config)))
@@ -124,16 +132,22 @@ async def _freed(url: str, result: dict[str, Any]) -> None:
 
 
 def _stop_services(platform: BenchPlatform) -> None:
+    """SIGKILL: the figures are read already, and a worker asked to stop would first end
+    its blocking read (seconds); what a shutdown would write is not part of a job's cost.
+    Each service leads a session of its own: its process group goes, the API's serving
+    processes with it."""
     for svc in platform.services.values():
-        svc.signal(signal.SIGTERM)
+        if svc.alive and svc.proc is not None:
+            os.killpg(svc.proc.pid, signal.SIGKILL)
     for svc in platform.services.values():
-        svc.stop(timeout=15, signalled=True)
+        if svc.proc is not None:
+            svc.proc.wait(10)
 
 
 async def _wait_all_idle(s: Session) -> None:
     """Every worker waits for work again: each closed its last group."""
     for target in TARGETS:
-        await s.wait_idle(target, WORKERS_PER_TARGET, within_s=30)
+        await s.wait_idle(target, s.platform.workers_per_target, within_s=30)
 
 
 def save(result: dict[str, Any], out: Path) -> Path:

@@ -67,9 +67,19 @@ class BenchPlatform:
     twice, and after a failed start)."""
 
     def __init__(
-        self, workdir: Path, *, aof: bool, replica: bool = False, wait_replicas: int = 0
+        self,
+        workdir: Path,
+        *,
+        aof: bool,
+        replica: bool = False,
+        wait_replicas: int = 0,
+        workers_per_target: int = WORKERS_PER_TARGET,
+        api_processes: int = API_PROCESSES,
     ) -> None:
         self.workdir = workdir.resolve()
+        # fewer processes start sooner on a busy machine (the memory bench's quick run)
+        self.workers_per_target = workers_per_target
+        self.api_processes = api_processes
         self.aof = aof
         self.redis_server = RedisServer(self.workdir / "redis", appendonly=aof, fsync="everysec")
         self.replica: Node | None = None
@@ -115,13 +125,13 @@ class BenchPlatform:
         urls = urls or {}
         api_env = {
             "QGJOB_PORT": str(self.port),
-            "QGJOB_API_PROCESSES": str(API_PROCESSES),
+            "QGJOB_API_PROCESSES": str(self.api_processes),
             "QGJOB_STORE_WAIT_REPLICAS": str(self.wait_replicas),
         }
         self._add("api", [console_script("qgjob-api")], api_env, urls)
         self._add("scheduler", [console_script("qgjob-scheduler")], {}, urls)
         for target in TARGETS:
-            for n in range(1, WORKERS_PER_TARGET + 1):
+            for n in range(1, self.workers_per_target + 1):
                 wid = f"{target}-{n}"
                 argv = [console_script("qgjob-worker"), "--target", target]
                 self._add(wid, argv, {"QGJOB_WORKER_ID": wid}, urls)
@@ -150,7 +160,7 @@ class BenchPlatform:
 
     def _workers_idle(self) -> bool:
         self.check_alive()
-        return self.idle_workers() == len(TARGETS) * WORKERS_PER_TARGET
+        return self.idle_workers() == len(TARGETS) * self.workers_per_target
 
     def idle_workers(self, targets: list[str] | None = None) -> int:
         """Workers alive (fresh heartbeat) that hold no group."""
