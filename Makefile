@@ -68,7 +68,7 @@ fmt: dev ## Format and autofix
 
 typecheck: dev ## mypy (strict) on every package
 	$(BIN)/mypy libs services cli
-	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/watchers bench/compare.py bench/cluster_wait.py
+	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/watchers bench/memory bench/compare.py bench/cluster_wait.py
 
 pytest: dev ensure-redis ensure-wrk ensure-chromium ensure-promtool ts-tools ensure-adb ensure-appwright
 	$(BIN)/pytest
@@ -142,6 +142,10 @@ bench-reads: install ensure-redis ## One org's reads while another has 200,000 d
 .PHONY: bench-watchers
 bench-watchers: install ensure-redis ## 1,000 live watchers of suite event streams on one API process, 500 jobs/s
 	$(BIN)/python -m bench.watchers $(WATCHERS_ARGS)
+
+.PHONY: bench-memory
+bench-memory: install ensure-redis ## Redis memory per finished job by key kind, field by field, and candidate reductions
+	$(BIN)/python -m bench.memory $(MEMORY_ARGS)
 
 .PHONY: bench-scheduling
 bench-scheduling: install ensure-redis ## Scheduling benchmark: six workloads simulated, then W1 live at 1/100 scale

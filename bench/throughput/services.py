@@ -75,12 +75,15 @@ class BenchPlatform:
         wait_replicas: int = 0,
         api_processes: int = API_PROCESSES,
         env: Mapping[str, str] | None = None,
+        workers_per_target: int = WORKERS_PER_TARGET,
     ) -> None:
         """``env``: settings for every service on top of :data:`PIPELINE_ENV` (another
         bench's simulated test time, worker capacity)."""
         self.workdir = workdir.resolve()
         self.api_processes = api_processes
         self.env = dict(env or {})
+        # fewer processes start sooner on a busy machine (the memory bench's quick run)
+        self.workers_per_target = workers_per_target
         self.aof = aof
         self.redis_server = RedisServer(self.workdir / "redis", appendonly=aof, fsync="everysec")
         self.replica: Node | None = None
@@ -132,7 +135,7 @@ class BenchPlatform:
         self._add("api", [console_script("qgjob-api")], api_env, urls)
         self._add("scheduler", [console_script("qgjob-scheduler")], {}, urls)
         for target in TARGETS:
-            for n in range(1, WORKERS_PER_TARGET + 1):
+            for n in range(1, self.workers_per_target + 1):
                 wid = f"{target}-{n}"
                 argv = [console_script("qgjob-worker"), "--target", target]
                 self._add(wid, argv, {"QGJOB_WORKER_ID": wid}, urls)
@@ -162,7 +165,7 @@ class BenchPlatform:
 
     def _workers_idle(self) -> bool:
         self.check_alive()
-        return self.idle_workers() == len(TARGETS) * WORKERS_PER_TARGET
+        return self.idle_workers() == len(TARGETS) * self.workers_per_target
 
     def idle_workers(self, targets: list[str] | None = None) -> int:
         """Workers alive (fresh heartbeat) that hold no group."""

@@ -1,0 +1,1 @@
+"""Redis memory per finished job, every byte accounted: ``python -m bench.memory``."""
