@@ -68,7 +68,7 @@ fmt: dev ## Format and autofix
 
 typecheck: dev ## mypy (strict) on every package
 	$(BIN)/mypy libs services cli
-	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/compare.py bench/cluster_wait.py
+	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/scale bench/compare.py bench/cluster_wait.py
 
 pytest: dev ensure-redis ensure-wrk ensure-chromium ensure-promtool ts-tools ensure-adb ensure-appwright
 	$(BIN)/pytest
@@ -138,6 +138,10 @@ lint-openapi: $(SPEC_LINT_STAMP) ## openapi.json: redocly (recommended) and spec
 .PHONY: bench-reads
 bench-reads: install ensure-redis ## One org's reads while another has 200,000 dead letters and events
 	$(BIN)/python -m bench.reads $(READS_ARGS)
+
+.PHONY: bench-scale
+bench-scale: install ensure-redis ## Control plane at 100, 1,000, 5,000 virtual workers (SCALE_ARGS=--tiny: 10)
+	$(BIN)/python -m bench.scale $(SCALE_ARGS)
 
 .PHONY: bench-scheduling
 bench-scheduling: install ensure-redis ## Scheduling benchmark: six workloads simulated, then W1 live at 1/100 scale
