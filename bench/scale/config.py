@@ -34,16 +34,19 @@ class ScaleConfig:
     idle_s: float = 6.0
     """Idle window (three heartbeat intervals): CPU and round trips with nothing queued."""
     pickups: int = 50
-    """Pickup samples while the farm is busy."""
+    """Pickup samples while the farm is busy..."""
+    pickup_max_s: float = 60.0
+    """...or as many as fit in this time."""
     free_share: float = 0.1
     """Share of the pickup target's workers left free while the rest run long tests."""
     busy_test_s: float = 600.0
     """Simulated time of the tests that keep the farm busy during the pickups (they are
     not waited for)."""
-    workers_per_process: int = 1250
-    """Virtual workers per load process (one asyncio loop keeps up with about this many)."""
+    workers_per_process: int = 250
+    """Virtual workers per load process: a loop of a few hundred keeps its heartbeats on
+    time on a shared 2-core machine (one of 1,000 fell seconds behind)."""
     drain_timeout_s: float = 300.0
-    slowlog_drain_s: float = 0.5
+    slowlog_drain_s: float = 0.25
     """How often the slow log is read and reset during the run."""
     out: Path = RESULTS
     tiny: bool = False

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
+import functools
+import os
 import signal
 from dataclasses import asdict
 from pathlib import Path
 
 import orjson
+import redis.utils
 
 from bench.scale.virtual import DEFAULTS, LoadStats, Timing, VirtualWorker
 from bench.throughput.services import PREFIX, TARGETS
@@ -22,6 +24,13 @@ from qgjob_store.keys import Keys
 from qgjob_store.scripts import Scripts
 
 SPARE_CONNECTIONS = 64
+STOP_WAIT_S = 3.0
+
+# redis-py reads its own version from the package metadata for every connection it makes
+# (the CLIENT SETINFO it sends): ~10 ms of disk and parsing each, which a real worker pays
+# for its few connections but a process of a thousand workers would pay for thousands.
+# Read once; every connection still sends it.
+redis.utils.get_lib_version = functools.cache(redis.utils.get_lib_version)
 
 
 def worker_id(n: int) -> tuple[str, str]:
@@ -39,8 +48,7 @@ def open_store(url: str, connections: int, *, block_ms: int = 0) -> Store:
     return Store(redis=redis, keys=keys, scripts=Scripts(redis, keys))
 
 
-async def serve(args: argparse.Namespace) -> LoadStats:
-    stats = LoadStats()
+async def serve(args: argparse.Namespace, stats: LoadStats) -> None:
     store = open_store(args.url, args.count)
     reader = open_store(args.url, args.count, block_ms=DEFAULTS.block_ms)
     timing = Timing(test_s=args.test_s, install_s=args.install_s)
@@ -50,24 +58,17 @@ async def serve(args: argparse.Namespace) -> LoadStats:
     loop.add_signal_handler(signal.SIGINT, stop.set)
     tasks: list[asyncio.Task[None]] = []
     spread = DEFAULTS.heartbeat_interval_s / max(1, args.count)
-    try:
-        for i in range(args.count):
-            wid, target = worker_id(args.first + i)
-            vw = VirtualWorker(store, reader, wid, target, timing, stats)
-            tasks.append(asyncio.create_task(vw.run()))
-            # pacing the starts (not synchronising): beats spread over one interval
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), spread)
-            if stop.is_set():
-                break
-        await stop.wait()
-    finally:
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await reader.close()
-        await store.close()
-    return stats
+    for i in range(args.count):
+        wid, target = worker_id(args.first + i)
+        vw = VirtualWorker(store, reader, wid, target, timing, stats)
+        tasks.append(asyncio.create_task(vw.run(start_after_s=i * spread)))
+    await stop.wait()
+    args.out.write_bytes(orjson.dumps(asdict(stats)))
+    for t in tasks:
+        t.cancel()
+    # a worker cancelled inside the client's pool may not end at once: the process exits
+    # after a short wait either way (the figures are written)
+    await asyncio.wait(tasks, timeout=STOP_WAIT_S)
 
 
 def main() -> None:
@@ -79,8 +80,8 @@ def main() -> None:
     p.add_argument("--install-s", type=float, required=True)
     p.add_argument("--out", type=Path, required=True)
     args = p.parse_args()
-    stats = asyncio.run(serve(args))
-    args.out.write_bytes(orjson.dumps(asdict(stats)))
+    asyncio.run(serve(args, LoadStats()))
+    os._exit(0)  # no wait for connections left to the garbage collector
 
 
 if __name__ == "__main__":

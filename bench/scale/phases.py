@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,7 @@ from bench.throughput.workload import (
     TARGETS,
     StoreBatchSubmitter,
     Suite,
-    pick_submitter,
     plan,
-    suite_endpoint_problem,
 )
 from qgjob_store import SCHEDULER_GROUP
 
@@ -60,8 +59,9 @@ def spread(values: list[float]) -> dict[str, float]:
 async def submit_waiting(s: Session, size: Size) -> dict[str, Any]:
     """Submit the size's jobs (one suite per app version, round robin over the targets)
     and wait until the scheduler has grouped them all; no worker runs yet."""
-    has_suites = suite_endpoint_problem(await s.openapi()) is None
-    submitter = pick_submitter(s.jobs, s.http, has_suites=has_suites)
+    # the store's batch call (the API's submit script, 500 jobs a call): the fastest way
+    # in, so the waiting jobs are there in seconds at every size
+    submitter = StoreBatchSubmitter(s.jobs)
     submitter.prepare(plan(size.jobs, size.versions, tag="scale"))
     started = time.monotonic()
     ids = await submitter.submit()
@@ -103,9 +103,7 @@ async def idle_window(
 ) -> dict[str, Any]:
     """CPU (Redis from INFO cpu, scheduler and API from /proc) and Redis round trips with
     every worker idle and nothing queued, over ``seconds``."""
-    for target in TARGETS:
-        count = sum(1 for i in range(n) if worker_id(i)[1] == target)
-        await s.wait_idle(target, count, within_s=60)
+    await wait_workers(s, n, lambda idle: idle >= n, within_s=60, what="every worker idle")
     pids = platform.pids()
     service_pids = {"scheduler": pids["scheduler"], "api": pids["api"]}
     load_pids = platform.load_pids()
@@ -155,8 +153,9 @@ async def busy_pickups(s: Session, n: int, config: ScaleConfig) -> dict[str, Any
     submitter = StoreBatchSubmitter(s.jobs)
     submitter.prepare(suites)
     await submitter.submit()
-    for t, c in busy.items():
-        await _wait_held(s, t, per_target[t] - c, within_s=60 + n / 50)
+    await wait_workers(
+        s, n, lambda idle: idle <= free, within_s=60 + n / 50, what="the farm to be busy"
+    )
     events = s.store.keys.events()
     reader = Redis.from_url(
         s.platform.redis_url, decode_responses=True, protocol=2, socket_timeout=10
@@ -164,8 +163,12 @@ async def busy_pickups(s: Session, n: int, config: ScaleConfig) -> dict[str, Any
     t0 = time.time()
     latencies: list[float] = []
     try:
+        # each pickup's worker is free again soon after the job ended, and ``free`` workers
+        # of the target were left free: no wait for an idle worker between samples
+        deadline = time.monotonic() + config.pickup_max_s
         for i in range(config.pickups):
-            await s.wait_idle(PICKUP_TARGET, 1, within_s=30)
+            if time.monotonic() > deadline:
+                break
             last = await _newest(reader, events, 1)
             after = last[0][0] if last else "0-0"
             body = orjson.dumps(
@@ -193,10 +196,13 @@ async def busy_pickups(s: Session, n: int, config: ScaleConfig) -> dict[str, Any
     }
 
 
-async def _wait_held(s: Session, target: str, idle: int, within_s: float) -> None:
-    """Until only ``idle`` workers of ``target`` hold nothing (the others run a test)."""
+async def wait_workers(
+    s: Session, n: int, ok: Callable[[int], bool], *, within_s: float, what: str
+) -> None:
+    """Until ``ok(idle workers)`` (polled every quarter second: a poll costs two commands
+    per worker, which must not weigh on what is measured)."""
     deadline = time.monotonic() + within_s
-    while await asyncio.to_thread(s.platform.idle_workers, [target]) > idle:
+    while not ok(await asyncio.to_thread(s.platform.idle_workers)):
         if time.monotonic() > deadline:
-            raise TimeoutError(f"workers of {target} not busy after {within_s:g}s")
-        await asyncio.sleep(0.1)
+            raise TimeoutError(f"not {what} after {within_s:g}s ({n} workers)")
+        await asyncio.sleep(0.25)

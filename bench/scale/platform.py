@@ -50,6 +50,7 @@ class ScalePlatform(BenchPlatform):
         per = self.config.workers_per_process
         procs = max(1, math.ceil(n / per))
         log_dir = self.workdir / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
         for p in range(procs):
             first, count = p * n // procs, (p + 1) * n // procs - p * n // procs
             argv = python_module(

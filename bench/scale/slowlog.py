@@ -71,6 +71,15 @@ class SlowlogCollector:
             cmd = "script:eval"
         self.times_us[cmd].append(duration)
 
+    def pause(self) -> None:
+        """Stop logging (a window that must not pay for it: Redis 7.0 logs each command a
+        script calls too, so at 0 µs the log costs every script a copy per command)."""
+        self.client.config_set("slowlog-log-slower-than", -1)
+        self.drain()
+
+    def resume(self) -> None:
+        self.client.config_set("slowlog-log-slower-than", 0)
+
     def take(self) -> dict[str, list[int]]:
         """The times gathered since the last take (a phase's), after a last read."""
         self.drain()

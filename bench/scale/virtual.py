@@ -12,6 +12,7 @@ yield). Capacity 1 (one lane), the workers' default."""
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ class LoadStats:
     def error(self, exc: BaseException) -> None:
         name = type(exc).__name__
         self.errors[name] = self.errors.get(name, 0) + 1
+        if self.errors[name] <= 3:  # the first few of each kind, for the load process's log
+            print(f"virtual worker error: {exc!r}: {exc}", file=sys.stderr, flush=True)
 
 
 class VirtualWorker:
@@ -74,7 +77,10 @@ class VirtualWorker:
     def state(self) -> WorkerState:
         return WorkerState.BUSY if self.lane is not None else WorkerState.IDLE
 
-    async def run(self) -> None:
+    async def run(self, start_after_s: float = 0.0) -> None:
+        """Work until cancelled; start after ``start_after_s`` (a farm's workers start at
+        different moments, so their beats are spread over the interval)."""
+        await asyncio.sleep(start_after_s)
         await self.reader.start()
         await self._beat()
         beats = asyncio.create_task(self._heartbeats())
