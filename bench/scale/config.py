@@ -46,8 +46,10 @@ class ScaleConfig:
     """Virtual workers per load process: a loop of a few hundred keeps its heartbeats on
     time on a shared 2-core machine (one of 1,000 fell seconds behind)."""
     drain_timeout_s: float = 300.0
-    slowlog_drain_s: float = 0.25
-    """How often the slow log is read and reset during the run."""
+    slowlog_every_s: float = 5.0
+    slowlog_on_s: float = 1.0
+    """The slow log logs every command for ``slowlog_on_s`` of every ``slowlog_every_s``
+    (then it is read and reset)."""
     out: Path = RESULTS
     tiny: bool = False
     worst: int = field(default=5)
@@ -61,6 +63,8 @@ TINY = ScaleConfig(
     pickups=5,
     free_share=0.5,
     drain_timeout_s=20.0,
+    slowlog_every_s=1.0,
+    slowlog_on_s=1.0,
     tiny=True,
 )
 """A quick run that shows the harness works end to end (its test uses it)."""

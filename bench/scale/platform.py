@@ -5,6 +5,7 @@ workers."""
 from __future__ import annotations
 
 import math
+import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -84,8 +85,10 @@ class ScalePlatform(BenchPlatform):
     def stop_workers(self) -> dict[str, list]:  # type: ignore[type-arg]
         """Stop the load processes; what they saw, merged."""
         merged: dict[str, list] = {"acquired": [], "beat_lag": [], "errors": []}  # type: ignore[type-arg]
+        for s in self.loads:  # all at once: each writes its figures, then exits
+            s.signal(signal.SIGTERM)
         for s in self.loads:
-            s.stop(timeout=30)
+            s.stop(timeout=30, signalled=True)
         for p, s in enumerate(self.loads):
             path = self.workdir / f"load-{p}.json"
             if not path.exists():

@@ -39,6 +39,8 @@ def _worst_p99(size: dict[str, Any]) -> tuple[str, float]:
 
 
 def row(size: dict[str, Any]) -> str:
+    if "error" in size:
+        return f"| {size['workers']:,} | {size['jobs']:,} | not measured: {size['error']} |"
     d, idle, pick = size["drain"], size["idle"], size["pickup"]
     longest, longest_ms = _longest(size)
     worst, worst_ms = _worst_p99(size)
@@ -61,6 +63,8 @@ def row(size: dict[str, Any]) -> str:
 
 
 def worst_scripts(size: dict[str, Any], n: int) -> list[str]:
+    if "error" in size:
+        return []
     s = scripts(size)
     by_p99 = sorted(s, key=lambda k: -s[k]["p99_ms"])[:n]
     by_max = sorted(s, key=lambda k: -s[k]["max_ms"])[:n]
@@ -79,7 +83,9 @@ def worst_scripts(size: dict[str, Any], n: int) -> list[str]:
 
 
 def targets(result: dict[str, Any]) -> list[str]:
-    sizes = result["sizes"]
+    sizes = [s for s in result["sizes"] if "error" not in s]
+    if not sizes:
+        return ["- no size was measured"]
     big, small = sizes[-1], sizes[0]
     longest = max(scripts(big).items(), key=lambda kv: kv[1]["max_ms"])
     idle_big, idle_small = big["idle"]["passes"]["p50_ms"], small["idle"]["passes"]["p50_ms"]

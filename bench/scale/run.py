@@ -39,7 +39,12 @@ def run(config: ScaleConfig) -> dict[str, Any]:
     }
     for size in config.sizes:
         say(f"[{size.workers:,} workers, {size.jobs:,} jobs over {size.versions:,} versions]")
-        result["sizes"].append(run_size(config, size, workdir / f"w{size.workers}"))
+        try:
+            result["sizes"].append(run_size(config, size, workdir / f"w{size.workers}"))
+        except Exception as exc:  # the sizes measured so far are still printed
+            say(f"  failed: {exc!r}")
+            result["sizes"].append({"workers": size.workers, "jobs": size.jobs, "error": repr(exc)})
+        save(result, config.out)
     result["machine"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
     result["logs"] = str(workdir)
     return result
@@ -57,7 +62,9 @@ def run_size(config: ScaleConfig, size: Size, workdir: Path) -> dict[str, Any]:
     try:
         platform.start()
         say(f"  services ready, pids {platform.pid_list()}")
-        slow = SlowlogCollector(platform.redis_url, config.slowlog_drain_s).start()
+        slow = SlowlogCollector(
+            platform.redis_url, config.slowlog_every_s, config.slowlog_on_s
+        ).start()
         out.update(asyncio.run(_phases(platform, config, size, slow)))
     finally:
         if slow is not None:

@@ -1,7 +1,11 @@
 """Every command Redis ran, with its time, from the slow log: ``slowlog-log-slower-than 0``
 logs each one, and a thread reads and resets the log (one MULTI, so nothing falls between
-the read and the reset) every ``every_s``. An ``EVALSHA`` is named by its script through
-qgjob_store's script registry (the SHA1 of each script's text)."""
+the read and the reset). Redis 7.0 logs each command a script calls as well (a snapshot at
+5,000 workers calls some 20,000), so the log is on in samples: ``on_s`` of every
+``every_s``, the figures being those of the calls in the samples; and a logged script runs
+slower than it would (each command it calls is copied into the log). An ``EVALSHA`` is
+named by its script through qgjob_store's script registry (the SHA1 of each script's
+text)."""
 
 from __future__ import annotations
 
@@ -28,9 +32,10 @@ def script_names() -> dict[str, str]:
 
 
 class SlowlogCollector:
-    def __init__(self, url: str, every_s: float) -> None:
-        self.client = redis.Redis.from_url(url, decode_responses=False)
-        self.every_s = every_s
+    def __init__(self, url: str, every_s: float, on_s: float) -> None:
+        self.client = redis.Redis.from_url(url, decode_responses=False, socket_timeout=60)
+        self.every_s, self.on_s = every_s, on_s
+        self.paused = False
         self.names = script_names()
         self.times_us: dict[str, list[int]] = defaultdict(list)
         """Execution time of every call, by command (scripts by name: ``script:finish``)."""
@@ -40,15 +45,23 @@ class SlowlogCollector:
 
     def start(self) -> SlowlogCollector:
         self.client.config_set("slowlog-max-len", MAX_LEN)
-        self.client.config_set("slowlog-log-slower-than", 0)
         self.client.slowlog_reset()
         self._thread = threading.Thread(target=self._loop, name="slowlog", daemon=True)
         self._thread.start()
         return self
 
     def _loop(self) -> None:
-        while not self._stop.wait(self.every_s):
+        while not self._stop.is_set():
+            with self._lock:
+                on = not self.paused
+                if on:
+                    self.client.config_set("slowlog-log-slower-than", 0)
+            if self._stop.wait(self.on_s):
+                break
+            with self._lock:
+                self.client.config_set("slowlog-log-slower-than", -1)
             self.drain()
+            self._stop.wait(self.every_s - self.on_s)
 
     def drain(self) -> None:
         pipe = self.client.pipeline(transaction=True)
@@ -72,13 +85,15 @@ class SlowlogCollector:
         self.times_us[cmd].append(duration)
 
     def pause(self) -> None:
-        """Stop logging (a window that must not pay for it: Redis 7.0 logs each command a
-        script calls too, so at 0 µs the log costs every script a copy per command)."""
-        self.client.config_set("slowlog-log-slower-than", -1)
+        """No sample until :meth:`resume` (a window that must not pay for the log)."""
+        with self._lock:
+            self.paused = True
+            self.client.config_set("slowlog-log-slower-than", -1)
         self.drain()
 
     def resume(self) -> None:
-        self.client.config_set("slowlog-log-slower-than", 0)
+        with self._lock:
+            self.paused = False
 
     def take(self) -> dict[str, list[int]]:
         """The times gathered since the last take (a phase's), after a last read."""
