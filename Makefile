@@ -68,7 +68,7 @@ fmt: dev ## Format and autofix
 
 typecheck: dev ## mypy (strict) on every package
 	$(BIN)/mypy libs services cli
-	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/watchers bench/memory bench/compare.py bench/cluster_wait.py
+	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/watchers bench/memory bench/scale bench/compare.py bench/cluster_wait.py
 
 pytest: dev ensure-redis ensure-wrk ensure-chromium ensure-promtool ts-tools ensure-adb ensure-appwright
 	$(BIN)/pytest
@@ -146,6 +146,11 @@ bench-watchers: install ensure-redis ## 1,000 live watchers of suite event strea
 .PHONY: bench-memory
 bench-memory: install ensure-redis ## Redis memory per finished job by key kind, field by field, and candidate reductions
 	$(BIN)/python -m bench.memory $(MEMORY_ARGS)
+
+.PHONY: bench-scale
+bench-scale: install ensure-redis ## Control plane at 100, 1,000, 5,000 virtual workers, then 1,000 live watchers
+	$(BIN)/python -m bench.scale $(SCALE_ARGS)
+	$(BIN)/python -m bench.watchers $(WATCHERS_ARGS)
 
 .PHONY: bench-scheduling
 bench-scheduling: install ensure-redis ## Scheduling benchmark: six workloads simulated, then W1 live at 1/100 scale

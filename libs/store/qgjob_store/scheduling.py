@@ -130,6 +130,11 @@ class SchedulerStore:
         taken: list[str] = await self._s.scripts.run("recover", default_lease_ms)
         return taken
 
+    async def any_waiting(self) -> bool:
+        """Whether a group may wait for a worker (its index is not empty; stale entries
+        count until a snapshot drops them)."""
+        return bool(await self._s.redis.zcard(self._s.keys.pending_groups()))
+
     async def lead(self, holder: str, ttl_ms: int) -> bool:
         """Whether ``holder`` is the one scheduler that plans dispatches now (a lock that
         expires when its holder stops renewing it)."""

@@ -22,6 +22,9 @@ class SchedulerSettings(StoreSettings):
     block_ms: int = Field(default=1000, ge=10, le=5000)
     tick_ms: int = Field(default=50, ge=5)
     """How often the scheduler plans dispatches and checks due retries."""
+    idle_pass_ms: int = Field(default=1000, ge=5)
+    """While no group waits, the tick plans at most this often (a pass reads every worker;
+    submissions, freed lanes and groups taken back still plan at once)."""
     claim_idle_ms: int = Field(default=15000, ge=100)
     """Submissions another scheduler read but left unacked this long are taken over."""
     promote_batch: int = Field(default=500, ge=1)
