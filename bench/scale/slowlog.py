@@ -92,8 +92,10 @@ class SlowlogCollector:
         self.drain()
 
     def resume(self) -> None:
+        # on at once: waiting for the sampler's next turn could miss a short phase whole
         with self._lock:
             self.paused = False
+            self.client.config_set("slowlog-log-slower-than", 0)
 
     def take(self) -> dict[str, list[int]]:
         """The times gathered since the last take (a phase's), after a last read."""
