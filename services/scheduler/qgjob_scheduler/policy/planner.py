@@ -27,6 +27,7 @@ group always runs at least one test per lane it gets, so preemption cannot starv
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -34,6 +35,7 @@ from typing import NamedTuple
 from qgjob_scheduler.policy.fairness import fair_shares
 from qgjob_scheduler.policy.priority import waiting_band
 from qgjob_scheduler.policy.rules import Rules, eligible
+from qgjob_scheduler.policy.soonest import Soonest
 from qgjob_scheduler.policy.splitting import Split, best_split, split_behind_test
 from qgjob_schemas import Assignment, GroupState, GroupView, Plan, Snapshot, WorkerView
 
@@ -128,8 +130,14 @@ class _TargetPass:
         )
         self.waiting = [g for g in self.waiting if eligible(g, self.now, self.rules)]
         self.fifo = {g.id: i for i, g in enumerate(self.waiting)}
+        self.band = {g.id: waiting_band(g, self.now, self.rules.aging_s) for g in self.waiting}
         self.usage: Counter[str] = Counter(u.org for u in self.units if u.live)
         self.shares = self._shares(sum(w.capacity for w in workers))
+        self._work: dict[tuple[str, str], float] = {}
+        self._servers: Counter[tuple[str, str]] = Counter()
+        self._splittable: Counter[tuple[str, int]] = Counter()
+        """Splittable units per (org, priority rank): a lane skips the buckets whose best
+        split could not beat its best candidate so far, instead of trying every unit."""
 
     # --- setup -------------------------------------------------------------------------
 
@@ -178,6 +186,20 @@ class _TargetPass:
     # --- filling free lanes --------------------------------------------------------------
 
     def fill(self) -> None:
+        for u in self.units:
+            self._work[u.key] = self._work.get(u.key, 0.0) + u.work
+            self._servers[u.key] += 1
+            self._splittable[(u.org, u.group.priority.rank)] += 1
+        for g in self.waiting:
+            key = (g.org_id, g.app_version_id)
+            self._work[key] = self._work.get(key, 0.0) + g.work_s
+        self._free_versions = Counter(v for w in self.lanes for v in self.versions[w])
+        self._wanted = Counter(g.app_version_id for g in self.waiting)
+        self._tops: dict[str, list[tuple[tuple[float | int, ...], GroupView]]] = {}
+        for g in self.waiting:
+            self._tops.setdefault(g.org_id, []).append((self._waiting_rank(g), g))
+        for heap in self._tops.values():
+            heapq.heapify(heap)
         while self.lanes:
             best = self._best()
             if best is None:
@@ -187,40 +209,75 @@ class _TargetPass:
             else:
                 self._give_whole(best.group)
 
+    def _waiting_rank(self, g: GroupView) -> tuple[float | int, ...]:
+        """A waiting group's key after its org's ratio, negated (a heap's smallest first)."""
+        return (
+            -self.band[g.id],
+            -g.priority.rank,
+            -int(self._free_versions[g.app_version_id] > 0),
+            -self._pressure((g.org_id, g.app_version_id)),
+            self.fifo[g.id],
+        )
+
+    def _best_waiting(self, org: str) -> GroupView | None:
+        """The org's best waiting group. A key only falls as lanes are given (a version
+        leaves the free lanes, a version's pressure drops with each worker it gets), so a
+        heap entry is checked against the group's key now: a stale one goes back in."""
+        heap = self._tops[org]
+        while heap:
+            rank, g = heap[0]
+            if g.id not in self.fifo:  # given in this pass
+                heapq.heappop(heap)
+                continue
+            now = self._waiting_rank(g)
+            if now == rank:
+                return g
+            heapq.heapreplace(heap, (now, g))
+        return None
+
     def _best(self) -> _Candidate | None:
-        free_versions = frozenset().union(*(self.versions[w] for w in set(self.lanes)))
-        pressure = self._pressure()
+        free_versions = frozenset(v for v, n in self._free_versions.items() if n > 0)
         best: _Candidate | None = None
-        for g in self.waiting:
+        for org in self._tops:
+            g = self._best_waiting(org)
+            if g is None:
+                continue
             key = (
                 -self._ratio(g.org_id),
-                waiting_band(g, self.now, self.rules.aging_s),
+                self.band[g.id],
                 g.priority.rank,
                 1,
-                g.app_version_id in free_versions,
-                pressure[(g.org_id, g.app_version_id)],
+                self._free_versions[g.app_version_id] > 0,
+                self._pressure((g.org_id, g.app_version_id)),
                 -self.fifo[g.id],
             )
             if best is None or key > best.key:
                 best = _Candidate(key, g)
         if self.rules.split:
-            for u in self.units:
-                cand = self._split_candidate(u, free_versions)
-                if cand is not None and (best is None or cand.key > best.key):
-                    best = cand
+            may_win = self._buckets_that_may_win(best)
+            if may_win:
+                for u in self.units:
+                    if (u.org, u.group.priority.rank) not in may_win:
+                        continue
+                    cand = self._split_candidate(u, free_versions)
+                    if cand is not None and (best is None or cand.key > best.key):
+                        best = cand
         return best
 
-    def _pressure(self) -> dict[tuple[str, str], float]:
-        """Work per worker of each (org, app version), if one more worker joined it."""
-        work: dict[tuple[str, str], float] = {}
-        servers: Counter[tuple[str, str]] = Counter()
-        for u in self.units:
-            work[u.key] = work.get(u.key, 0.0) + u.work
-            servers[u.key] += 1
-        for g in self.waiting:
-            key = (g.org_id, g.app_version_id)
-            work[key] = work.get(key, 0.0) + g.work_s
-        return {k: w / (1 + servers[k]) for k, w in work.items()}
+    def _buckets_that_may_win(self, best: _Candidate | None) -> set[tuple[str, int]]:
+        """The (org, rank) buckets of splittable units whose key could exceed ``best``'s: a
+        split's key is at most (-ratio, rank, rank, 0, True, inf, 0)."""
+        out = set()
+        for (org, rank), n in self._splittable.items():
+            bound = (-self._ratio(org), rank, rank, 0, True, float("inf"), 0)
+            if n and (best is None or bound > best.key):
+                out.add((org, rank))
+        return out
+
+    def _pressure(self, key: tuple[str, str]) -> float:
+        """Work per worker of an (org, app version), if one more worker joined it (the
+        work moves between waiting groups and units as lanes are given; its sum does not)."""
+        return self._work.get(key, 0.0) / (1 + self._servers[key])
 
     def _split_candidate(self, u: _Unit, free_versions: frozenset[str]) -> _Candidate | None:
         if not u.splittable:
@@ -257,19 +314,24 @@ class _TargetPass:
         cached = [w for w in self.lanes if app in self.versions[w]]
         if cached:
             return cached[0]
-        wanted = Counter(g.app_version_id for g in self.waiting)
+        wanted = self._wanted
         return min(self.lanes, key=lambda w: (sum(wanted[v] for v in self.versions[w]), w))
 
     def _take_lane(self, app: str) -> tuple[str, float]:
         lane = self._lane_for(app)
         self.lanes.remove(lane)
+        self._free_versions.subtract(self.versions[lane])
         return lane, 0.0 if app in self.versions[lane] else self.install
 
     def _give_whole(self, g: GroupView) -> None:
         lane, install = self._take_lane(g.app_version_id)
         self.waiting.remove(g)
+        del self.fifo[g.id]
+        self._wanted[g.app_version_id] -= 1
         self.assignments.append(Assignment(g.id, lane))
         self.units.append(_Unit(g, lane, g.left, g.work_s, install))
+        self._servers[(g.org_id, g.app_version_id)] += 1
+        self._splittable[(g.org_id, g.priority.rank)] += 1
         self.usage[g.org_id] += 1
 
     def _give_split(self, u: _Unit, split: Split, lane: str | None = None) -> None:
@@ -277,12 +339,14 @@ class _TargetPass:
             lane, install = self._take_lane(u.group.app_version_id)
         else:
             self.lanes.remove(lane)
+            self._free_versions.subtract(self.versions[lane])
             install = 0.0
         self.assignments.append(Assignment(u.group.id, lane, split.take))
         u.left -= split.take
         u.work -= split.work
         part = _Unit(u.group, lane, split.take, split.work, install, splittable=False)
         self.units.append(part)
+        self._servers[u.key] += 1
         self.usage[u.org] += 1
 
     # --- preemption --------------------------------------------------------------------
@@ -292,9 +356,14 @@ class _TargetPass:
         if not self.rules.preempt:
             return
         # lanes on their way back: groups yielding, and groups on their last test
-        incoming = [u for u in self.yielding]
-        incoming += [u for u in self.units if u.live and u.left == 0 and _running(u)]
-        victims = [u for u in self.units if u.live and u.left > 0 and _running(u)]
+        coming = [u for u in self.yielding]
+        coming += [u for u in self.units if u.live and u.left == 0 and _running(u)]
+        incoming = Soonest(coming, lambda i, u: i, self.versions, self.install)
+        victims = _Victims(
+            [u for u in self.units if u.live and u.left > 0 and _running(u)],
+            self.versions,
+            self.install,
+        )
         wants = self._wants()
         while wants:
             org = min(wants, key=lambda o: (self._ratio(o), wants[o][0].order))
@@ -303,17 +372,17 @@ class _TargetPass:
                 del wants[org]
             if not incoming and not self._may_preempt_for(org, rank, victims):
                 continue
-            soonest = min(incoming, key=lambda u: self._free_in(u, app), default=None)
+            soonest = incoming.soonest(app)
             victim = self._victim(org, rank, app, victims)
-            if soonest is not None and (
-                victim is None or self._free_in(soonest, app) <= self._free_in(victim, app)
-            ):
-                incoming.remove(soonest)
-                self.usage[soonest.org] -= 0 if soonest.group.yielding else 1
+            if soonest is not None and (victim is None or soonest[0] <= victim[0]):
+                unit = soonest[2]
+                incoming.remove(unit)
+                self.usage[unit.org] -= 0 if unit.group.yielding else 1
             elif victim is not None:
-                victims.remove(victim)
-                self.preempt.append(victim.group.id)
-                self.usage[victim.org] -= 1
+                unit = victim[1]
+                victims.remove(unit)
+                self.preempt.append(unit.group.id)
+                self.usage[unit.org] -= 1
             else:
                 continue
             self.usage[org] += 1
@@ -365,21 +434,30 @@ class _TargetPass:
             out.append(_Want(FAIRNESS_ONLY, -1, part.app))
         return out
 
-    def _may_preempt_for(self, org: str, rank: int, victims: list[_Unit]) -> bool:
+    def _may_preempt_for(self, org: str, rank: int, victims: _Victims) -> bool:
         """Quick check: some victim has a lower priority, or the org is owed lanes."""
         owed = self.rules.fair_share and self.usage[org] < self.shares.get(org, 0) - 0.5
-        return owed or any(rank > v.group.priority.rank for v in victims)
+        return owed or any(rank > vrank for (vrank, _), _ in victims.buckets())
 
-    def _victim(self, org: str, rank: int, app: str, victims: list[_Unit]) -> _Unit | None:
+    def _victim(
+        self, org: str, rank: int, app: str, victims: _Victims
+    ) -> tuple[float, _Unit] | None:
         """The running group to preempt for a lane wanted by ``org`` at priority ``rank``
-        (-1: only for fairness), or None when none may be."""
-        allowed = [
-            ((v.group.priority.rank, -self._ratio(v.org), self._free_in(v, app), v.group.id), v)
-            for v in victims
-            if (rank > v.group.priority.rank and (v.org == org or self._below_share(org)))
-            or self._unfair(org, v.org)
-        ]
-        return min(allowed, key=lambda a: a[0])[1] if allowed else None
+        (-1: only for fairness), with when its lane could start ``app``; None when none may
+        be. Victims are looked at per (priority, org): each bucket's soonest lane."""
+        best: tuple[tuple[int, float, float, str], float, _Unit] | None = None
+        for (vrank, vorg), bucket in victims.buckets():
+            allowed = (rank > vrank and (vorg == org or self._below_share(org))) or self._unfair(
+                org, vorg
+            )
+            found = bucket.soonest(app) if allowed else None
+            if found is None:
+                continue
+            at, _, unit = found
+            key = (vrank, -self._ratio(vorg), at, unit.group.id)
+            if best is None or key < best[0]:
+                best = (key, at, unit)
+        return None if best is None else (best[1], best[2])
 
     def _below_share(self, org: str) -> bool:
         return not self.rules.fair_share or self.usage[org] + 1 <= self.shares.get(org, 0) + 0.5
@@ -394,6 +472,28 @@ class _TargetPass:
             and self.usage[other] > self.shares.get(other, 0)
             and self.usage[other] - self.usage[org] >= 2
         )
+
+
+class _Victims:
+    """Running groups that may be preempted, in buckets of (priority rank, org): within one,
+    the victim is the lane that could start the wanted version soonest (then the lowest
+    group id, then the first)."""
+
+    def __init__(
+        self, units: list[_Unit], versions: dict[str, frozenset[str]], install: float
+    ) -> None:
+        split: dict[tuple[int, str], list[_Unit]] = {}
+        for u in units:
+            split.setdefault((u.group.priority.rank, u.org), []).append(u)
+        self._buckets = {
+            k: Soonest(us, lambda i, u: u.group.id, versions, install) for k, us in split.items()
+        }
+
+    def buckets(self) -> list[tuple[tuple[int, str], Soonest[_Unit]]]:
+        return [(k, b) for k, b in self._buckets.items() if b]
+
+    def remove(self, unit: _Unit) -> None:
+        self._buckets[(unit.group.priority.rank, unit.org)].remove(unit)
 
 
 def _by_id(w: WorkerView) -> str:
