@@ -15,7 +15,7 @@ HOT_STAGES = ("submit", "group", "dispatch", "start", "finish")
 SCRIPT_STAGE = {
     "submit": "submit",
     "join": "group",
-    "snapshot": "dispatch",
+    "view": "dispatch",
     "dispatch": "dispatch",
     "acquire": "start",
     "heartbeat": "start",

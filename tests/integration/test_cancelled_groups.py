@@ -69,7 +69,7 @@ async def test_waiting_groups_with_nothing_left_do_not_crowd_out_the_rest(
     pipe: Pipeline,
 ) -> None:
     """Groups stored open with nothing left (as an earlier version left cancelled groups)
-    are ended by the snapshot and never take the place of a group with work."""
+    are ended by the scheduler's view and never take the place of a group with work."""
     store = pipe.store
     for i, job_id in enumerate(await _groups_of_one(store, ZOMBIES)):
         await store.redis.hset(store.keys.job(job_id), "status", "cancelled")

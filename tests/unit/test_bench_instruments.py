@@ -69,7 +69,7 @@ def test_scripts_are_known_by_their_sha(stage: StageOf) -> None:
     shas = {name: sha for sha, name in script_names().items()}
     assert stage([b"EVALSHA", shas["submit"], b"0"]) == "submit"
     assert stage([b"evalsha", shas["join"], b"0"]) == "group"
-    assert stage([b"EVALSHA", shas["snapshot"], b"0"]) == "dispatch"
+    assert stage([b"EVALSHA", shas["view"], b"0"]) == "dispatch"
     assert stage([b"EVALSHA", shas["start"], b"0"]) == "start"
     assert stage([b"EVALSHA", shas["finish"], b"0"]) == "finish"
     assert stage([b"EVALSHA", b"0" * 40, b"0"]) == "unknown script"

@@ -5,15 +5,18 @@ it between pending lists of the consumer group :data:`WORKER_GROUP`: the holding
 while the group waits for the scheduler, the chosen worker's when the scheduler gives it the
 group (and back on a takeover), and ack it when the group ends. So a worker never reads new
 entries (``>``): it lists its own pending list (``XPENDING`` with itself as consumer) when
-woken by the dispatch (a ``BLPOP`` on its wake list), when it starts, and every ``block_ms``
-as a safety net, and takes up an entry by re-reading it from its own history
-(``XREADGROUP`` from the id just before it, ``COUNT 1``): that reads only what this worker
-holds, and counts one delivery, which the ``QGJOB_MAX_DELIVERIES`` guard looks at (a
-dispatch or a takeover starts the count from 0, so it counts one holder's attempts).
+woken by the dispatch (a ``BLPOP`` on its wake list), when it starts, and every
+``recheck_ms`` as a safety net (the dispatch writes the pending list before the wake, in
+one script, so a wake is never ahead of what it announces), and takes up an entry by
+re-reading it from its own history (``XREADGROUP`` from the id just before it,
+``COUNT 1``): that reads only what this worker holds, and counts one delivery, which the
+``QGJOB_MAX_DELIVERIES`` guard looks at (a dispatch or a takeover starts the count from 0,
+so it counts one holder's attempts).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -61,6 +64,10 @@ class AssignmentReader:
     """Entries taken up this many times without being handled go to ``on_poison`` (0: no
     limit)."""
     on_poison: PoisonHandler | None = None
+    recheck_ms: int = 20000
+    """With no wake, the pending list is listed again after this long all the same (an idle
+    worker's cost is then one ``BLPOP`` per ``block_ms``, not a listing around each)."""
+    _last_look: float = -float("inf")
 
     async def start(self) -> None:
         await ensure_group(self.redis, self.stream, WORKER_GROUP)
@@ -94,10 +101,12 @@ class AssignmentReader:
         found = await self.redis.xrange(self.stream, entry_id, entry_id)
         return {str(k): str(v) for k, v in (found[0][1] or {}).items()} if found else {}
 
-    async def wait(self) -> None:
-        """Until the scheduler gives this worker a group, or ``block_ms`` passed."""
+    async def wait(self) -> bool:
+        """Until the scheduler gives this worker a group (True), or ``block_ms`` passed."""
         if await self.redis.blpop([self.wake_key], timeout=self.block_ms / 1000):
             await self.redis.delete(self.wake_key)  # one look at the list serves every wake
+            return True
+        return False
 
     async def nudge(self) -> None:
         """Wake this worker's own :meth:`wait` (an entry it skipped may be taken up now)."""
@@ -109,13 +118,25 @@ class AssignmentReader:
         """Up to ``limit`` entries this worker holds and ``skip`` does not exclude (a lane
         runs them, or they wait for a retry), each taken up; those taken up too often go to
         ``on_poison`` instead. With nothing to take, wait for a wake (``block``) first."""
-        out = await self._take(limit, skip)
-        if not out and block:
-            await self.wait()
+        out: list[Entry] = []
+        if self._due() or not block:
             out = await self._take(limit, skip)
+        if not out and block:
+            woken = await self.wait()
+            if woken or self._due():
+                out = await self._take(limit, skip)
         return out
 
+    def _due(self) -> bool:
+        return time.monotonic() - self._last_look >= self.recheck_ms / 1000
+
+    def _look_again(self) -> None:
+        """The next read lists the pending list first: a look that took an entry may have
+        left others (one wake was read for several)."""
+        self._last_look = -float("inf")
+
     async def _take(self, limit: int, skip: Callable[[str], bool]) -> list[Entry]:
+        self._last_look = time.monotonic()
         candidates = [h for h in await self.held() if not skip(h.entry_id)]
         limit_hit = self.max_deliveries > 0 and self.on_poison is not None
         over = [h for h in candidates if limit_hit and h.deliveries >= self.max_deliveries]
@@ -131,4 +152,6 @@ class AssignmentReader:
             entry = await self.take(h.entry_id)
             if entry is not None:
                 out.append(entry)
+        if out or over:
+            self._look_again()
         return out

@@ -65,6 +65,12 @@ TEMPLATES: dict[str, str] = {
     "workers": "workers",
     "target_workers": "workers:{}",
     "worker_groups": "worker:{}:groups",
+    # groups and workers whose scheduling fields changed (a stream of ids, read by the
+    # scheduler's view) and the id below which its entries were trimmed
+    "sched_log": "scheduler:changes",
+    # when each worker's heartbeat lapses (zset worker id -> time)
+    "worker_deadlines": "workers:deadlines",
+    "sched_log_floor": "scheduler:changes:floor",
     # learned durations (moving averages): per target, and per (org, target, test path)
     "dur_install": "durations:install",
     "dur_target": "durations:target",
@@ -196,6 +202,15 @@ class Keys:
 
     def worker_groups(self, worker_id: str) -> str:
         return self._name("worker_groups", worker_id)
+
+    def worker_deadlines(self) -> str:
+        return self._name("worker_deadlines")
+
+    def sched_log(self) -> str:
+        return self._name("sched_log")
+
+    def sched_log_floor(self) -> str:
+        return self._name("sched_log_floor")
 
     def dur_install(self) -> str:
         return self._name("dur_install")

@@ -29,7 +29,7 @@ from qgjob_store.lua_source import Source, assemble, read_lua
 SCRIPT_NAMES = (
     "submit",
     "join",
-    "snapshot",
+    "view",
     "lead",
     "dispatch",
     "acquire",

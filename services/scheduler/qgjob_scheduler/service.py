@@ -50,6 +50,10 @@ class Scheduler:
         self._idle_pass_s = settings.idle_pass_ms / 1000
         self._last_pass = 0.0
         """When this replica last planned (monotonic clock)."""
+        self.view = self.store.view(TARGETS, settings.default_install_s)
+        self._planned_empty = False
+        """The last plan decided nothing: with nothing changed since, the next would not
+        either (until ``idle_pass_ms`` passes: time alone moves aging and estimates)."""
         self.grouped = 0
         self.leading = False
         """Whether the latest dispatch pass found this replica holding the dispatch lock."""
@@ -75,23 +79,30 @@ class Scheduler:
         await self.store.open_assignment_streams(TARGETS)
 
     async def dispatch_pass(self) -> list[str]:
-        """Plan from a fresh snapshot and carry the plan out, if this replica leads;
-        returns the ids of the groups given to workers."""
+        """Plan from the view, brought up to date, and carry the plan out, if this replica
+        leads; returns the ids of the groups given to workers."""
         async with self._dispatch_lock:
             started = time.perf_counter()
             self.leading = await self.store.lead(self.consumer, self._lead_ms)
             if not self.leading:
                 return []
-            self._last_pass = time.monotonic()
-            given = await self._plan_and_carry_out()
+            changed = await self.view.refresh()
+            recent = time.monotonic() - self._last_pass < self._idle_pass_s
+            planned = changed or not self._planned_empty or not recent
+            given: list[str] = []
+            if planned:
+                self._last_pass = time.monotonic()
+                given = await self._plan_and_carry_out()
             # one line per pass (debug level): what a pass costs at scale (bench/scale reads it)
             ms = round((time.perf_counter() - started) * 1000, 3)
-            log.debug("dispatch pass", ms=ms, given=len(given))
+            log.debug(
+                "dispatch pass", ms=ms, given=len(given), changes=self.view.changes, planned=planned
+            )
             return given
 
     async def _plan_and_carry_out(self) -> list[str]:
-        snapshot = await self.store.snapshot(TARGETS, self.settings.default_install_s)
-        decided = plan(snapshot, self.rules)
+        decided = plan(self.view.snapshot(), self.rules)
+        self._planned_empty = not decided
         if not decided:
             return []
         started_ns = time.time_ns()
@@ -144,10 +155,10 @@ class Scheduler:
             await wait_or_stop(stop, interval)
 
     async def _tick_pass(self) -> None:
-        """Plan, unless no group waits and a pass ran within ``idle_pass_ms``: a pass reads
-        every worker, and with nothing waiting all it could do is split a running group onto
-        a lane that came free without a wake-up (a worker that started or recovered). The
-        dispatch lock is renewed either way."""
+        """Plan, unless no group waits and a pass ran within ``idle_pass_ms``: with nothing
+        waiting all a pass could do is split a running group onto a lane that came free
+        without a wake-up (a worker that started or recovered). The dispatch lock is renewed
+        either way."""
         recent = time.monotonic() - self._last_pass < self._idle_pass_s
         if recent and not await self.store.any_waiting():
             async with self._dispatch_lock:

@@ -18,7 +18,7 @@ class SchedulerSettings(StoreSettings):
     dispatch_on_idle: bool = True
     """A free worker takes a waiting group at once."""
     read_count: int = Field(default=500, ge=1)
-    """Submissions read (and grouped in one script call) per batch."""
+    """Submissions read per batch (grouped 50 per script call)."""
     block_ms: int = Field(default=1000, ge=10, le=5000)
     tick_ms: int = Field(default=50, ge=5)
     """How often the scheduler plans dispatches and checks due retries."""

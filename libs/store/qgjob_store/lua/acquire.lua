@@ -19,12 +19,14 @@
 -- KEYS[9]  events                  every org's events
 -- KEYS[10] delayed                 the retries waiting (a poison job leaves it)
 -- KEYS[11] dead                    the dead letters (poison)
+-- KEYS[12] sched_log  the scheduler's change log (what this call changed)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: group id, [3]: worker id, [4]: assignment entry id, [5]: token of this call (''
 -- for none), [6]: the worker's target (whose assignment stream holds the entry).
 -- Returns {0} when there is nothing to run, else
 -- {1, epoch, app_version_id, org_id, jobs in the list so far, {job fields...}...}.
 
+--- @include "includes/changed"
 --- @include "includes/assignment_row"
 --- @include "includes/drop_group"
 --- @include "includes/fmt"
@@ -75,4 +77,5 @@ else
 end
 local epoch = redis.call('HINCRBY', gk, 'epoch', 1)
 redis.call('HSET', gk, 'state', 'running', 'yield', '', 'acquired_by', token)
+changed('g', gid)
 return { 1, epoch, g[4], g[5], n, jobs }

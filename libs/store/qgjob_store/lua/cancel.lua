@@ -8,12 +8,14 @@
 -- KEYS[4]    dur_test               the learned test durations (a group's recount)
 -- KEYS[5]    stats                  the counters
 -- KEYS[6]    events                 every org's events
--- KEYS[7+3k] job(ARGV[2+k])         each job's record
--- KEYS[8+3k] job_events(ARGV[2+k])  the ids of its events
--- KEYS[9+3k] job_log(ARGV[2+k])     its log (expiring when the job ends)
+-- KEYS[7] sched_log  the scheduler's change log (what this call changed)
+-- KEYS[8+3k] job(ARGV[2+k])         each job's record
+-- KEYS[9+3k] job_events(ARGV[2+k])  the ids of its events
+-- KEYS[10+3k] job_log(ARGV[2+k])     its log (expiring when the job ends)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2..]: job ids. Returns a flat list: per job 'cancelled'|'requested'|'conflict'|
 -- 'missing', then its status before.
+--- @include "includes/changed"
 --- @include "includes/emit"
 --- @include "includes/end_group"
 --- @include "includes/fmt"
@@ -49,6 +51,7 @@ local function cancel_one(jid)
     if (tonumber(redis.call('HGET', gk, 'left')) or 0) > 0 then
       redis.call('HINCRBY', gk, 'left', -1)
       redis.call('HINCRBYFLOAT', gk, 'work', -(tonumber(redis.call('HGET', jkey, 'est_s')) or 0))
+      changed('g', j[4])
     end
     -- a waiting group left with nothing to run ends now: no worker would ever close it
     if redis.call('HGET', gk, 'state') == 'open' and recount(j[4]) == 0 then

@@ -13,11 +13,13 @@
 -- KEYS[9]  events                  every org's events
 -- KEYS[10] delayed                 the retries waiting (a poison job leaves it)
 -- KEYS[11] dead                    the dead letters (poison)
+-- KEYS[12] sched_log  the scheduler's change log (what this call changed)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: group id, [3]: epoch, [4]: worker id, [5]: entry id,
 -- [6]: number of jobs of the group's list the worker has seen.
 -- Returns {'more', jobs in the list now, {job fields...}...}, {'done'} or {'fenced'}.
 
+--- @include "includes/changed"
 --- @include "includes/end_group"
 --- @include "includes/group_run_jobs"
 --- @include "includes/wake_scheduler"
@@ -36,5 +38,6 @@ if jobs and n > seen then
 end
 end_group(gid)
 redis.call('SREM', K.worker_groups(wid), gid)
+changed('w', wid)
 wake_scheduler()
 return { 'done' }

@@ -13,15 +13,17 @@
 -- KEYS[7] dead  the dead letters (poison)
 -- KEYS[8] delayed  the retries waiting (a poison job leaves it)
 -- KEYS[9] events  every org's events
--- KEYS[10+6k]  group(ARGV[3+3k])          each step's group record
--- KEYS[11+6k]  group_jobs(ARGV[3+3k])     its jobs
--- KEYS[12+6k]  worker(ARGV[4+3k])         the step's worker record
--- KEYS[13+6k] heartbeat(ARGV[4+3k])      whether that worker is live
--- KEYS[14+6k] worker_groups(ARGV[4+3k])  the groups it holds
--- KEYS[15+6k] worker_wake(ARGV[4+3k])    its wake-up list (a group was given to it)
+-- KEYS[10] sched_log  the scheduler's change log (what this call changed)
+-- KEYS[11+6k]  group(ARGV[3+3k])          each step's group record
+-- KEYS[12+6k]  group_jobs(ARGV[3+3k])     its jobs
+-- KEYS[13+6k]  worker(ARGV[4+3k])         the step's worker record
+-- KEYS[14+6k] heartbeat(ARGV[4+3k])      whether that worker is live
+-- KEYS[15+6k] worker_groups(ARGV[4+3k])  the groups it holds
+-- KEYS[16+6k] worker_wake(ARGV[4+3k])    its wake-up list (a group was given to it)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: plan id; ARGV[3..]: group id, worker id, take ('' for the whole group) triples.
 -- Returns the ids of the groups given to workers.
+--- @include "includes/changed"
 --- @include "includes/assignment_row"
 --- @include "includes/fmt"
 --- @include "includes/group_held"
@@ -63,6 +65,8 @@ local function give(gid, wid, target)
     'yield', '')
   redis.call('ZREM', K.pending_groups, gid)
   redis.call('SADD', K.worker_groups(wid), gid)
+  changed('g', gid)
+  changed('w', wid)
   wake_worker(wid)
 end
 
@@ -110,6 +114,8 @@ local function split(gid, take, wid)
     recount(gid)
   end
   redis.call('HINCRBY', K.stats, 'groups_split', 1)
+  changed('g', gid)
+  changed('g', ng)
   return ng
 end
 

@@ -21,6 +21,7 @@
 -- KEYS[13] dur_test                     the learned test durations
 -- KEYS[14] dur_target                   the learned durations per target
 -- KEYS[15] waits                        the latest queue waits (the next job's first run)
+-- KEYS[16] sched_log  the scheduler's change log (what this call changed)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: the options, packed (JSON): {group, epoch, job, worker, outcome
 -- (passed|failed|error|cancelled), error (message), backoff (s), final (true when the error

@@ -4,8 +4,10 @@
 -- deleting a consumer that still has pending entries would drop them). Returns how many
 -- were dropped.
 -- KEYS[1] workers  every worker
+-- KEYS[2] sched_log  the scheduler's change log (what this call changed)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: seconds gone.
+--- @include "includes/changed"
 --- @include "includes/now"
 local keep_s = tonumber(ARGV[2])
 local t = now()
@@ -24,6 +26,7 @@ for _, wid in ipairs(redis.call('SMEMBERS', K.workers)) do
       redis.pcall('XGROUP', 'DELCONSUMER', stream, WORKER_GROUP, wid)
     end
     redis.call('DEL', K.worker(wid), K.worker_groups(wid), K.worker_wake(wid))
+    changed('w', wid)
     n = n + 1
   end
 end

@@ -5,11 +5,13 @@
 -- KEYS[2] worker(ARGV[2].worker)  the worker's record (its versions)
 -- KEYS[3] stats                   the counters
 -- KEYS[4] dur_install             the learned install time per target
+-- KEYS[5] sched_log  the scheduler's change log (what this call changed)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: packed (JSON) {group, epoch, installed ('1' installed, '0' reused), seconds (it
 -- took, as text), alpha (weight of this install in the learned install time, 0..1), worker,
 -- versions (app versions on the worker now: JSON list, most recently used first)}.
 -- Returns 1, or 0 when the caller no longer holds the group.
+--- @include "includes/changed"
 --- @include "includes/ewma"
 
 local o = cjson.decode(ARGV[2])
@@ -31,5 +33,8 @@ if installed == '1' then
   ewma(K.dur_install, g[2], tonumber(o.seconds), tonumber(o.alpha))
   ewma(K.dur_install_org(g[1]), g[2], tonumber(o.seconds), tonumber(o.alpha))
 end
-redis.call('HSET', K.worker(o.worker), 'versions', o.versions)
+if redis.call('HGET', K.worker(o.worker), 'versions') ~= o.versions then
+  redis.call('HSET', K.worker(o.worker), 'versions', o.versions)
+  changed('w', o.worker)
+end
 return 1

@@ -17,13 +17,15 @@
 -- KEYS[8]     events                  every org's events
 -- KEYS[9]     delayed                 the retries waiting (a poison job leaves it)
 -- KEYS[10]    dead                    the dead letters (poison)
--- KEYS[11+3k] job(ARGV[5+2k])         each entry's job record
--- KEYS[12+3k] job_events(ARGV[5+2k])  the ids of its events
--- KEYS[13+3k] job_log(ARGV[5+2k])     its log (expiring when the job ends dead)
+-- KEYS[11] sched_log  the scheduler's change log (what this call changed)
+-- KEYS[12+3k] job(ARGV[5+2k])         each entry's job record
+-- KEYS[13+3k] job_events(ARGV[5+2k])  the ids of its events
+-- KEYS[14+3k] job_log(ARGV[5+2k])     its log (expiring when the job ends dead)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: max group size; ARGV[3]: expected seconds of a test never seen before;
 -- ARGV[4..]: entry id, job id pairs (job id '' when absent).
 -- Returns a flat list of touched group ids.
+--- @include "includes/changed"
 --- @include "includes/estimate"
 --- @include "includes/fmt"
 --- @include "includes/group_fields"
@@ -80,6 +82,7 @@ for i = 4, #ARGV, 2 do
         { 'group_id', gid, 'est_s', fmt(est) }, { 'group', gid })
       if not seen[gid] then
         seen[gid] = true
+        changed('g', gid)
         touched[#touched + 1] = gid
       end
     end

@@ -18,12 +18,13 @@
 -- KEYS[8]     events                    every org's events
 -- KEYS[9]     delayed                   the retries waiting (a dead job leaves it)
 -- KEYS[10]    dead                      the dead letters
--- KEYS[11+6k] job(ARGV[6+3k])           the job each entry names (for 'jobs')
--- KEYS[12+6k] job_events(ARGV[6+3k])    the ids of its events
--- KEYS[13+6k] job_log(ARGV[6+3k])       its log
--- KEYS[14+6k] group(ARGV[6+3k])         the group each entry names (for 'assign')
--- KEYS[15+6k] group_jobs(ARGV[6+3k])    its jobs
--- KEYS[16+6k] group_cancel(ARGV[6+3k])  its jobs whose cancel was asked
+-- KEYS[11] sched_log  the scheduler's change log (what this call changed)
+-- KEYS[12+6k] job(ARGV[6+3k])           the job each entry names (for 'jobs')
+-- KEYS[13+6k] job_events(ARGV[6+3k])    the ids of its events
+-- KEYS[14+6k] job_log(ARGV[6+3k])       its log
+-- KEYS[15+6k] group(ARGV[6+3k])         the group each entry names (for 'assign')
+-- KEYS[16+6k] group_jobs(ARGV[6+3k])    its jobs
+-- KEYS[17+6k] group_cancel(ARGV[6+3k])  its jobs whose cancel was asked
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: 'jobs' or 'assign', [3]: worker id and [4]: its target (for 'assign'),
 -- [5..]: entry id, the id the entry names (job or group), times delivered.

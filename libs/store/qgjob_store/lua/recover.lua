@@ -13,6 +13,7 @@
 -- KEYS[3] open_groups     the open group of each key (a group ended here leaves it)
 -- KEYS[4] dur_test        the learned test durations (a group's recount)
 -- KEYS[5] stats           the counters
+-- KEYS[6] sched_log  the scheduler's change log (what this call changed)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: lease in ms for workers that did not report one.
 -- Returns the ids of the groups taken back.

@@ -19,10 +19,12 @@
 -- KEYS[11] events                  every org's events
 -- KEYS[12] delayed                 the retries waiting (a dead job leaves it)
 -- KEYS[13] dead                    the dead letters
+-- KEYS[14] sched_log  the scheduler's change log (what this call changed)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: group id, [3]: epoch, [4]: worker id, [5]: entry id, [6]: 'drain', 'yield',
 -- 'error' or 'unrecorded'.
 -- Returns 1, or 0 when the caller no longer held the group.
+--- @include "includes/changed"
 --- @include "includes/drop_group"
 --- @include "includes/unassign"
 --- @include "includes/wake_scheduler"
@@ -47,6 +49,7 @@ unassign(gid, wid)
 redis.call('HSET', K.group(gid), 'released_by', mark)
 if why == 'drain' then
   redis.call('HSET', K.worker(wid), 'state', 'draining')
+  changed('w', wid)
 elseif why == 'yield' then
   redis.call('HINCRBY', K.stats, 'preemptions', 1)
 end

@@ -7,6 +7,7 @@
 -- KEYS[6] events               every org's events
 -- KEYS[7] dead                 the dead letters (a job out of attempts)
 -- KEYS[8] waits                the latest queue waits
+-- KEYS[9] sched_log  the scheduler's change log (what this call changed)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: group id, [3]: epoch, [4]: job id, [5]: worker id.
 -- Returns {'ok', attempt}, {'skip', status} or {'fenced'}.

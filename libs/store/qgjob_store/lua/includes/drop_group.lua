@@ -1,3 +1,4 @@
+--- @include "changed"
 --- @include "end_group"
 --- @include "group_fields"
 --- @include "job_record"
@@ -13,6 +14,8 @@ local function drop_group(gid, wid, eid, why, stream)
   local g = group_fields(gid, 'org_id', 'app_version_id', 'target', 'priority', 'state')
   if g and g[5] then
     redis.call('SREM', K.worker_groups(wid), gid)
+    changed('w', wid)
+    changed('g', gid)
     local ids = redis.pcall('LRANGE', K.group_jobs(gid), 0, -1)
     if type(ids) == 'table' and not ids.err then
       for _, jid in ipairs(ids) do

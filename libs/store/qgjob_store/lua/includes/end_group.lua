@@ -1,3 +1,4 @@
+--- @include "changed"
 --- @include "fmt"
 --- @include "now"
 
@@ -17,6 +18,7 @@ local function end_group(gid)
   redis.call('HSET', gk, 'state', 'done', 'finished_at', fmt(now()), 'yield', '', 'left', 0,
     'work', 0)
   redis.call('ZREM', K.pending_groups, gid)
+  changed('g', gid)
   redis.call('EXPIRE', gk, GROUP_TTL)
   redis.call('EXPIRE', K.group_jobs(gid), GROUP_TTL)
   redis.call('DEL', K.group_cancel(gid))

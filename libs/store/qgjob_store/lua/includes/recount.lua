@@ -1,3 +1,4 @@
+--- @include "changed"
 --- @include "estimate"
 --- @include "fmt"
 
@@ -17,5 +18,6 @@ local function recount(gid)
     end
   end
   redis.call('HSET', K.group(gid), 'left', left, 'work', fmt(work))
+  changed('g', gid)
   return left
 end

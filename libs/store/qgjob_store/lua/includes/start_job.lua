@@ -1,3 +1,4 @@
+--- @include "changed"
 --- @include "fmt"
 --- @include "now"
 --- @include "sample_wait"
@@ -49,6 +50,7 @@ local function start_job(gid, epoch, jid, wid)
   else
     redis.call('HSET', gk, 'run_started', ts, 'run_est', fmt(est))
   end
+  changed('p', gid)
   transition(jkey, jid, org, target, st, 'running', ts,
     { 'attempts', attempts, 'started_at', ts, 'worker_id', wid, 'lease', epoch, 'log_seq', 0 },
     { 'group', gid, 'worker', wid, 'attempt', attempts }, suite)

@@ -1,3 +1,4 @@
+--- @include "changed"
 --- @include "end_group"
 --- @include "fmt"
 --- @include "hand_entry"
@@ -12,6 +13,8 @@ local function unassign(gid, wid)
   local gk = K.group(gid)
   redis.call('HINCRBY', gk, 'epoch', 1)
   redis.call('SREM', K.worker_groups(wid), gid)
+  changed('w', wid)
+  changed('g', gid)
   if recount(gid) == 0 then
     end_group(gid)
     return 'done'
