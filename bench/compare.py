@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.throughput.config import RESULTS
+from bench.harness import RESULTS
 
 
 def _load(path: Path) -> dict[str, Any] | None:

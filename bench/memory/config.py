@@ -6,9 +6,8 @@ import argparse
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bench.harness import RESULTS
 from bench.throughput.services import API_PROCESSES, WORKERS_PER_TARGET
-
-RESULTS = Path(__file__).resolve().parents[1] / "results"
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,13 @@ way out, on Ctrl-C too."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import json
 import os
 import signal
-import time
-from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
 
+from bench import harness
 from bench.memory import account, experiments
 from bench.memory.classify import Classifier
 from bench.memory.config import MemoryConfig, parse
@@ -25,7 +22,6 @@ from bench.memory.walk import snapshot
 from bench.memory.workload import suites
 from bench.throughput.config import BenchConfig
 from bench.throughput.progress import say
-from bench.throughput.run import machine
 from bench.throughput.services import TARGETS, BenchPlatform
 from bench.throughput.session import Session, open_session
 from bench.throughput.workload import pick_submitter, suite_endpoint_problem
@@ -33,15 +29,8 @@ from tests.support.redis_server import RedisServer
 
 
 def run(config: MemoryConfig) -> dict[str, Any]:
-    run_id = time.strftime("%Y%m%d-%H%M%S")
-    workdir = config.out / "runs" / f"memory-{run_id}"
-    result: dict[str, Any] = {
-        "bench": "memory",
-        "run_id": run_id,
-        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
-        "machine": machine(),
-        "config": {k: str(v) for k, v in dataclasses.asdict(config).items()},
-    }
+    result = harness.header("memory", config)
+    workdir = config.out / "runs" / f"memory-{result['run_id']}"
     platform = BenchPlatform(
         workdir,
         aof=False,
@@ -150,27 +139,14 @@ async def _wait_all_idle(s: Session) -> None:
         await s.wait_idle(target, s.platform.workers_per_target, within_s=30)
 
 
-def save(result: dict[str, Any], out: Path) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"memory-{result['run_id']}.json"
-    text = json.dumps(result, indent=2)
-    path.write_text(text)
-    (out / "memory-latest.json").write_text(text)
-    return path
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     config = parse(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGTERM, harness.interrupt)
     result = run(config)
     result.pop("names", None)
     result.pop("job_ids", None)
     result.pop("ttls", None)
-    path = save(result, config.out)
+    path = harness.save(result, config.out, "memory")
     print(render(result))
     print(f"\nSaved {path}")
     return 0

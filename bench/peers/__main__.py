@@ -3,31 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sys
 import time
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
+from bench import harness
 from bench.peers.report import render
 from bench.peers.run import PEERS, run_peer
-from bench.throughput.config import RESULTS
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
 
 
 def main() -> int:
     p = argparse.ArgumentParser(prog="python -m bench.peers", description=__doc__)
     p.add_argument("--jobs", type=int, default=20_000)
     p.add_argument("--peers", default=",".join(PEERS), help="comma-separated subset")
-    p.add_argument("--out", type=Path, default=RESULTS)
+    p.add_argument("--out", type=Path, default=harness.RESULTS)
     a = p.parse_args()
-    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGTERM, harness.interrupt)
     run_id = time.strftime("%Y%m%d-%H%M%S")
     result: dict[str, Any] = {
         "bench": "peers",
@@ -46,10 +40,7 @@ def main() -> int:
         print("interrupted: every process the bench started was stopped", file=sys.stderr)
         return 130
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
-    a.out.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(result, indent=2)
-    (a.out / f"peers-{run_id}.json").write_text(text)
-    (a.out / "peers-latest.json").write_text(text)
+    harness.save(result, a.out, "peers")
     print(render(result))
     return 0
 

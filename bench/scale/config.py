@@ -6,7 +6,7 @@ import argparse
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parents[1] / "results"
+from bench.harness import RESULTS
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,12 @@ way out, on Ctrl-C and on SIGTERM too."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import json
 import os
-import signal
 import time
 from pathlib import Path
 from typing import Any
 
+from bench import harness
 from bench.scale import phases
 from bench.scale.config import ScaleConfig, Size, parse
 from bench.scale.platform import ScalePlatform
@@ -22,21 +20,12 @@ from bench.scale.slowlog import SlowlogCollector, merged, summary
 from bench.throughput.config import BenchConfig
 from bench.throughput.loadgen import percentile
 from bench.throughput.progress import say
-from bench.throughput.run import _interrupt, machine
 from bench.throughput.session import open_session
 
 
 def run(config: ScaleConfig) -> dict[str, Any]:
-    run_id = time.strftime("%Y%m%d-%H%M%S")
-    workdir = config.out / "runs" / f"scale-{run_id}"
-    result: dict[str, Any] = {
-        "bench": "scale",
-        "run_id": run_id,
-        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
-        "machine": machine(),
-        "config": {k: str(v) for k, v in dataclasses.asdict(config).items()},
-        "sizes": [],
-    }
+    result: dict[str, Any] = {**harness.header("scale", config), "sizes": []}
+    workdir = config.out / "runs" / f"scale-{result['run_id']}"
     for size in config.sizes:
         say(f"[{size.workers:,} workers, {size.jobs:,} jobs over {size.versions:,} versions]")
         try:
@@ -44,7 +33,7 @@ def run(config: ScaleConfig) -> dict[str, Any]:
         except Exception as exc:  # the sizes measured so far are still printed
             say(f"  failed: {exc!r}")
             result["sizes"].append({"workers": size.workers, "jobs": size.jobs, "error": repr(exc)})
-        save(result, config.out)
+        harness.save(result, config.out, "scale")
     result["machine"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
     result["logs"] = str(workdir)
     return result
@@ -136,25 +125,6 @@ def _lag(load: dict[str, list], t0: float, t1: float) -> dict[str, float]:  # ty
     return {"p50_ms": round(percentile(lags, 50), 1), "p99_ms": round(percentile(lags, 99), 1)}
 
 
-def save(result: dict[str, Any], out: Path) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"scale-{result['run_id']}.json"
-    text = json.dumps(result, indent=2)
-    path.write_text(text)
-    (out / "scale-latest.json").write_text(text)
-    return path
-
-
 def main(argv: list[str] | None = None) -> int:
     config = parse(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, _interrupt)
-    try:
-        result = run(config)
-    except KeyboardInterrupt:
-        say("interrupted: every process the bench started was stopped")
-        return 130
-    path = save(result, config.out)
-    print(render(result, config))
-    say(f"raw results: {path}")
-    return 0
+    return harness.main("scale", config, run, lambda result: render(result, config))

@@ -22,7 +22,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from bench.throughput.config import RESULTS, BenchConfig
+from bench.harness import RESULTS
+from bench.throughput.config import BenchConfig
 from bench.throughput.phases import single_submit, status_read
 from bench.throughput.pipeline import end_to_end
 from bench.throughput.progress import say

@@ -5,18 +5,12 @@ out, on Ctrl-C and on SIGTERM too."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import json
 import os
-import platform as host
-import signal
-import subprocess
 import threading
-import time
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
+from bench import harness
 from bench.throughput import roundtrips
 from bench.throughput.config import BenchConfig, parse
 from bench.throughput.phases import single_submit, status_read, suite_submit
@@ -34,16 +28,8 @@ MIB = 1024 * 1024
 
 
 def run(config: BenchConfig) -> dict[str, Any]:
-    run_id = time.strftime("%Y%m%d-%H%M%S")
-    workdir = config.out / "runs" / f"throughput-{run_id}"
-    result: dict[str, Any] = {
-        "bench": "throughput",
-        "run_id": run_id,
-        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
-        "machine": machine(),
-        "config": {k: str(v) for k, v in dataclasses.asdict(config).items()},
-        "modes": {},
-    }
+    result: dict[str, Any] = {**harness.header("throughput", config), "modes": {}}
+    workdir = config.out / "runs" / f"throughput-{result['run_id']}"
     stopping = Stopping()
     try:
         for label, aof in MODES.items():
@@ -141,52 +127,5 @@ async def _phases(platform: BenchPlatform, config: BenchConfig) -> dict[str, Any
     return out
 
 
-def machine() -> dict[str, Any]:
-    model = ""
-    with open("/proc/cpuinfo", encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    redis = subprocess.run(
-        ["redis-server", "--version"], capture_output=True, text=True, check=False
-    ).stdout.split()
-    return {
-        "cpus": os.cpu_count(),
-        "cpu_model": model,
-        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
-        "python": host.python_version(),
-        "redis": next((w.split("=", 1)[1] for w in redis if w.startswith("v=")), "?"),
-        "os": host.platform(),
-        "load_before": [round(x, 2) for x in os.getloadavg()],
-    }
-
-
-def save(result: dict[str, Any], out: Path) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"throughput-{result['run_id']}.json"
-    text = json.dumps(result, indent=2)
-    path.write_text(text)
-    (out / "throughput-latest.json").write_text(text)
-    return path
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
-    config = parse(argv)
-    # Ctrl-C and SIGTERM stop the bench wherever it is. asyncio.run's own SIGINT handling
-    # would only cancel its task, which a phase waiting on a cancellable step may absorb.
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, _interrupt)
-    try:
-        result = run(config)
-    except KeyboardInterrupt:
-        say("interrupted: every process the bench started was stopped")
-        return 130
-    path = save(result, config.out)
-    print(render(result))
-    say(f"raw results: {path}")
-    return 0
+    return harness.main("throughput", parse(argv), run, render)

@@ -7,9 +7,8 @@ import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bench.harness import RESULTS
 from bench.throughput.services import TARGETS, WORKERS_PER_TARGET
-
-RESULTS = Path(__file__).resolve().parents[1] / "results"
 
 
 @dataclass(frozen=True)

@@ -7,21 +7,18 @@ too."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import multiprocessing
 import os
-import signal
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
+from bench import harness
 from bench.throughput.loadgen import percentile
 from bench.throughput.procstats import BENCH, CpuWindow
 from bench.throughput.progress import say
-from bench.throughput.run import machine
 from bench.throughput.services import ADMIN_TOKEN, PREFIX, BenchPlatform
 from bench.watchers.config import WatchersConfig, parse
 from bench.watchers.fleet import FleetPlan, serve_fleet
@@ -39,8 +36,6 @@ VERIFY_CONCURRENCY = 200
 
 
 def run(config: WatchersConfig) -> dict[str, Any]:
-    run_id = time.strftime("%Y%m%d-%H%M%S")
-    workdir = config.out / "runs" / f"watchers-{run_id}"
     env = {
         "QGJOB_SIM_TEST_MS": str(config.test_ms),
         "QGJOB_CAPACITY": str(config.capacity),
@@ -51,20 +46,13 @@ def run(config: WatchersConfig) -> dict[str, Any]:
         # within the 30 s lease), so the workers' renewals do not outweigh their jobs
         "QGJOB_HEARTBEAT_INTERVAL_S": "6",
     }
-    result: dict[str, Any] = {
-        "bench": "watchers",
-        "run_id": run_id,
-        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
-        "machine": machine(),
-        "config": {
-            **{k: str(v) for k, v in dataclasses.asdict(config).items()},
-            "test_ms": config.test_ms,
-            "capacity": config.capacity,
-            "api_processes": 1,
-        },
-        "load_generator": "raw asyncio streams (HTTP/1.1, chunked), uvloop, "
-        f"{config.load_processes} process(es); suites stored with SuiteStore.create",
-    }
+    result = harness.header("watchers", config)
+    result["config"].update(test_ms=config.test_ms, capacity=config.capacity, api_processes=1)
+    result["load_generator"] = (
+        "raw asyncio streams (HTTP/1.1, chunked), uvloop, "
+        f"{config.load_processes} process(es); suites stored with SuiteStore.create"
+    )
+    workdir = config.out / "runs" / f"watchers-{result['run_id']}"
     platform = BenchPlatform(workdir, aof=False, api_processes=1, env=env)
     try:
         say(
@@ -340,29 +328,5 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
-def save(result: dict[str, Any], out: Path) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"watchers-{result['run_id']}.json"
-    text = json.dumps(result, indent=2)
-    path.write_text(text)
-    (out / "watchers-latest.json").write_text(text)
-    return path
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
-    config = parse(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, _interrupt)
-    try:
-        result = run(config)
-    except KeyboardInterrupt:
-        say("interrupted: every process the bench started was stopped")
-        return 130
-    path = save(result, config.out)
-    print(render(result))
-    say(f"raw results: {path}")
-    return 0
+    return harness.main("watchers", parse(argv), run, render)
