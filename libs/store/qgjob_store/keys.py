@@ -65,6 +65,15 @@ TEMPLATES: dict[str, str] = {
     "workers": "workers",
     "target_workers": "workers:{}",
     "worker_groups": "worker:{}:groups",
+    # recover's indexes, kept by the scripts that change what they index, so that a recover
+    # call costs what changed rather than the number of workers: each worker by when its
+    # heartbeat key expires (heartbeat.lua); unhealthy workers by when recover looks at them
+    # next; held groups by the earliest time their lease can lapse (acquire.lua, renew.lua);
+    # and where recover's slow sweep of `workers` (SSCAN) goes on
+    "worker_deadlines": "deadline:workers",
+    "unhealthy_workers": "unhealthy:workers",
+    "lease_deadlines": "deadline:leases",
+    "recover_cursor": "cursor:recover",
     # learned durations (moving averages): per target, and per (org, target, test path)
     "dur_install": "durations:install",
     "dur_target": "durations:target",
@@ -196,6 +205,22 @@ class Keys:
 
     def worker_groups(self, worker_id: str) -> str:
         return self._name("worker_groups", worker_id)
+
+    def worker_deadlines(self) -> str:
+        """Worker id -> when its heartbeat key expires (a zset)."""
+        return self._name("worker_deadlines")
+
+    def unhealthy_workers(self) -> str:
+        """Unhealthy worker id -> when recover looks at it next (a zset)."""
+        return self._name("unhealthy_workers")
+
+    def lease_deadlines(self) -> str:
+        """Held group id -> the earliest time its lease can lapse (a zset)."""
+        return self._name("lease_deadlines")
+
+    def recover_cursor(self) -> str:
+        """The SSCAN cursor of recover's sweep of :meth:`workers`."""
+        return self._name("recover_cursor")
 
     def dur_install(self) -> str:
         return self._name("dur_install")
