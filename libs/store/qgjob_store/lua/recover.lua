@@ -160,15 +160,17 @@ for _, wid in ipairs(due(K.unhealthy_workers, UNHEALTHY)) do
 end
 
 -- the sweep: a few more workers each call, so that everything is looked at within
--- workers/SWEEP calls; a live worker missing from the indexes is put back, due at once
+-- workers/SWEEP calls; a live worker missing from the indexes is put back (at when its key
+-- expires: after an upgrade, every worker is missing, and would crowd the due ones out)
 local cursor = redis.call('GET', K.recover_cursor) or '0'
 local scan = redis.call('SSCAN', K.workers, cursor, 'COUNT', SWEEP)
 redis.call('SET', K.recover_cursor, scan[1])
 for _, wid in ipairs(scan[2]) do
   look_at_worker(wid)
   local w = worker(wid)
-  if w.alive then
-    redis.call('ZADD', K.worker_deadlines, 'NX', t, wid)
+  if w.alive and not redis.call('ZSCORE', K.worker_deadlines, wid) then
+    local ms = redis.call('PTTL', K.heartbeat(wid))
+    redis.call('ZADD', K.worker_deadlines, t + (ms > 0 and ms or default_lease) / 1000, wid)
   end
   if w.unhealthy then
     redis.call('ZADD', K.unhealthy_workers, 'NX', t, wid)
