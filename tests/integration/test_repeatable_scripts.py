@@ -149,7 +149,7 @@ async def view_args(s: Store) -> list[Any]:
     for jid in ("j1", "j2"):  # a waiting group left with nothing, as stored before
         await s.redis.hset(s.keys.job(jid), "status", "cancelled")
     await s.redis.hset(s.keys.group("g1"), "left", 0)
-    return ["", "", 100, "w", "w1", "g", "g1"]
+    return ["", "", 100, "waiting", "", "0"]
 
 
 async def dispatch_args(s: Store) -> list[Any]:

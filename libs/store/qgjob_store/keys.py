@@ -65,11 +65,18 @@ TEMPLATES: dict[str, str] = {
     "workers": "workers",
     "target_workers": "workers:{}",
     "worker_groups": "worker:{}:groups",
+    # recover's indexes, kept by the scripts that change what they index, so that a recover
+    # call costs what changed rather than the number of workers: each worker by when its
+    # heartbeat key expires (heartbeat.lua); unhealthy workers by when recover looks at them
+    # next; held groups by the earliest time their lease can lapse (acquire.lua, renew.lua);
+    # and where recover's slow sweep of `workers` (SSCAN) goes on
+    "worker_deadlines": "deadline:workers",
+    "unhealthy_workers": "unhealthy:workers",
+    "lease_deadlines": "deadline:leases",
+    "recover_cursor": "cursor:recover",
     # groups and workers whose scheduling fields changed (a stream of ids, read by the
     # scheduler's view) and the id below which its entries were trimmed
     "sched_log": "scheduler:changes",
-    # when each worker's heartbeat lapses (zset worker id -> time)
-    "worker_deadlines": "workers:deadlines",
     "sched_log_floor": "scheduler:changes:floor",
     # learned durations (moving averages): per target, and per (org, target, test path)
     "dur_install": "durations:install",
@@ -204,12 +211,27 @@ class Keys:
         return self._name("worker_groups", worker_id)
 
     def worker_deadlines(self) -> str:
+        """Worker id -> when its heartbeat key expires (a zset)."""
         return self._name("worker_deadlines")
 
+    def unhealthy_workers(self) -> str:
+        """Unhealthy worker id -> when recover looks at it next (a zset)."""
+        return self._name("unhealthy_workers")
+
+    def lease_deadlines(self) -> str:
+        """Held group id -> the earliest time its lease can lapse (a zset)."""
+        return self._name("lease_deadlines")
+
+    def recover_cursor(self) -> str:
+        """The SSCAN cursor of recover's sweep of :meth:`workers`."""
+        return self._name("recover_cursor")
+
     def sched_log(self) -> str:
+        """Ids of groups and workers whose scheduling fields changed (a stream)."""
         return self._name("sched_log")
 
     def sched_log_floor(self) -> str:
+        """The change log's id below which entries were trimmed."""
         return self._name("sched_log_floor")
 
     def dur_install(self) -> str:

@@ -29,8 +29,6 @@ PENDING_PER_TARGET = 1000
 """Waiting groups a plan sees per target: the oldest (a plan fills at most the free lanes)."""
 CHANGES_PER_CALL = 2000
 """Log entries one call reads (a call's work stays bounded; the rest come on the next)."""
-CHUNK = 500
-"""Workers or groups one call of a full load reads."""
 CALLS_PER_REFRESH = 10
 """Calls one refresh makes at most before planning with what it has."""
 HELD = (GroupState.DISPATCHED, GroupState.RUNNING)
@@ -123,8 +121,8 @@ class SchedulerView:
         """Read the log after the cursor, a bounded number of calls; None on a gap."""
         structural = False
         for _ in range(CALLS_PER_REFRESH):
-            status, moved, self._cursor, self._since = await self._call(
-                self._cursor, self._since, ()
+            status, moved, self._cursor, self._since, _ = await self._call(
+                self._cursor, self._since
             )
             structural = structural or moved
             if status == "gap":
@@ -166,36 +164,27 @@ class SchedulerView:
         self._workers.clear()
         self._groups.clear()
         self.changes = 0
-        _, _, cursor, since = await self._call("", "", ())
-        redis, keys = self._s.redis, self._s.keys
+        _, _, cursor, since, _ = await self._call("", "")
         for target in self.targets:
-            batch: list[str] = []
-            async for wid in redis.sscan_iter(keys.target_workers(target), count=CHUNK):
-                batch += ("w", str(wid))
-                if len(batch) == 2 * CHUNK:
-                    await self._call("", "", batch)
-                    batch = []
-            if batch:
-                await self._call("", "", batch)
-        offset = 0
-        while True:
-            gids = await redis.zrange(keys.pending_groups(), offset, offset + CHUNK - 1)
-            if gids:
-                await self._call("", "", [x for g in gids for x in ("g", str(g))])
-            if len(gids) < CHUNK:
-                break
-            offset += CHUNK
+            position = "0"
+            while position:
+                *_, position = await self._call("", "", "workers", target, position)
+        position = "0"
+        while position:
+            *_, position = await self._call("", "", "waiting", "", position)
         self._cursor, self._since = cursor, since
         if await self._follow() is None:
             self._cursor = ""  # trimmed past already: the next refresh loads again
 
     async def _call(
-        self, cursor: str, since: str, ids: Sequence[str]
-    ) -> tuple[str, bool, str, str]:
+        self, cursor: str, since: str, load: str = "", target: str = "", position: str = ""
+    ) -> tuple[str, bool, str, str, str]:
         """One ``view.lua`` call, its rows applied; (status, structural, cursor, seen
-        until)."""
-        reply = await self._s.scripts.run("view", cursor, since, CHANGES_PER_CALL, *ids)
-        now, seen_until, new_cursor, status, workers, groups, installs, structural = reply
+        until, where the load goes on)."""
+        reply = await self._s.scripts.run(
+            "view", cursor, since, CHANGES_PER_CALL, load, target, position
+        )
+        now, seen_until, new_cursor, status, workers, groups, installs, structural, go_on = reply
         self._now = float(now)
         for row in groups:
             view = group_view([str(x) for x in row[:15]])
@@ -211,7 +200,13 @@ class SchedulerView:
                 self._workers.pop(w.view.id, None)
         self._install = {str(t): float(s) for t, s in installs if s}
         self.changes += len(workers) + len(groups)
-        return str(status), str(structural) == "1", str(new_cursor), str(seen_until)
+        return (
+            str(status),
+            str(structural) == "1",
+            str(new_cursor),
+            str(seen_until),
+            str(go_on),
+        )
 
 
 def _waiting_order(g: GroupView) -> tuple[float, str]:

@@ -19,7 +19,9 @@
 -- KEYS[9]  events                  every org's events
 -- KEYS[10] delayed                 the retries waiting (a poison job leaves it)
 -- KEYS[11] dead                    the dead letters (poison)
--- KEYS[12] sched_log  the scheduler's change log (what this call changed)
+-- KEYS[12] worker(ARGV[3])         the worker's record (its lease)
+-- KEYS[13] lease_deadlines         held groups by when their lease can lapse (recover's index)
+-- KEYS[14] sched_log  the scheduler's change log (what this call changed)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: group id, [3]: worker id, [4]: assignment entry id, [5]: token of this call (''
 -- for none), [6]: the worker's target (whose assignment stream holds the entry).
@@ -33,6 +35,7 @@
 --- @include "includes/group_fields"
 --- @include "includes/group_held"
 --- @include "includes/group_run_jobs"
+--- @include "includes/index_lease"
 --- @include "includes/now"
 --- @include "includes/poison"
 --- @include "includes/settle"
@@ -49,7 +52,8 @@ if g and token ~= '' and g[6] == token and g[1] == 'running' and g[2] == wid
     return { 1, tonumber(g[7]), g[4], g[5], n, jobs }
   end
 end
-if not assignment_row(stream, eid, wid) then
+local row = assignment_row(stream, eid, wid)
+if not row then
   return { 0 }  -- not this worker's (any more), or handled before (a repeated call)
 end
 if not g or not g[1] then
@@ -78,4 +82,5 @@ end
 local epoch = redis.call('HINCRBY', gk, 'epoch', 1)
 redis.call('HSET', gk, 'state', 'running', 'yield', '', 'acquired_by', token)
 changed('g', gid)
+index_lease(gid, wid, row[3])  -- its lease runs from the entry's hand-over or last renewal
 return { 1, epoch, g[4], g[5], n, jobs }

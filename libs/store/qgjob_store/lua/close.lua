@@ -13,7 +13,8 @@
 -- KEYS[9]  events                  every org's events
 -- KEYS[10] delayed                 the retries waiting (a poison job leaves it)
 -- KEYS[11] dead                    the dead letters (poison)
--- KEYS[12] sched_log  the scheduler's change log (what this call changed)
+-- KEYS[12] lease_deadlines         held groups by when their lease can lapse (it leaves)
+-- KEYS[13] sched_log  the scheduler's change log (what this call changed)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: group id, [3]: epoch, [4]: worker id, [5]: entry id,
 -- [6]: number of jobs of the group's list the worker has seen.
@@ -39,5 +40,6 @@ end
 end_group(gid)
 redis.call('SREM', K.worker_groups(wid), gid)
 changed('w', wid)
+redis.call('ZREM', K.lease_deadlines, gid)
 wake_scheduler()
 return { 'done' }

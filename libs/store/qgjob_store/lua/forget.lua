@@ -3,8 +3,10 @@
 -- their target's assignment stream. Their consumer leaves that stream's group (only now:
 -- deleting a consumer that still has pending entries would drop them). Returns how many
 -- were dropped.
--- KEYS[1] workers  every worker
--- KEYS[2] sched_log  the scheduler's change log (what this call changed)
+-- KEYS[1] workers            every worker
+-- KEYS[2] worker_deadlines   each worker by when its liveness key expires (it leaves)
+-- KEYS[3] unhealthy_workers  the unhealthy workers (it leaves)
+-- KEYS[4] sched_log  the scheduler's change log (what this call changed)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: seconds gone.
 --- @include "includes/changed"
@@ -21,6 +23,8 @@ for _, wid in ipairs(redis.call('SMEMBERS', K.workers)) do
       and t - (tonumber(w[1]) or 0) > keep_s
       and redis.call('SCARD', K.worker_groups(wid)) == 0 and not holds then
     redis.call('SREM', K.workers, wid)
+    redis.call('ZREM', K.worker_deadlines, wid)
+    redis.call('ZREM', K.unhealthy_workers, wid)
     if w[2] then
       redis.call('SREM', K.target_workers(w[2]), wid)
       redis.pcall('XGROUP', 'DELCONSUMER', stream, WORKER_GROUP, wid)

@@ -19,7 +19,8 @@
 -- KEYS[11] events                  every org's events
 -- KEYS[12] delayed                 the retries waiting (a dead job leaves it)
 -- KEYS[13] dead                    the dead letters
--- KEYS[14] sched_log  the scheduler's change log (what this call changed)
+-- KEYS[14] lease_deadlines         held groups by when their lease can lapse (it leaves)
+-- KEYS[15] sched_log  the scheduler's change log (what this call changed)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: group id, [3]: epoch, [4]: worker id, [5]: entry id, [6]: 'drain', 'yield',
 -- 'error' or 'unrecorded'.
@@ -35,6 +36,7 @@ local g = redis.call('HMGET', K.group(gid), 'epoch', 'released_by', 'target')
 if g[1] ~= epoch then
   return g[2] == mark and 1 or 0  -- 1: released by this very call before (a repeat)
 end
+redis.call('ZREM', K.lease_deadlines, gid)  -- held no more, whichever way it goes
 local UNRECORDED_STRIKES = 3
 if why == 'unrecorded'
     and redis.call('HINCRBY', K.group(gid), 'unrecorded', 1) >= UNRECORDED_STRIKES then

@@ -1,7 +1,7 @@
 -- What the scheduler's view of workers and groups (qgjob_store.scheduler_view) must read
 -- again: the groups and workers the change log names after the cursor, the workers whose
--- heartbeat lapsed since the last look, and any named in ARGV (a full load reads everything
--- that way, a chunk per call). The work of a call grows with what changed, not with the farm.
+-- heartbeat lapsed since the last look, and, for a full load, the next chunk of a target's
+-- workers or of the waiting groups. The work of a call grows with what changed, not with the farm.
 -- Trims the log to its last LOG_KEEP_MS and remembers below which id it trimmed: a cursor
 -- older than that has missed changes (the view loads everything again).
 -- A worker row: {id, target, capacity, versions, {groups it holds}, takes work (1/0)}; a
@@ -16,14 +16,16 @@
 -- KEYS[5] pending_groups    the groups waiting (one no longer waiting leaves it)
 -- KEYS[6] open_groups       the open group of each key (a group ended here leaves it)
 -- KEYS[7] dur_test          the learned test durations (a waiting group's recount)
+-- KEYS[8] target_workers(ARGV[6])  the workers of the target whose chunk is loaded
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: cursor (the last log id seen; '': read no log, return its last id);
 -- ARGV[3]: time of the last look ('': none; workers whose heartbeat lapsed after it are read);
--- ARGV[4]: most log entries to read; ARGV[5..]: kind ('w' or 'g'), id pairs to read too.
+-- ARGV[4]: most log entries to read; ARGV[5]: what to load a chunk of ('', 'workers' of
+-- the target ARGV[6] from SSCAN cursor ARGV[7], 'waiting' groups from offset ARGV[7]).
 -- Returns {now, time seen until (the next call's ARGV[3]), cursor, status ('ok'; 'more':
 -- entries remain after the cursor; 'gap': some after it were trimmed), {worker rows},
 -- {group rows}, {target, install s, ...}, structural (1 when a group or a worker changed, 0
--- when only running groups progressed)}.
+-- when only running groups progressed), where the load goes on ('' when it is done)}.
 --- @include "includes/end_group"
 --- @include "includes/fmt"
 --- @include "includes/group_fields"
@@ -101,8 +103,17 @@ if since ~= '' then
     seen_until = lapsed[#lapsed]  -- the rest on the next call
   end
 end
-for i = 5, #ARGV, 2 do
-  want(ARGV[i], ARGV[i + 1])
+local CHUNK = 500
+local load, go_on = ARGV[5], ''
+if load == 'workers' then
+  local scan = redis.call('SSCAN', K.target_workers(ARGV[6]), ARGV[7], 'COUNT', CHUNK)
+  for _, wid in ipairs(scan[2]) do want('w', wid) end
+  go_on = scan[1] ~= '0' and scan[1] or ''
+elseif load == 'waiting' then
+  local offset = tonumber(ARGV[7]) or 0
+  local ids = redis.call('ZRANGE', K.pending_groups, offset, offset + CHUNK - 1)
+  for _, gid in ipairs(ids) do want('g', gid) end
+  go_on = #ids == CHUNK and tostring(offset + CHUNK) or ''
 end
 
 local repairs = 0
@@ -152,4 +163,4 @@ local all = redis.call('HGETALL', K.dur_install)
 for i = 1, #all, 2 do
   installs[#installs + 1] = { all[i], all[i + 1] }
 end
-return { fmt(t), seen_until, cursor, status, workers, groups, installs, structural }
+return { fmt(t), seen_until, cursor, status, workers, groups, installs, structural, go_on }
