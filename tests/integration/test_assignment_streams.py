@@ -20,7 +20,7 @@ from qgjob_store import (
     Store,
     WorkerStore,
 )
-from qgjob_store.maintenance import housekeeping
+from qgjob_store.maintenance import forget_workers, housekeeping
 from tests.integration.helpers import (
     dispatch_and_acquire,
     give,
@@ -156,7 +156,7 @@ async def test_housekeeping_trims_at_the_oldest_group_and_lets_no_stray_entry_st
     stray = await raw_assignment(store, {"group": "g-none"}, worker="w9")
     await store.redis.delete(store.keys.heartbeat("w9"))
     await store.redis.hset(store.keys.worker("w9"), "heartbeat", "1000.000000")
-    assert await store.scripts.run("forget", 60) == 0  # w9 still holds an entry: it stays
+    assert await forget_workers(store, 60) == 0  # w9 still holds an entry: it stays
     assert await consumers(store, "emulator") == {HOLDING_CONSUMER: 1, "w9": 1}
     assert await keda_replicas(store, "emulator") == 2  # the stray counts, for now
 

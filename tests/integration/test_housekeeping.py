@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 from qgjob_store import GroupStore, JobStore, SchedulerStore, Store
-from qgjob_store.maintenance import housekeeping, trim_indexes
+from qgjob_store.maintenance import forget_workers, housekeeping, trim_indexes
 from tests.integration.helpers import give, group_all, register, scheduler_reader, submit
 from tests.support.waiting import async_wait_until
 
@@ -66,3 +66,22 @@ async def test_a_group_made_by_a_split_is_listed(store: Store) -> None:
         listed = {g.id for g in (await GroupStore(store).page(org_id=org)).items}
         assert listed == {gid, split}
     assert (await SchedulerStore(store).snapshot(["emulator"])).groups
+
+
+async def test_workers_gone_long_are_forgotten_a_chunk_of_the_registry_per_call(
+    store: Store,
+) -> None:
+    gone, live = 700, 5
+    for i in range(gone + live):
+        await register(store, f"w{i}")
+    for i in range(gone):
+        await store.redis.delete(store.keys.heartbeat(f"w{i}"))
+        await store.redis.hset(store.keys.worker(f"w{i}"), "heartbeat", "1000.000000")
+    before = (await store.redis.info("commandstats"))["cmdstat_evalsha"]["calls"]
+    assert await forget_workers(store, 60) == gone
+    calls = (await store.redis.info("commandstats"))["cmdstat_evalsha"]["calls"] - before
+    assert calls >= 3  # the registry of 705 is read 200 at a time
+    assert await store.redis.smembers(store.keys.workers()) == {
+        f"w{i}" for i in range(gone, gone + live)
+    }
+    assert await forget_workers(store, 60) == 0

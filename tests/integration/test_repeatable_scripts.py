@@ -299,7 +299,7 @@ async def forget_args(s: Store) -> list[Any]:
     await register(s, "w1")
     await s.redis.delete(s.keys.heartbeat("w1"))
     await s.redis.hset(s.keys.worker("w1"), "heartbeat", "1000.000000")
-    return [60]
+    return [60, "0"]
 
 
 async def prune_args(s: Store) -> list[Any]:

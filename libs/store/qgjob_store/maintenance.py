@@ -77,6 +77,17 @@ async def _drop_gone(store: Store, index: str, floor: str) -> int:
         lower = "(" + ids[-1]
 
 
+async def forget_workers(store: Store, gone_s: float) -> int:
+    """Drop workers gone longer than ``gone_s`` that hold nothing, a chunk of the registry
+    per script call; returns how many."""
+    dropped, cursor = 0, "0"
+    while True:
+        n, cursor = await store.scripts.run("forget", gone_s, cursor)
+        dropped += int(n)
+        if str(cursor) == "0":
+            return dropped
+
+
 async def housekeeping(
     store: Store,
     retention_s: float,
@@ -88,7 +99,7 @@ async def housekeeping(
     out = {"jobs": await trim_consumed(store, store.keys.jobs_stream(), SCHEDULER_GROUP)}
     consumers, strays = await store.scripts.run("prune", int(forget_consumers_s * 1000))
     out["consumers"], out["stray_assignments"] = int(consumers), int(strays)
-    out["workers"] = int(await store.scripts.run("forget", forget_workers_s))
+    out["workers"] = await forget_workers(store, forget_workers_s)
     assignments = 0
     for target in Target:
         assignments += await trim_consumed(store, store.keys.assign(target.value), WORKER_GROUP)
