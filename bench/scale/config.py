@@ -59,7 +59,7 @@ class ScaleConfig:
 TINY = ScaleConfig(
     sizes=(Size(10, 100),),
     test_s=0.05,
-    idle_s=1.0,
+    idle_s=2.5,  # the scheduler plans once a second with nothing waiting: two passes at least
     pickups=5,
     free_share=0.5,
     drain_timeout_s=20.0,

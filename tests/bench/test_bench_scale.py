@@ -53,7 +53,7 @@ def test_tiny_run_prints_a_row_with_sane_figures(out_dir: Path) -> None:
     (size,) = result["sizes"]
     assert size["drain"]["groups_given"] >= 10  # every version's group (more when split)
     assert size["pickup"]["count"] == 5 and size["load_errors"] == {}
-    assert {"script:heartbeat", "script:snapshot"} <= set(size["commands"]["busy"])
+    assert {"script:heartbeat", "script:view"} <= set(size["commands"]["all"])
     assert "script:finish" in size["commands"]["drain"]
     pids = size["pids"]
     assert pids["redis"] and pids["scheduler"] and pids["api"] and pids["load"]
