@@ -3,11 +3,11 @@ same order and at the same intervals, with a simulated test time and no driver.
 
 What it does to Redis, as ``Worker.run`` does: create its target's consumer group, beat
 (``heartbeat``) at start and every ``heartbeat_interval_s``; read its pending list
-(``AssignmentReader.read``: XPENDING, BLPOP on its wake list for ``block_ms``, XPENDING,
-XREADGROUP to take an entry); per group: ``acquire``, ``installed``, ``start`` of the first
-job, one ``finish`` per job that starts the next (``step``), ``renew`` every
-``heartbeat_interval_s`` while the group runs, ``close`` (and ``release`` when asked to
-yield). Capacity 1 (one lane), the workers' default."""
+(``AssignmentReader.read``: BLPOP on its wake list for ``block_ms``; XPENDING at start,
+after each wake and every ``recheck_ms``; XREADGROUP to take an entry); per group:
+``acquire``, ``installed``, ``start`` of the first job, one ``finish`` per job that starts
+the next (``step``), ``renew`` every ``heartbeat_interval_s`` while the group runs,
+``close`` (and ``release`` when asked to yield). Capacity 1 (one lane), the workers' default."""
 
 from __future__ import annotations
 

@@ -1,44 +1,59 @@
-"""The scheduler's tick: with no group waiting it plans at most every ``idle_pass_ms`` (a
-pass reads every worker) but keeps the dispatch lock; with a group waiting it plans at
-every tick."""
+"""The scheduler's tick: with no group waiting it passes at most every ``idle_pass_ms`` but
+keeps the dispatch lock; with a group waiting every tick brings the view up to date, and
+plans when something changed (or when ``idle_pass_ms`` passed since a plan that decided
+nothing)."""
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from qgjob_scheduler.service import Scheduler
 from qgjob_scheduler.settings import SchedulerSettings
-from qgjob_schemas import Snapshot
 from qgjob_store import Store
-from tests.integration.helpers import group_all, submit
+from tests.integration.helpers import group_all, register, submit
+from tests.support.waiting import async_wait_until
 
 
-def _counting(sched: Scheduler) -> list[int]:
-    """Count the snapshots the scheduler reads (each pass reads one)."""
-    calls = [0]
-    read = sched.store.snapshot
+def _counting(sched: Scheduler) -> dict[str, int]:
+    """Count the view's refreshes (one per pass) and the plans."""
+    calls = {"passes": 0, "plans": 0}
+    refresh, plan = sched.view.refresh, sched._plan_and_carry_out
 
-    async def snapshot(*args: object, **kwargs: object) -> Snapshot:
-        calls[0] += 1
-        return await read(*args, **kwargs)  # type: ignore[arg-type]
+    async def counted_refresh() -> bool:
+        calls["passes"] += 1
+        return await refresh()
 
-    sched.store.snapshot = snapshot  # type: ignore[method-assign]
+    async def counted_plan() -> Any:
+        calls["plans"] += 1
+        return await plan()
+
+    sched.view.refresh = counted_refresh  # type: ignore[method-assign]
+    sched._plan_and_carry_out = counted_plan  # type: ignore[method-assign]
     return calls
 
 
-async def test_nothing_waiting_plans_once_per_idle_pass_interval(store: Store) -> None:
+async def test_nothing_waiting_passes_once_per_idle_pass_interval(store: Store) -> None:
     settings = SchedulerSettings(key_prefix=store.keys.prefix, idle_pass_ms=60_000)
     sched = Scheduler(settings, store, store)
     calls = _counting(sched)
-    await sched._tick_pass()  # the first tick plans: no pass ran yet
+    await sched._tick_pass()  # the first tick passes: no pass ran yet
     await sched._tick_pass()
     await sched._tick_pass()
-    assert calls[0] == 1
+    assert calls == {"passes": 1, "plans": 1}
     assert sched.leading  # the lock is still renewed
 
     await submit(store, 2, app="A")
-    await group_all(store)  # a group waits: every tick plans
+    await group_all(store)  # a group waits: every tick passes, and this one plans
     await sched._tick_pass()
+    assert calls == {"passes": 2, "plans": 2}
+    await sched._tick_pass()  # nothing changed since a plan that decided nothing: no plan
+    assert calls == {"passes": 3, "plans": 2}
+    await register(store, "w1")  # a worker came: the next tick plans, and gives it the group
     await sched._tick_pass()
-    assert calls[0] == 3
+    assert calls == {"passes": 4, "plans": 3}
+    await sched.view.refresh()
+    assert [g.worker_id for g in sched.view.snapshot().groups] == ["w1"]
 
 
 async def test_a_pass_of_any_loop_counts_as_the_last_pass(store: Store) -> None:
@@ -47,4 +62,30 @@ async def test_a_pass_of_any_loop_counts_as_the_last_pass(store: Store) -> None:
     calls = _counting(sched)
     await sched.dispatch_pass()  # as after a submission or a freed lane
     await sched._tick_pass()
-    assert calls[0] == 1
+    assert calls["passes"] == 1
+
+
+async def test_a_lingering_group_goes_when_its_linger_time_is_over(store: Store) -> None:
+    settings = SchedulerSettings(
+        key_prefix=store.keys.prefix,
+        idle_pass_ms=60_000,
+        dispatch_on_idle=False,
+        group_linger_ms=300,
+    )
+    sched = Scheduler(settings, store, store)
+    calls = _counting(sched)
+    await register(store, "w1")
+    await submit(store, 2, app="A")
+    (gid,) = await group_all(store)
+    started = time.monotonic()
+    await sched._tick_pass()  # the group lingers: nothing given
+    await sched._tick_pass()  # nothing changed: no plan
+    assert calls["plans"] == 1
+
+    async def given() -> bool:
+        await sched._tick_pass()
+        return await store.redis.hget(store.keys.group(gid), "worker_id") == "w1"
+
+    await async_wait_until(given, timeout=5, what="the group given once its linger is over")
+    assert time.monotonic() - started >= 0.3
+    assert calls["plans"] == 2  # the one that found it lingering, the one that gave it

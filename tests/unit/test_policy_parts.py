@@ -6,9 +6,17 @@ from __future__ import annotations
 import pytest
 
 from qgjob_scheduler.durations import Durations, ewma
-from qgjob_scheduler.policy import Rules, band, best_split, eligible, fair_shares, waiting_band
+from qgjob_scheduler.policy import (
+    Rules,
+    band,
+    best_split,
+    eligible,
+    fair_shares,
+    lingering_until,
+    waiting_band,
+)
 from qgjob_scheduler.policy.splitting import split_behind_test
-from qgjob_schemas import Priority
+from qgjob_schemas import Priority, Snapshot
 from tests.support.snapshots import NOW, waiting
 
 
@@ -31,6 +39,16 @@ def test_a_group_may_go_at_once_or_after_its_linger_time() -> None:
     assert not eligible(young, NOW, lingering)
     assert eligible(waiting("g2", jobs=3, waited=1.0), NOW, lingering)
     assert eligible(waiting("g3", jobs=10, waited=0.0), NOW, lingering)  # full
+
+
+def test_the_scheduler_plans_again_when_the_first_lingering_group_may_go() -> None:
+    groups = (waiting("g1", jobs=3, waited=0.25), waiting("g2", jobs=3, waited=0.75))
+    snap = Snapshot(now=NOW, groups=groups)
+    lingering = Rules(dispatch_on_idle=False, linger_s=1.0, max_size=10)
+    assert lingering_until(snap, lingering) == pytest.approx(NOW + 0.25)
+    assert lingering_until(snap, Rules()) == float("inf")  # dispatch on idle: none lingers
+    gone = Snapshot(now=NOW + 1, groups=groups)
+    assert lingering_until(gone, lingering) == float("inf")  # both may go
 
 
 def test_fair_shares_split_lanes_equally_unless_an_org_needs_less() -> None:

@@ -131,6 +131,11 @@ class SchedulerView:
                 break
         return structural
 
+    @property
+    def now(self) -> float:
+        """The store's time at the last refresh."""
+        return self._now
+
     def snapshot(self) -> Snapshot:
         """What a plan sees: the workers that take work, the groups every registered worker
         holds, and the oldest waiting groups with jobs left of each target."""

@@ -15,7 +15,7 @@ from redis.exceptions import ResponseError
 from qgjob_core import tracing
 from qgjob_core.lifecycle import wait_or_stop
 from qgjob_core.retrying import STORE_ERRORS, Backoff, until_ok
-from qgjob_scheduler.policy import plan
+from qgjob_scheduler.policy import lingering_until, plan
 from qgjob_scheduler.settings import SchedulerSettings
 from qgjob_schemas import Plan, Target
 from qgjob_store import SCHEDULER_GROUP, Entry, SchedulerStore, Store, StreamReader
@@ -54,6 +54,9 @@ class Scheduler:
         self._planned_empty = False
         """The last plan decided nothing: with nothing changed since, the next would not
         either (until ``idle_pass_ms`` passes: time alone moves aging and estimates)."""
+        self._linger_ends = float("inf")
+        """When the first waiting group that the last plan found lingering may go (store
+        time): without dispatch-on-idle, that is a change no script writes."""
         self.grouped = 0
         self.leading = False
         """Whether the latest dispatch pass found this replica holding the dispatch lock."""
@@ -88,7 +91,8 @@ class Scheduler:
                 return []
             changed = await self.view.refresh()
             recent = time.monotonic() - self._last_pass < self._idle_pass_s
-            planned = changed or not self._planned_empty or not recent
+            lingered = self.view.now >= self._linger_ends
+            planned = changed or not self._planned_empty or not recent or lingered
             given: list[str] = []
             if planned:
                 self._last_pass = time.monotonic()
@@ -101,8 +105,10 @@ class Scheduler:
             return given
 
     async def _plan_and_carry_out(self) -> list[str]:
-        decided = plan(self.view.snapshot(), self.rules)
+        snapshot = self.view.snapshot()
+        decided = plan(snapshot, self.rules)
         self._planned_empty = not decided
+        self._linger_ends = lingering_until(snapshot, self.rules)
         if not decided:
             return []
         started_ns = time.time_ns()

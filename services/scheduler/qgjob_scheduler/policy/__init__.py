@@ -14,7 +14,7 @@ plan; the scheduling benchmark feeds it a simulated snapshot. The same code deci
 from qgjob_scheduler.policy.fairness import fair_shares
 from qgjob_scheduler.policy.planner import plan
 from qgjob_scheduler.policy.priority import band, waiting_band
-from qgjob_scheduler.policy.rules import Rules, eligible
+from qgjob_scheduler.policy.rules import Rules, eligible, lingering_until
 from qgjob_scheduler.policy.splitting import Split, best_split
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "best_split",
     "eligible",
     "fair_shares",
+    "lingering_until",
     "plan",
     "waiting_band",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qgjob_schemas import GroupView
+from qgjob_schemas import GroupState, GroupView, Snapshot
 
 
 @dataclass(frozen=True)
@@ -32,4 +32,18 @@ def eligible(group: GroupView, now: float, rules: Rules) -> bool:
         rules.dispatch_on_idle
         or group.size >= rules.max_size
         or now - group.waiting_since >= rules.linger_s
+    )
+
+
+def lingering_until(snapshot: Snapshot, rules: Rules) -> float:
+    """When the first waiting group that may not go yet may (inf: none lingers)."""
+    if rules.dispatch_on_idle:
+        return float("inf")
+    return min(
+        (
+            g.waiting_since + rules.linger_s
+            for g in snapshot.groups
+            if g.state is GroupState.OPEN and not eligible(g, snapshot.now, rules)
+        ),
+        default=float("inf"),
     )
