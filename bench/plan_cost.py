@@ -18,7 +18,7 @@ import time
 from qgjob_scheduler.policy import Rules, plan
 from qgjob_schemas import GroupState, GroupView, Snapshot, WorkerView
 
-CASES = ((100, 100, 5), (1000, 1000, 20), (5000, 1000, 50), (5000, 1000, 0))
+CASES = ((100, 100, 5), (1000, 1000, 20), (5000, 1000, 50), (5000, 1000, 0), (2000, 1000, 2000))
 """(workers, waiting groups, free lanes)."""
 
 

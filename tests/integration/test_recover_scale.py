@@ -13,7 +13,7 @@ from tests.integration.helpers import give, group_all, read_and_acquire, registe
 from tests.support.waiting import async_wait_until
 
 MANY = 3000
-SWEEP = 100  # workers the sweep reads per call (recover.lua)
+SWEEP = 50  # workers the sweep reads per call (recover.lua)
 NOT_COUNTED = {"cmdstat_info", "cmdstat_evalsha", "cmdstat_eval"}
 
 

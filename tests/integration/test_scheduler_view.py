@@ -152,3 +152,21 @@ async def test_an_entity_the_log_names_that_is_gone_leaves_the_view(
         assert snap.workers == ()
     else:
         assert snap.groups == ()
+
+
+async def test_a_view_at_the_log_s_end_is_not_behind_when_the_log_is_old(store: Store) -> None:
+    """Nothing changed for longer than the log keeps: the view's cursor, at the last entry,
+    is older than the trim point, and it missed nothing."""
+    await register(store, "w1")
+    await register(store, "w2")
+    seconds, micros = await store.redis.time()
+    old_ms = seconds * 1000 + micros // 1000 - 60_000
+    await store.redis.delete(store.keys.sched_log())
+    await store.redis.xadd(store.keys.sched_log(), {"w": "w1"}, id=f"{old_ms}-1")
+    view = SchedulerStore(store).view(TARGETS)
+    assert await view.refresh()
+    assert view.changes == 2  # the load
+    for _ in range(3):  # the old entry is trimmed, and the view stays where it is
+        assert not await view.refresh()
+        assert view.changes == 0
+    assert await store.redis.xlen(store.keys.sched_log()) <= 1

@@ -17,6 +17,11 @@ JOIN_CHUNK = 50
 (about 0.1 ms each) kept every worker and API request waiting for 50 ms or more."""
 
 
+DISPATCH_CHUNK = 20
+"""Plan steps carried out per script call: a step costs some 40 commands (the group's recount
+included), and a farm coming up is given thousands of groups in one plan."""
+
+
 class SchedulerStore:
     def __init__(self, store: Store) -> None:
         self._s = store
@@ -81,14 +86,16 @@ class SchedulerStore:
         return view.snapshot()
 
     async def carry_out(self, plan: Plan) -> list[str]:
-        """Dispatch and split as planned, then ask the chosen groups to yield; returns the
-        ids of the groups given to workers."""
+        """Dispatch and split as planned, :data:`DISPATCH_CHUNK` steps per script call, then
+        ask the chosen groups to yield; returns the ids of the groups given to workers."""
         given: list[str] = []
-        if plan.assignments:
-            args: list[str | int] = [uuid.uuid4().hex]
-            for a in plan.assignments:
+        plan_id = uuid.uuid4().hex
+        steps = plan.assignments
+        for n, i in enumerate(range(0, len(steps), DISPATCH_CHUNK)):
+            args: list[str | int] = [f"{plan_id}-{n}"]
+            for a in steps[i : i + DISPATCH_CHUNK]:
                 args += [a.group_id, a.worker_id, "" if a.take is None else a.take]
-            given = await self._s.scripts.run("dispatch", *args)
+            given += await self._s.scripts.run("dispatch", *args)
         if plan.preempt:
             await self._s.scripts.run("preempt", *plan.preempt)
         return given

@@ -27,15 +27,21 @@ local ts = fmt(t)
 local revived = redis.call('SET', K.heartbeat(wid), ts, 'PX', ttl, 'GET') == false
 redis.call('ZADD', K.worker_deadlines, t + ttl / 1000, wid)
 local was = redis.call('HMGET', K.worker(wid), 'state', 'unhealthy_since', 'target', 'capacity',
-  'versions')
-if revived or was[1] ~= state or was[3] ~= target or was[4] ~= tostring(o.capacity)
-    or was[5] ~= o.versions then
-  changed('w', wid)  -- new, back, or changed: the scheduler's view reads it again
-end
+  'versions', 'lease_ms', 'health_detail')
 local since, detail = '', ''
 if state == 'unhealthy' then
   since = (was[1] == 'unhealthy' and was[2] and was[2] ~= '') and was[2] or ts
   detail = o.detail or ''
+end
+local same = not revived and was[1] == state and was[3] == target
+  and was[4] == tostring(o.capacity) and was[5] == o.versions
+if same and was[6] == tostring(o.lease_ms) and (was[7] or '') == detail then
+  -- a live worker beating as before (most beats of a farm): only when it beat changes
+  redis.call('HSET', K.worker(wid), 'heartbeat', ts)
+  return ts
+end
+if not same then
+  changed('w', wid)  -- new, back, or changed: the scheduler's view reads it again
 end
 redis.call('HSET', K.worker(wid), 'id', wid, 'target', target, 'state', state,
   'capacity', o.capacity, 'versions', o.versions, 'heartbeat', ts, 'lease_ms', o.lease_ms,

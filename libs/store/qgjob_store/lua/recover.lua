@@ -37,7 +37,7 @@
 --- @include "includes/now"
 --- @include "includes/unassign"
 local default_lease = tonumber(ARGV[2])
-local DEAD, UNHEALTHY, LEASES, SWEEP = 50, 50, 100, 100  -- looked at per call, at most
+local DEAD, UNHEALTHY, LEASES, SWEEP = 50, 50, 100, 50  -- looked at per call, at most
 local t = now()
 local out = {}
 local workers = {}  -- what this call read of each worker

@@ -2,7 +2,7 @@
 -- again: the groups and workers the change log names after the cursor, the workers whose
 -- heartbeat lapsed since the last look, and, for a full load, the next chunk of a target's
 -- workers or of the waiting groups. The work of a call grows with what changed, not with the farm.
--- Trims the log to its last LOG_KEEP_MS and remembers below which id it trimmed: a cursor
+-- Trims the log to its last LOG_KEEP_MS and remembers the newest entry it trimmed: a cursor
 -- older than that has missed changes (the view loads everything again).
 -- A worker row: {id, target, capacity, versions, {groups it holds}, takes work (1/0)}; a
 -- worker that is no longer registered comes with target ''. Its held groups come as group
@@ -34,7 +34,7 @@
 --- @include "includes/recount"
 --- @include "includes/takes_work"
 
-local LOG_KEEP_MS, REPAIRS_MAX, LAPSED_MAX = 30000, 500, 1000
+local LOG_KEEP_MS, REPAIRS_MAX, LAPSED_MAX = 30000, 100, 200
 local GROUP_FIELDS = { 'target', 'org_id', 'app_version_id', 'priority', 'state', 'size', 'left',
   'work', 'waiting_since', 'dispatched_at', 'worker_id', 'yield', 'run_started', 'run_est' }
 local t = now()
@@ -86,9 +86,18 @@ else
       end
     end
   end
+  -- the floor is the newest entry trimmed (a cursor at or past it missed nothing), not the
+  -- cut: with no change for LOG_KEEP_MS, a cursor at the last entry is older than the cut
   local cut = math.floor(t * 1000) - LOG_KEEP_MS
-  if redis.call('XTRIM', K.sched_log, 'MINID', '~', cut) > 0 then
-    redis.call('SET', K.sched_log_floor, cut .. '-0')
+  local oldest = redis.call('XRANGE', K.sched_log, '-', '+', 'COUNT', 1)[1]
+  if oldest and id_below(oldest[1], cut .. '-0') then
+    local newest_old = redis.call('XREVRANGE', K.sched_log, (cut - 1) .. '-18446744073709551615',
+      '-', 'COUNT', 1)[1]
+    redis.call('XTRIM', K.sched_log, 'MINID', '~', cut)
+    local floor = redis.call('GET', K.sched_log_floor)
+    if newest_old and not (floor and id_below(newest_old[1], floor)) then
+      redis.call('SET', K.sched_log_floor, newest_old[1])
+    end
   end
 end
 local seen_until = fmt(t)
@@ -103,7 +112,7 @@ if since ~= '' then
     seen_until = lapsed[#lapsed]  -- the rest on the next call
   end
 end
-local CHUNK = 500
+local CHUNK = 100  -- workers or waiting groups per call of a full load
 local load, go_on = ARGV[5], ''
 if load == 'workers' then
   local scan = redis.call('SSCAN', K.target_workers(ARGV[6]), ARGV[7], 'COUNT', CHUNK)
