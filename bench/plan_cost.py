@@ -4,8 +4,9 @@ hold as processes: ``python -m bench.plan_cost``.
 Each case is a snapshot of one target: N one-lane workers, all but ``free`` running a group
 (0 to 9 jobs left, the test under way ending in 0.1 s), and ``waiting`` groups of 10 jobs,
 each of its own app version (what the control-plane benchmark's drain phase looks like when
-lanes come free). The printed time is the median of ``--repeat`` calls of
-:func:`qgjob_scheduler.policy.plan`, with the default rules (fair share, preemption, splits).
+lanes come free; the last case, every lane free, is a farm coming up). The printed time is
+the median of ``--repeat`` calls of :func:`qgjob_scheduler.policy.plan`, with the default
+rules (fair share, preemption, splits).
 """
 
 from __future__ import annotations

@@ -25,5 +25,6 @@ def test_plan_cost_prints_each_case() -> None:
         ("1,000", "20", "20"),
         ("5,000", "50", "50"),
         ("5,000", "0", "0"),
+        ("2,000", "2000", "2000"),
     ]
     assert all(float(c[3]) > 0 for c in cases)

@@ -33,9 +33,11 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from qgjob_scheduler.policy.fairness import fair_shares
+from qgjob_scheduler.policy.free_lanes import FreeLanes
 from qgjob_scheduler.policy.priority import waiting_band
 from qgjob_scheduler.policy.rules import Rules, eligible
 from qgjob_scheduler.policy.soonest import Soonest
+from qgjob_scheduler.policy.split_index import SplitIndex
 from qgjob_scheduler.policy.splitting import Split, best_split, split_behind_test
 from qgjob_schemas import Assignment, GroupState, GroupView, Plan, Snapshot, WorkerView
 
@@ -66,6 +68,14 @@ class _Unit:
     @property
     def key(self) -> tuple[str, str]:
         return (self.group.org_id, self.group.app_version_id)
+
+    @property
+    def rank(self) -> int:
+        return self.group.priority.rank
+
+    @property
+    def app(self) -> str:
+        return self.group.app_version_id
 
 
 @dataclass
@@ -119,7 +129,7 @@ class _TargetPass:
         self.install = snap.install_s.get(self.target, snap.default_install_s)
         workers = sorted((w for w in snap.workers if w.target == self.target), key=_by_id)
         self.versions = {w.id: frozenset(w.versions) for w in workers}
-        self.lanes = [w.id for w in workers for _ in range(w.free)]
+        self._workers = workers
         mine = [g for g in snap.groups if g.target == self.target]
         self.units = [self._held(g) for g in mine if g.state is not GroupState.OPEN and g.worker_id]
         self.yielding = [u for u in self.units if u.group.yielding and u.live]
@@ -193,14 +203,20 @@ class _TargetPass:
         for g in self.waiting:
             key = (g.org_id, g.app_version_id)
             self._work[key] = self._work.get(key, 0.0) + g.work_s
-        self._free_versions = Counter(v for w in self.lanes for v in self.versions[w])
         self._wanted = Counter(g.app_version_id for g in self.waiting)
+        self._lanes = FreeLanes(
+            ((w.id, w.free) for w in self._workers), self.versions, self._wanted
+        )
+        self._splits: SplitIndex[_Unit, _Candidate] = SplitIndex(self._split_candidate)
+        if self.rules.split:
+            for u in self.units:
+                self._splits.add(u)
         self._tops: dict[str, list[tuple[tuple[float | int, ...], GroupView]]] = {}
         for g in self.waiting:
             self._tops.setdefault(g.org_id, []).append((self._waiting_rank(g), g))
         for heap in self._tops.values():
             heapq.heapify(heap)
-        while self.lanes:
+        while self._lanes:
             best = self._best()
             if best is None:
                 return
@@ -214,7 +230,7 @@ class _TargetPass:
         return (
             -self.band[g.id],
             -g.priority.rank,
-            -int(self._free_versions[g.app_version_id] > 0),
+            -int(self._lanes.is_free_version(g.app_version_id)),
             -self._pressure((g.org_id, g.app_version_id)),
             self.fifo[g.id],
         )
@@ -236,7 +252,6 @@ class _TargetPass:
         return None
 
     def _best(self) -> _Candidate | None:
-        free_versions = frozenset(v for v, n in self._free_versions.items() if n > 0)
         best: _Candidate | None = None
         for org in self._tops:
             g = self._best_waiting(org)
@@ -247,21 +262,24 @@ class _TargetPass:
                 self.band[g.id],
                 g.priority.rank,
                 1,
-                self._free_versions[g.app_version_id] > 0,
+                self._lanes.is_free_version(g.app_version_id),
                 self._pressure((g.org_id, g.app_version_id)),
                 -self.fifo[g.id],
             )
             if best is None or key > best.key:
                 best = _Candidate(key, g)
         if self.rules.split:
-            may_win = self._buckets_that_may_win(best)
-            if may_win:
-                for u in self.units:
-                    if (u.org, u.group.priority.rank) not in may_win:
-                        continue
-                    cand = self._split_candidate(u, free_versions)
-                    if cand is not None and (best is None or cand.key > best.key):
-                        best = cand
+            # a split beats what is best so far only with a higher key; among splits of
+            # equal keys, the running group first in the pass (as a scan in order picks)
+            found: tuple[_Candidate, int] | None = None
+            for bucket in self._buckets_that_may_win(best):
+                top = self._splits.best(bucket)
+                if top is not None and (
+                    found is None or (top[0].key, -top[1]) > (found[0].key, -found[1])
+                ):
+                    found = top
+            if found is not None and (best is None or found[0].key > best.key):
+                best = found[0]
         return best
 
     def _buckets_that_may_win(self, best: _Candidate | None) -> set[tuple[str, int]]:
@@ -279,7 +297,7 @@ class _TargetPass:
         work moves between waiting groups and units as lanes are given; its sum does not)."""
         return self._work.get(key, 0.0) / (1 + self._servers[key])
 
-    def _split_candidate(self, u: _Unit, free_versions: frozenset[str]) -> _Candidate | None:
+    def _split_candidate(self, u: _Unit) -> _Candidate | None:
         if not u.splittable:
             return None
         own = self._own_lane_split(u)
@@ -287,7 +305,7 @@ class _TargetPass:
             return own
         if u.left < 2:
             return None
-        cached = u.group.app_version_id in free_versions
+        cached = self._lanes.is_free_version(u.group.app_version_id)
         split = best_split(u.left, u.work, u.overhead, 0.0 if cached else self.install)
         if split is None:
             return None
@@ -298,7 +316,7 @@ class _TargetPass:
     def _own_lane_split(self, u: _Unit) -> _Candidate | None:
         """The jobs behind the test its holder runs, for a free lane of the same worker."""
         g = u.group
-        if not (u.testing and u.worker in self.lanes and g.current_ends_at is not None):
+        if not (u.testing and self._lanes.has(u.worker) and g.current_ends_at is not None):
             return None
         if g.app_version_id not in self.versions[u.worker]:
             return None
@@ -308,28 +326,28 @@ class _TargetPass:
         key = (-self._ratio(u.org), g.priority.rank, g.priority.rank, 0, True, split.gain, 0)
         return _Candidate(key, g, unit=u, split=split, lane=u.worker)
 
-    def _lane_for(self, app: str) -> str:
-        """A free lane that has ``app`` installed, else the one whose installed versions
-        the other waiting groups need least."""
-        cached = [w for w in self.lanes if app in self.versions[w]]
-        if cached:
-            return cached[0]
-        wanted = self._wanted
-        return min(self.lanes, key=lambda w: (sum(wanted[v] for v in self.versions[w]), w))
-
     def _take_lane(self, app: str) -> tuple[str, float]:
-        lane = self._lane_for(app)
-        self.lanes.remove(lane)
-        self._free_versions.subtract(self.versions[lane])
+        lane = self._lanes.choose(app)
+        self._take(lane)
         return lane, 0.0 if app in self.versions[lane] else self.install
+
+    def _take(self, lane: str) -> None:
+        """Take a free lane; the splits it changes are looked at again."""
+        for app in self._lanes.take(lane):
+            self._splits.touch_version(app)
+        if not self._lanes.has(lane):
+            self._splits.touch_worker(lane)
 
     def _give_whole(self, g: GroupView) -> None:
         lane, install = self._take_lane(g.app_version_id)
         self.waiting.remove(g)
         del self.fifo[g.id]
-        self._wanted[g.app_version_id] -= 1
+        self._lanes.wanted_less(g.app_version_id)
         self.assignments.append(Assignment(g.id, lane))
-        self.units.append(_Unit(g, lane, g.left, g.work_s, install))
+        unit = _Unit(g, lane, g.left, g.work_s, install)
+        self.units.append(unit)
+        if self.rules.split:
+            self._splits.add(unit)
         self._servers[(g.org_id, g.app_version_id)] += 1
         self._splittable[(g.org_id, g.priority.rank)] += 1
         self.usage[g.org_id] += 1
@@ -338,12 +356,12 @@ class _TargetPass:
         if lane is None:
             lane, install = self._take_lane(u.group.app_version_id)
         else:
-            self.lanes.remove(lane)
-            self._free_versions.subtract(self.versions[lane])
+            self._take(lane)
             install = 0.0
         self.assignments.append(Assignment(u.group.id, lane, split.take))
         u.left -= split.take
         u.work -= split.work
+        self._splits.touch(u)
         part = _Unit(u.group, lane, split.take, split.work, install, splittable=False)
         self.units.append(part)
         self._servers[u.key] += 1
