@@ -170,3 +170,18 @@ async def test_a_view_at_the_log_s_end_is_not_behind_when_the_log_is_old(store: 
         assert not await view.refresh()
         assert view.changes == 0
     assert await store.redis.xlen(store.keys.sched_log()) <= 1
+
+
+async def test_a_worker_going_from_busy_to_idle_is_no_change_for_the_plans(store: Store) -> None:
+    await register(store, "w1")
+    view = SchedulerStore(store).view(TARGETS)
+    await view.refresh()
+    ws = WorkerStore(store, "w1", "emulator")
+    await ws.heartbeat("busy", ttl_ms=60_000)
+    assert not await view.refresh() and view.changes == 0
+    await ws.heartbeat("idle", ttl_ms=60_000)
+    assert not await view.refresh() and view.changes == 0
+    assert await store.redis.hget(store.keys.worker("w1"), "state") == "idle"  # stored all the same
+    await ws.heartbeat("draining", ttl_ms=60_000)  # takes no work now: a change
+    assert await view.refresh()
+    assert view.snapshot().workers == ()

@@ -19,6 +19,7 @@
 --- @include "includes/changed"
 --- @include "includes/fmt"
 --- @include "includes/now"
+--- @include "includes/takes_work"
 
 local o = cjson.decode(ARGV[2])
 local wid, target, state, ttl = o.worker, o.target, o.state, tonumber(o.ttl_ms)
@@ -33,15 +34,17 @@ if state == 'unhealthy' then
   since = (was[1] == 'unhealthy' and was[2] and was[2] ~= '') and was[2] or ts
   detail = o.detail or ''
 end
-local same = not revived and was[1] == state and was[3] == target
+-- what the scheduler plans with: whether it takes work (idle and busy alike), its target,
+-- lanes and versions
+local same = not revived and TAKES_WORK[was[1]] == TAKES_WORK[state] and was[3] == target
   and was[4] == tostring(o.capacity) and was[5] == o.versions
-if same and was[6] == tostring(o.lease_ms) and (was[7] or '') == detail then
+if same and was[1] == state and was[6] == tostring(o.lease_ms) and (was[7] or '') == detail then
   -- a live worker beating as before (most beats of a farm): only when it beat changes
   redis.call('HSET', K.worker(wid), 'heartbeat', ts)
   return ts
 end
 if not same then
-  changed('w', wid)  -- new, back, or changed: the scheduler's view reads it again
+  changed('w', wid)  -- new, back, or changed for the plans: the scheduler's view reads it again
 end
 redis.call('HSET', K.worker(wid), 'id', wid, 'target', target, 'state', state,
   'capacity', o.capacity, 'versions', o.versions, 'heartbeat', ts, 'lease_ms', o.lease_ms,
