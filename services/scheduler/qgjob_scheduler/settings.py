@@ -23,8 +23,9 @@ class SchedulerSettings(StoreSettings):
     tick_ms: int = Field(default=50, ge=5)
     """How often the scheduler plans dispatches and checks due retries."""
     idle_pass_ms: int = Field(default=1000, ge=5)
-    """While no group waits, the tick plans at most this often (a pass reads every worker;
-    submissions, freed lanes and groups taken back still plan at once)."""
+    """While no group waits, the tick passes at most this often; and a pass that finds nothing
+    changed since a plan that decided nothing plans again only after this long (submissions,
+    freed lanes and groups taken back still plan at once)."""
     claim_idle_ms: int = Field(default=15000, ge=100)
     """Submissions another scheduler read but left unacked this long are taken over."""
     promote_batch: int = Field(default=500, ge=1)
