@@ -185,3 +185,15 @@ async def test_a_worker_going_from_busy_to_idle_is_no_change_for_the_plans(store
     await ws.heartbeat("draining", ttl_ms=60_000)  # takes no work now: a change
     assert await view.refresh()
     assert view.snapshot().workers == ()
+
+
+async def test_a_view_loads_everything_again_every_reload_s(store: Store) -> None:
+    await register(store, "w1")
+    await register(store, "w2")
+    view = SchedulerView(store, TARGETS, reload_s=3600)
+    assert await view.refresh() and view.changes == 2
+    assert not await view.refresh() and view.changes == 0
+    view.reload_s = 0  # the reload is due: a drift the log could not show is mended
+    await store.redis.hset(store.keys.worker("w2"), "capacity", 3)  # written by no script
+    assert await view.refresh() and view.changes == 2
+    assert {w.id: w.capacity for w in view.snapshot().workers} == {"w1": 1, "w2": 3}

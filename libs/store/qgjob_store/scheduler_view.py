@@ -66,18 +66,17 @@ def group_view(row: Sequence[str]) -> GroupView | None:
 class _Worker:
     """A worker as the view holds it: its groups, and whether it takes work now."""
 
-    __slots__ = ("held", "live", "view")
+    __slots__ = ("live", "view")
 
     def __init__(self, row: Sequence[Any]) -> None:
         wid, target, capacity, versions, held, live = row
-        self.held = tuple(str(g) for g in held)
         self.live = str(live) == "1"
         self.view = WorkerView(
             id=str(wid),
             target=str(target),
             capacity=int(str(capacity) or 1),
             versions=tuple(orjson.loads(str(versions) or "[]")),
-            groups=self.held,
+            groups=tuple(str(g) for g in held),
         )
 
 
@@ -143,16 +142,15 @@ class SchedulerView:
         held = [
             g
             for w in self._workers.values()
-            for gid in w.held
+            for gid in w.view.groups
             if (g := self._groups.get(gid)) is not None and g.state in HELD
         ]
+        open_by_target: dict[str, list[GroupView]] = {t: [] for t in self.targets}
+        for g in self._groups.values():
+            if g.state is GroupState.OPEN and g.left > 0 and g.target in open_by_target:
+                open_by_target[g.target].append(g)
         waiting: list[GroupView] = []
-        for target in self.targets:
-            mine = (
-                g
-                for g in self._groups.values()
-                if g.target == target and g.state is GroupState.OPEN and g.left > 0
-            )
+        for mine in open_by_target.values():
             waiting += heapq.nsmallest(PENDING_PER_TARGET, mine, key=_waiting_order)
         return Snapshot(
             now=self._now,

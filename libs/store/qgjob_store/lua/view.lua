@@ -133,10 +133,14 @@ local function group_row(gid)
   for i = 1, #GROUP_FIELDS do row[#row + 1] = v[i] or '' end
   return row, v[5], v[11], tonumber(v[7]) or 0
 end
-local function list_group(gid)
+-- list group gid (its row, state and jobs left when the caller read them already)
+local function list_group(gid, row, state, left)
   if listed[gid] then return end
   listed[gid] = true
-  local row, state, _, left = group_row(gid)
+  if not row then
+    local _
+    row, state, _, left = group_row(gid)
+  end
   if state == 'open' and left <= 0 and repairs < REPAIRS_MAX then
     repairs = repairs + 1
     if recount(gid) == 0 then end_group(gid) end
@@ -153,10 +157,10 @@ for _, wid in ipairs(order_w) do
   local w = redis.call('HMGET', K.worker(wid), 'target', 'state', 'capacity', 'versions')
   local held = {}
   for _, gid in ipairs(redis.call('SMEMBERS', K.worker_groups(wid))) do
-    local _, state, owner = group_row(gid)
+    local row, state, owner, left = group_row(gid)
     if GROUP_HELD[state] and owner == wid then
       held[#held + 1] = gid
-      list_group(gid)
+      list_group(gid, row, state, left)
     else
       redis.call('SREM', K.worker_groups(wid), gid)
     end

@@ -145,9 +145,6 @@ class _TargetPass:
         self.shares = self._shares(sum(w.capacity for w in workers))
         self._work: dict[tuple[str, str], float] = {}
         self._servers: Counter[tuple[str, str]] = Counter()
-        self._splittable: Counter[tuple[str, int]] = Counter()
-        """Splittable units per (org, priority rank): a lane skips the buckets whose best
-        split could not beat its best candidate so far, instead of trying every unit."""
 
     # --- setup -------------------------------------------------------------------------
 
@@ -199,14 +196,11 @@ class _TargetPass:
         for u in self.units:
             self._work[u.key] = self._work.get(u.key, 0.0) + u.work
             self._servers[u.key] += 1
-            self._splittable[(u.org, u.group.priority.rank)] += 1
         for g in self.waiting:
             key = (g.org_id, g.app_version_id)
             self._work[key] = self._work.get(key, 0.0) + g.work_s
-        self._wanted = Counter(g.app_version_id for g in self.waiting)
-        self._lanes = FreeLanes(
-            ((w.id, w.free) for w in self._workers), self.versions, self._wanted
-        )
+        wanted = Counter(g.app_version_id for g in self.waiting)
+        self._lanes = FreeLanes(((w.id, w.free) for w in self._workers), self.versions, wanted)
         self._splits: SplitIndex[_Unit, _Candidate] = SplitIndex(self._split_candidate)
         if self.rules.split:
             for u in self.units:
@@ -283,12 +277,13 @@ class _TargetPass:
         return best
 
     def _buckets_that_may_win(self, best: _Candidate | None) -> set[tuple[str, int]]:
-        """The (org, rank) buckets of splittable units whose key could exceed ``best``'s: a
-        split's key is at most (-ratio, rank, rank, 0, True, inf, 0)."""
+        """The (org, rank) buckets of splittable units whose key could exceed ``best``'s (a
+        lane skips the others instead of trying every unit): a split's key is at most
+        (-ratio, rank, rank, 0, True, inf, 0)."""
         out = set()
-        for (org, rank), n in self._splittable.items():
+        for org, rank in self._splits.buckets():
             bound = (-self._ratio(org), rank, rank, 0, True, float("inf"), 0)
-            if n and (best is None or bound > best.key):
+            if best is None or bound > best.key:
                 out.add((org, rank))
         return out
 
@@ -349,7 +344,6 @@ class _TargetPass:
         if self.rules.split:
             self._splits.add(unit)
         self._servers[(g.org_id, g.app_version_id)] += 1
-        self._splittable[(g.org_id, g.priority.rank)] += 1
         self.usage[g.org_id] += 1
 
     def _give_split(self, u: _Unit, split: Split, lane: str | None = None) -> None:

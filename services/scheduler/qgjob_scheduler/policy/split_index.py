@@ -71,6 +71,10 @@ class SplitIndex(Generic[U, C]):
         for pos in self._by_worker.get(worker, ()):
             self._push(pos)
 
+    def buckets(self) -> list[Bucket]:
+        """The buckets that may hold a split (their entries are checked in :meth:`best`)."""
+        return [b for b, heap in self._heaps.items() if heap]
+
     def best(self, bucket: Bucket) -> tuple[C, int] | None:
         """The bucket's best split now, with its unit's place in the pass."""
         heap = self._heaps.get(bucket)
