@@ -11,13 +11,21 @@ their own copy (see :func:`require_shared_store`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.cluster import ClusterNode
+from redis.asyncio.connection import Connection, SSLConnection, UnixDomainSocketConnection
 from redis.asyncio.retry import Retry
-from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
+from redis.asyncio.sentinel import (
+    Sentinel,
+    SentinelConnectionPool,
+    SentinelManagedConnection,
+    SentinelManagedSSLConnection,
+)
 from redis.backoff import ExponentialWithJitterBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from qgjob_store.cluster import StoreCluster
 from qgjob_store.cluster_url import ClusterUrlError, is_cluster, parse_cluster_url
@@ -28,6 +36,50 @@ DECODE_ERRORS = "replace"
 """Bytes that are not UTF-8 (in a stream entry written by hand, say) read as U+FFFD: such an
 entry is then poison to be dead-lettered, not a reply no reader can decode."""
 _memory_servers: dict[str, Any] = {}
+
+
+class _ClosedTransportIsConnectionError:
+    """A write on a connection the server closed meanwhile (a restart) is a connection
+    error: uvloop, which the services run on, refuses it with a ``RuntimeError`` that
+    redis-py passes on as it is, so its retries and every caller's "store away for now"
+    handling missed it (an API request answered 500 instead of being tried again)."""
+
+    async def send_packed_command(
+        self, command: bytes | str | Iterable[bytes], check_health: bool = True
+    ) -> None:
+        try:
+            await super().send_packed_command(command, check_health)  # type: ignore[misc]
+        except RuntimeError as exc:  # redis-py has dropped the connection already
+            raise RedisConnectionError(f"the connection was closed: {exc}") from exc
+
+
+class _Connection(_ClosedTransportIsConnectionError, Connection):
+    pass
+
+
+class _SSLConnection(_ClosedTransportIsConnectionError, SSLConnection):
+    pass
+
+
+class _UnixConnection(_ClosedTransportIsConnectionError, UnixDomainSocketConnection):
+    pass
+
+
+class _SentinelConnection(_ClosedTransportIsConnectionError, SentinelManagedConnection):
+    pass
+
+
+class _SentinelSSLConnection(_ClosedTransportIsConnectionError, SentinelManagedSSLConnection):
+    pass
+
+
+def _connection_class(url: str) -> type[Connection]:
+    """The connection class of a ``redis://``, ``rediss://`` or ``unix://`` URL."""
+    if url.startswith("rediss://"):
+        return _SSLConnection
+    if url.startswith("unix://"):
+        return _UnixConnection  # type: ignore[return-value]
+    return _Connection
 
 
 class StoreConfigError(ValueError):
@@ -96,6 +148,7 @@ def _sentinel_client(url: str, block_ms: int, max_connections: int) -> Redis:
     }
     if parsed.ssl:
         options["ssl"] = True
+    options["connection_class"] = _SentinelSSLConnection if parsed.ssl else _SentinelConnection
     pool = _BlockingSentinelPool(  # type: ignore[no-untyped-call]
         parsed.master,
         manager,
@@ -152,6 +205,10 @@ def connect(url: str, *, block_ms: int = 0, max_connections: int = 64) -> Redis:
             "Cluster, or memory:// for the embedded store"
         )
     pool = BlockingConnectionPool.from_url(
-        url, max_connections=max_connections, timeout=10, **_options(block_ms)
+        url,
+        max_connections=max_connections,
+        timeout=10,
+        connection_class=_connection_class(url),
+        **_options(block_ms),
     )
     return Redis(connection_pool=pool, retry=_retry())
