@@ -197,3 +197,20 @@ async def test_a_view_loads_everything_again_every_reload_s(store: Store) -> Non
     await store.redis.hset(store.keys.worker("w2"), "capacity", 3)  # written by no script
     assert await view.refresh() and view.changes == 2
     assert {w.id: w.capacity for w in view.snapshot().workers} == {"w1": 1, "w2": 3}
+
+
+async def test_a_refresh_reads_every_change_after_its_cursor_not_one_call_s_worth(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More changes than one call reads: the refresh goes on until it is at the log's end
+    (a view one call behind per pass fell minutes behind a farm of thousands)."""
+    monkeypatch.setattr("qgjob_store.scheduler_view.CHANGES_PER_CALL", 3)
+    await register(store, "w0")
+    view = SchedulerStore(store).view(TARGETS)
+    await view.refresh()
+    for i in range(1, 11):
+        await register(store, f"w{i}")
+    assert await view.refresh()
+    assert view.changes == 10
+    assert {w.id for w in view.snapshot().workers} == {f"w{i}" for i in range(11)}
+    assert not await view.refresh() and view.changes == 0

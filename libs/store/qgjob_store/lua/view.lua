@@ -70,7 +70,9 @@ else
   if floor and id_below(cursor, floor) then
     status = 'gap'
   else
-    local entries = redis.call('XRANGE', K.sched_log, cursor, '+', 'COUNT', most + 1)
+    -- the range starts at the cursor's own entry (read again, skipped): most + 2 entries
+    -- show whether more than most follow it
+    local entries = redis.call('XRANGE', K.sched_log, cursor, '+', 'COUNT', most + 2)
     local n = 0
     for _, e in ipairs(entries) do
       if e[1] ~= cursor then
