@@ -110,7 +110,7 @@ async def idle_window(
 
     async def sample() -> tuple[float, dict[str, Any], dict[str, float]]:
         cpu = await s.info("cpu")
-        stats = await s.info("stats")
+        stats = {**await s.info("stats"), "commandstats": await s.info("commandstats")}
         procs = {k: sum(cpu_seconds(p) for p in v) for k, v in service_pids.items()}
         procs["redis"] = cpu["used_cpu_sys"] + cpu["used_cpu_user"]
         procs["load"] = sum(cpu_seconds(p) for p in load_pids)
@@ -134,7 +134,27 @@ async def idle_window(
         "reads_per_s": round(
             (stats1["total_reads_processed"] - stats0["total_reads_processed"]) / wall
         ),
+        "by_command": by_command(stats0["commandstats"], stats1["commandstats"], wall),
     }
+
+
+def by_command(before: dict[str, Any], after: dict[str, Any], wall: float) -> list[dict[str, Any]]:
+    """Calls and Redis time per second of each command between two ``INFO commandstats``
+    (scripts' inner commands are counted under their own names too), busiest first."""
+    out = []
+    for key, now in after.items():
+        was = before.get(key, {"calls": 0, "usec": 0})
+        calls, usec = now["calls"] - was["calls"], now["usec"] - was["usec"]
+        if calls > 0:
+            name = key.removeprefix("cmdstat_")
+            out.append(
+                {
+                    "command": name,
+                    "calls_per_s": round(calls / wall),
+                    "usec_per_s": round(usec / wall),
+                }
+            )
+    return sorted(out, key=lambda c: -c["usec_per_s"])
 
 
 async def busy_pickups(s: Session, n: int, config: ScaleConfig) -> dict[str, Any]:

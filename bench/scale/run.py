@@ -88,6 +88,10 @@ async def _phases(
         idle = await phases.idle_window(s, platform, size.workers, config.idle_s)
         slow.resume()
         say(f"    control plane {idle['control_plane_cpu_pct']} % of a core; pickups")
+        busiest = ", ".join(
+            f"{c['command']} {c['calls_per_s']:,}/s" for c in idle["by_command"][:6]
+        )
+        say(f"    idle commands, by Redis time: {busiest}")
         busy = await phases.busy_pickups(s, size.workers, config)
         times["busy"] = slow.take()
         say(f"    pickup p99 {busy['p99_ms']:.1f} ms")

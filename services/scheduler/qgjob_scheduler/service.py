@@ -54,6 +54,8 @@ class Scheduler:
         self._planned_empty = False
         """The last plan decided nothing: with nothing changed since, the next would not
         either (until ``idle_pass_ms`` passes: time alone moves aging and estimates)."""
+        self._planned_at = 0.0
+        """When the last pass had its plan (a pass's time: reading, planning, carrying out)."""
         self._linger_ends = float("inf")
         """When the first waiting group that the last plan found lingering may go (store
         time): without dispatch-on-idle, that is a change no script writes."""
@@ -90,23 +92,34 @@ class Scheduler:
             if not self.leading:
                 return []
             changed = await self.view.refresh()
+            refreshed = time.perf_counter()
             recent = time.monotonic() - self._last_pass < self._idle_pass_s
             lingered = self.view.now >= self._linger_ends
             planned = changed or not self._planned_empty or not recent or lingered
             given: list[str] = []
+            self._planned_at = refreshed
             if planned:
                 self._last_pass = time.monotonic()
                 given = await self._plan_and_carry_out()
-            # one line per pass (debug level): what a pass costs at scale (bench/scale reads it)
-            ms = round((time.perf_counter() - started) * 1000, 3)
+            # one line per pass (debug level): what a pass costs at scale, and which part
+            # (reading the changes, planning, carrying the plan out); bench/scale reads it
+            done = time.perf_counter()
             log.debug(
-                "dispatch pass", ms=ms, given=len(given), changes=self.view.changes, planned=planned
+                "dispatch pass",
+                ms=_ms(done - started),
+                refresh_ms=_ms(refreshed - started),
+                plan_ms=_ms(self._planned_at - refreshed),
+                carry_ms=_ms(done - self._planned_at),
+                given=len(given),
+                changes=self.view.changes,
+                planned=planned,
             )
             return given
 
     async def _plan_and_carry_out(self) -> list[str]:
         snapshot = self.view.snapshot()
         decided = plan(snapshot, self.rules)
+        self._planned_at = time.perf_counter()
         self._planned_empty = not decided
         self._linger_ends = lingering_until(snapshot, self.rules)
         if not decided:
@@ -261,3 +274,7 @@ class Scheduler:
                     log.info("housekeeping", **removed)
             except Exception as exc:
                 log.warning("housekeeping failed", error=str(exc) or type(exc).__name__)
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
