@@ -2,7 +2,7 @@
 same order and at the same intervals, with a simulated test time and no driver.
 
 What it does to Redis, as ``Worker.run`` does: create its target's consumer group, beat
-(``heartbeat``) at start and every ``heartbeat_interval_s``; read its pending list
+(``heartbeat``) at start and every ``beat_interval_s``; read its pending list
 (``AssignmentReader.read``: BLPOP on its wake list for ``block_ms``; XPENDING at start,
 after each wake and every ``recheck_ms``; XREADGROUP to take an entry); per group:
 ``acquire``, ``installed``, ``start`` of the first job, one ``finish`` per job that starts
@@ -104,7 +104,7 @@ class VirtualWorker:
             await self.jobs.aclose()
 
     async def _heartbeats(self) -> None:
-        interval = DEFAULTS.heartbeat_interval_s
+        interval = DEFAULTS.beat_interval_s
         due = time.monotonic() + interval
         while True:
             await asyncio.sleep(max(0.0, due - time.monotonic()))

@@ -380,7 +380,7 @@ class Worker:
     # --- heartbeat ---------------------------------------------------------
 
     async def _heartbeats(self, done: asyncio.Event) -> None:
-        while not await wait_or_stop(done, self.settings.heartbeat_interval_s):
+        while not await wait_or_stop(done, self.settings.beat_interval_s):
             await self._beat(self.state)
 
     async def _beat(self, state: WorkerState) -> None:
