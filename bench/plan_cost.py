@@ -4,7 +4,8 @@ hold as processes: ``python -m bench.plan_cost``.
 Each case is a snapshot of one target: N one-lane workers, all but ``free`` running a group
 (0 to 9 jobs left, the test under way ending in 0.1 s), and ``waiting`` groups of 10 jobs,
 each of its own app version (what the control-plane benchmark's drain phase looks like when
-lanes come free; the last case, every lane free, is a farm coming up). The printed time is
+lanes come free; the fifth case, every lane free, is a farm coming up; the last two have
+nothing waiting). The printed time is
 the median of ``--repeat`` calls of :func:`qgjob_scheduler.policy.plan`, with the default
 rules (fair share, preemption, splits).
 """
@@ -19,8 +20,17 @@ import time
 from qgjob_scheduler.policy import Rules, plan
 from qgjob_schemas import GroupState, GroupView, Snapshot, WorkerView
 
-CASES = ((100, 100, 5), (1000, 1000, 20), (5000, 1000, 50), (5000, 1000, 0), (2000, 1000, 2000))
-"""(workers, waiting groups, free lanes)."""
+CASES = (
+    (100, 100, 5),
+    (1000, 1000, 20),
+    (5000, 1000, 50),
+    (5000, 1000, 0),
+    (2000, 1000, 2000),
+    (5000, 0, 0),
+    (5000, 0, 5000),
+)
+"""(workers, waiting groups, free lanes); the last two: a busy farm and an idle one, with
+nothing waiting (the passes the scheduler makes once a second between bursts)."""
 
 
 def snapshot(workers: int, waiting: int, free: int, now: float = 1000.0) -> Snapshot:

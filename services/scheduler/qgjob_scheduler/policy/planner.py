@@ -193,6 +193,10 @@ class _TargetPass:
     # --- filling free lanes --------------------------------------------------------------
 
     def fill(self) -> None:
+        if not any(w.free > 0 for w in self._workers):
+            return  # no lane to fill: a busy farm's size costs this part of the pass nothing
+        if not self.waiting and not (self.rules.split and self.units):
+            return  # nothing a lane could take: nor does an idle farm's
         for u in self.units:
             self._work[u.key] = self._work.get(u.key, 0.0) + u.work
             self._servers[u.key] += 1
@@ -367,6 +371,9 @@ class _TargetPass:
         """Ask running groups to yield for waiting work that found no free lane."""
         if not self.rules.preempt:
             return
+        wants = self._wants()
+        if not wants:
+            return  # no org wants a lane: the running groups need not be looked at
         # lanes on their way back: groups yielding, and groups on their last test
         coming = [u for u in self.yielding]
         coming += [u for u in self.units if u.live and u.left == 0 and _running(u)]
@@ -376,7 +383,6 @@ class _TargetPass:
             self.versions,
             self.install,
         )
-        wants = self._wants()
         while wants:
             org = min(wants, key=lambda o: (self._ratio(o), wants[o][0].order))
             _, rank, app = wants[org].pop(0)
