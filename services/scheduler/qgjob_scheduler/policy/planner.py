@@ -192,17 +192,26 @@ class _TargetPass:
 
     # --- filling free lanes --------------------------------------------------------------
 
-    def fill(self) -> None:
+    def _nothing_to_fill(self) -> bool:
+        """No free lane, or nothing a lane could take: a busy farm's size, or an idle one's,
+        costs this part of the pass nothing."""
         if not any(w.free > 0 for w in self._workers):
-            return  # no lane to fill: a busy farm's size costs this part of the pass nothing
-        if not self.waiting and not (self.rules.split and self.units):
-            return  # nothing a lane could take: nor does an idle farm's
+            return True
+        return not self.waiting and not (self.rules.split and self.units)
+
+    def _count_work(self) -> None:
+        """The work of each (org, app version) and the lanes serving it (its pressure)."""
         for u in self.units:
             self._work[u.key] = self._work.get(u.key, 0.0) + u.work
             self._servers[u.key] += 1
         for g in self.waiting:
             key = (g.org_id, g.app_version_id)
             self._work[key] = self._work.get(key, 0.0) + g.work_s
+
+    def fill(self) -> None:
+        if self._nothing_to_fill():
+            return
+        self._count_work()
         wanted = Counter(g.app_version_id for g in self.waiting)
         self._lanes = FreeLanes(((w.id, w.free) for w in self._workers), self.versions, wanted)
         self._splits: SplitIndex[_Unit, _Candidate] = SplitIndex(self._split_candidate)
