@@ -1,7 +1,7 @@
 """The scheduler's tick: with no group waiting it passes at most every ``idle_pass_ms`` but
 keeps the dispatch lock; with a group waiting every tick brings the view up to date, and
 plans when something changed (or when ``idle_pass_ms`` passed since a plan that decided
-nothing)."""
+nothing, and a group waits or is held)."""
 
 from __future__ import annotations
 
@@ -89,3 +89,29 @@ async def test_a_lingering_group_goes_when_its_linger_time_is_over(store: Store)
     await async_wait_until(given, timeout=5, what="the group given once its linger is over")
     assert time.monotonic() - started >= 0.3
     assert calls["plans"] == 2  # the one that found it lingering, the one that gave it
+
+
+async def test_time_alone_plans_only_when_there_is_a_group(store: Store) -> None:
+    """``idle_pass_ms`` passing is reason to plan again only when a group waits or is held
+    (time ages it and moves its estimates); an idle farm's passes do not plan."""
+    settings = SchedulerSettings(key_prefix=store.keys.prefix, idle_pass_ms=60_000)
+    sched = Scheduler(settings, store, store)
+    calls = _counting(sched)
+    await register(store, "w1")
+    await sched.dispatch_pass()  # the first pass plans: everything is new
+    assert calls["plans"] == 1
+    sched._last_pass -= 120  # as if idle_pass_ms had passed since
+    await sched.dispatch_pass()
+    assert calls["plans"] == 1  # no group: nothing for time to change
+
+    await submit(store, 1, app="A")
+    (gid,) = await group_all(store)
+    await sched.dispatch_pass()  # a group came: planned, and given to w1
+    assert await store.redis.hget(store.keys.group(gid), "worker_id") == "w1"
+    await sched.dispatch_pass()  # reads the dispatch's own changes
+    plans = calls["plans"]
+    await sched.dispatch_pass()
+    assert calls["plans"] == plans  # nothing changed since a plan that decided nothing
+    sched._last_pass -= 120
+    await sched.dispatch_pass()
+    assert calls["plans"] == plans + 1  # a held group: time moves its estimates

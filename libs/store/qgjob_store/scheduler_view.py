@@ -131,6 +131,12 @@ class SchedulerView:
         return structural
 
     @property
+    def any_groups(self) -> bool:
+        """Whether a group waits or is held: with none, time alone changes no plan (no
+        group ages, no estimate moves, nothing lingers)."""
+        return bool(self._groups)
+
+    @property
     def now(self) -> float:
         """The store's time at the last refresh."""
         return self._now

@@ -95,7 +95,8 @@ class Scheduler:
             refreshed = time.perf_counter()
             recent = time.monotonic() - self._last_pass < self._idle_pass_s
             lingered = self.view.now >= self._linger_ends
-            planned = changed or not self._planned_empty or not recent or lingered
+            timed = not recent and self.view.any_groups  # time moves plans only of groups
+            planned = changed or not self._planned_empty or timed or lingered
             given: list[str] = []
             self._planned_at = refreshed
             if planned:
