@@ -100,7 +100,7 @@ class Worker:
                         continue
                     if not await self._wait_until_healthy(stop):
                         continue
-                    entry = await self._next_assignment()
+                    entry = await self._next_assignment(stop)
                     if entry is not None:
                         self._start_lane(entry, stop)
                     backoff.reset()
@@ -136,11 +136,23 @@ class Worker:
         await asyncio.wait({stopper, *self.lanes.values()}, return_when=asyncio.FIRST_COMPLETED)
         stopper.cancel()
 
-    async def _next_assignment(self) -> Entry | None:
+    async def _next_assignment(self, stop: asyncio.Event) -> Entry | None:
         """The next group this worker holds (given by the scheduler, or held before a
         restart) that no lane runs and that is not waiting out a lane's failure; when there
-        is none, waits until the scheduler gives one (or ``block_ms`` passed)."""
-        entries = await self.reader.read(skip=self._busy)
+        is none, waits until the scheduler gives one (or ``block_ms`` passed, or ``stop``
+        was set: a worker told to stop does not wait out its read; an entry the read took
+        stays in its pending list, to be taken up again)."""
+        read = asyncio.ensure_future(self.reader.read(skip=self._busy))
+        stopped = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({read, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+        if not read.done():
+            read.cancel()
+            await asyncio.gather(read, return_exceptions=True)
+            return None
+        entries = read.result()
         return entries[0] if entries else None
 
     def _busy(self, entry_id: str) -> bool:
