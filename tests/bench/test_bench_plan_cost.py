@@ -26,5 +26,7 @@ def test_plan_cost_prints_each_case() -> None:
         ("5,000", "50", "50"),
         ("5,000", "0", "0"),
         ("2,000", "2000", "2000"),
+        ("5,000", "0", "0"),  # a busy farm, nothing waiting
+        ("5,000", "5000", "0"),  # an idle farm, nothing waiting
     ]
     assert all(float(c[3]) > 0 for c in cases)
