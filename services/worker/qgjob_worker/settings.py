@@ -113,7 +113,8 @@ class WorkerSettings(StoreSettings):
     def beat_interval_s(self) -> float:
         """How often the worker records its heartbeat (liveness, state, versions): a third
         of ``heartbeat_ttl_s``, so two beats may be late before it counts as lost, and no
-        more often than its lanes renew. A change of state is recorded at once; the beats
+        more often than its lanes renew. Going draining or unhealthy is recorded at once (busy
+        and idle, which the plans do not tell apart, at the next beat); the beats
         of an idle farm are most of what it asks of Redis (5,000 workers: 2,500 beats/s at
         one every 2 s, 1,000/s at the default of one every 5 s)."""
         return max(self.heartbeat_interval_s, self.heartbeat_ttl_s / 3)
