@@ -54,8 +54,6 @@ class Scheduler:
         self._planned_empty = False
         """The last plan decided nothing: with nothing changed since, the next would not
         either (until ``idle_pass_ms`` passes: time alone moves aging and estimates)."""
-        self._planned_at = 0.0
-        """When the last pass had its plan (a pass's time: reading, planning, carrying out)."""
         self._linger_ends = float("inf")
         """When the first waiting group that the last plan found lingering may go (store
         time): without dispatch-on-idle, that is a change no script writes."""
@@ -98,10 +96,10 @@ class Scheduler:
             timed = not recent and self.view.any_groups  # time moves plans only of groups
             planned = changed or not self._planned_empty or timed or lingered
             given: list[str] = []
-            self._planned_at = refreshed
+            planned_at = refreshed
             if planned:
                 self._last_pass = time.monotonic()
-                given = await self._plan_and_carry_out()
+                given, planned_at = await self._plan_and_carry_out()
             # one line per pass (debug level): what a pass costs at scale, and which part
             # (reading the changes, planning, carrying the plan out); bench/scale reads it
             done = time.perf_counter()
@@ -109,29 +107,31 @@ class Scheduler:
                 "dispatch pass",
                 ms=_ms(done - started),
                 refresh_ms=_ms(refreshed - started),
-                plan_ms=_ms(self._planned_at - refreshed),
-                carry_ms=_ms(done - self._planned_at),
+                plan_ms=_ms(planned_at - refreshed),
+                carry_ms=_ms(done - planned_at),
                 given=len(given),
                 changes=self.view.changes,
                 planned=planned,
             )
             return given
 
-    async def _plan_and_carry_out(self) -> list[str]:
+    async def _plan_and_carry_out(self) -> tuple[list[str], float]:
+        """The ids of the groups given to workers, and when the plan was made
+        (``time.perf_counter``: the pass's line splits planning from carrying out)."""
         snapshot = self.view.snapshot()
         decided = plan(snapshot, self.rules)
-        self._planned_at = time.perf_counter()
+        planned_at = time.perf_counter()
         self._planned_empty = not decided
         self._linger_ends = lingering_until(snapshot, self.rules)
         if not decided:
-            return []
+            return [], planned_at
         started_ns = time.time_ns()
         given = await self.store.carry_out(decided)
         if given and tracing.enabled():
             await self._trace_dispatch(decided, given, started_ns)
         if decided.preempt:
             log.info("preempting", groups=list(decided.preempt))
-        return given
+        return given, planned_at
 
     async def _trace_dispatch(self, decided: Plan, given: list[str], started_ns: int) -> None:
         """A dispatch span in the trace of each job of the groups given to workers."""
