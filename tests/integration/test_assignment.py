@@ -3,8 +3,9 @@ running group, yielding, and taking groups back from workers that are gone."""
 
 from __future__ import annotations
 
-from qgjob_schemas import Plan
+from qgjob_schemas import Assignment, Plan
 from qgjob_store import JobStore, SchedulerStore, Store, WorkerStore
+from qgjob_store.scheduling import DISPATCH_CALLS_AT_ONCE, DISPATCH_CHUNK
 from tests.integration.helpers import (
     give,
     group_all,
@@ -37,6 +38,24 @@ async def test_a_plan_is_checked_against_the_store_and_runs_once(store: Store) -
     assert await held_by(store, "w3") == [gb]
     snap = await sched.snapshot(["emulator"])
     assert {w.id: w.free for w in snap.workers} == {"w1": 0, "w3": 0}
+
+
+async def test_a_plan_of_many_calls_gives_every_group_once(store: Store) -> None:
+    # more steps than one wave of calls carries, the last call short: every group lands on
+    # its own worker whatever order the calls ran in, and a stale step still gives nothing
+    n = DISPATCH_CHUNK * DISPATCH_CALLS_AT_ONCE + DISPATCH_CHUNK + 3
+    for i in range(n):
+        await submit(store, 1, app=f"v{i}")
+    groups = await group_all(store)
+    assert len(groups) == n
+    for i in range(n):
+        await register(store, f"w{i}")
+    steps = [Assignment(gid, f"w{i}") for i, gid in enumerate(groups)]
+    steps.append(Assignment(groups[0], "w1"))  # taken already, and w1's lane is not free
+    given = await SchedulerStore(store).carry_out(Plan(assignments=tuple(steps)))
+    assert sorted(given) == sorted(groups)
+    for i, gid in enumerate(groups):
+        assert await held_by(store, f"w{i}") == [gid]
 
 
 async def test_a_split_moves_not_started_jobs_of_a_running_group(store: Store) -> None:
