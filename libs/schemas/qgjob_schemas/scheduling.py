@@ -8,6 +8,7 @@ scheduler (or the simulation) carries out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from qgjob_schemas.enums import GroupState, Priority
 
@@ -28,6 +29,11 @@ class WorkerView:
     @property
     def free(self) -> int:
         return max(0, self.capacity - len(self.groups))
+
+    @cached_property
+    def installed(self) -> frozenset[str]:
+        """``versions`` as a set (made once: a view outlives many planning passes)."""
+        return frozenset(self.versions)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from qgjob_scheduler.policy.fairness import fair_shares
@@ -42,7 +42,7 @@ from qgjob_scheduler.policy.splitting import Split, best_split, split_behind_tes
 from qgjob_schemas import Assignment, GroupState, GroupView, Plan, Snapshot, WorkerView
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     """A group occupying a lane: held by a worker, or given one in this pass."""
 
@@ -128,7 +128,7 @@ class _TargetPass:
         self.now = snap.now
         self.install = snap.install_s.get(self.target, snap.default_install_s)
         workers = sorted((w for w in snap.workers if w.target == self.target), key=_by_id)
-        self.versions = {w.id: frozenset(w.versions) for w in workers}
+        self.versions = {w.id: w.installed for w in workers}
         self._workers = workers
         mine = [g for g in snap.groups if g.target == self.target]
         self.units = [self._held(g) for g in mine if g.state is not GroupState.OPEN and g.worker_id]
@@ -533,11 +533,23 @@ def _running(u: _Unit) -> bool:
 
 def plan(snapshot: Snapshot, rules: Rules) -> Plan:
     """What to dispatch, split and preempt now, for every target in the snapshot."""
-    targets = sorted({w.target for w in snapshot.workers} | {g.target for g in snapshot.groups})
+    # each target's pass sees its own workers and groups only (a pass of one target then
+    # costs what that target holds, not what the whole farm does)
+    workers: dict[str, list[WorkerView]] = {}
+    groups: dict[str, list[GroupView]] = {}
+    for w in snapshot.workers:
+        workers.setdefault(w.target, []).append(w)
+    for g in snapshot.groups:
+        groups.setdefault(g.target, []).append(g)
     assignments: list[Assignment] = []
     preempt: list[str] = []
-    for target in targets:
-        p = _TargetPass(snapshot, target, rules)
+    for target in sorted(workers.keys() | groups.keys()):
+        mine = replace(
+            snapshot,
+            workers=tuple(workers.get(target, ())),
+            groups=tuple(groups.get(target, ())),
+        )
+        p = _TargetPass(mine, target, rules)
         p.fill()
         p.take_back()
         assignments += p.assignments
