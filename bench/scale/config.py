@@ -31,8 +31,10 @@ class ScaleConfig:
     """Simulated time of one test (the simulated driver's default, 200 ms)."""
     install_s: float = 0.0
     """Simulated install time: none, so a pickup's figure is the control plane's alone."""
-    idle_s: float = 6.0
-    """Idle window (three heartbeat intervals): CPU and round trips with nothing queued."""
+    idle_s: float = 60.0
+    """Idle window: CPU and round trips with nothing queued, over one housekeeping interval
+    (the scheduler's once-a-minute sweep falls in every window, spread as it is in time; a
+    window of seconds caught it at some sizes only, and at the largest nearly always)."""
     pickups: int = 50
     """Pickup samples while the farm is busy..."""
     pickup_max_s: float = 60.0

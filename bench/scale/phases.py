@@ -33,8 +33,9 @@ PICKUP_TARGET = "emulator"
 BUSY_ORG = "org-0"
 
 
-def pass_times(log: Path, t0: float, t1: float) -> list[float]:
-    """The scheduler's pass times (ms) logged between ``t0`` and ``t1`` (epoch seconds)."""
+def passes(log: Path, t0: float, t1: float) -> list[dict[str, Any]]:
+    """The scheduler's ``dispatch pass`` lines logged between ``t0`` and ``t1`` (epoch
+    seconds), in order: ``ms`` (the whole pass), ``given`` (groups), and its parts."""
     out = []
     with log.open("rb") as f:
         for line in f:
@@ -43,8 +44,34 @@ def pass_times(log: Path, t0: float, t1: float) -> list[float]:
             rec = orjson.loads(line)
             at = datetime.fromisoformat(rec["timestamp"]).timestamp()
             if t0 <= at <= t1:
-                out.append(float(rec["ms"]))
+                out.append(rec)
     return out
+
+
+def pass_times(log: Path, t0: float, t1: float) -> list[float]:
+    """The scheduler's pass times (ms) logged between ``t0`` and ``t1`` (epoch seconds)."""
+    return [float(rec["ms"]) for rec in passes(log, t0, t1)]
+
+
+def dispatch_rates(records: list[dict[str, Any]]) -> dict[str, float]:
+    """The scheduler's own dispatch rate in a drain: the first pass that gave groups (the farm
+    coming up: every lane free at once, the queue full), and the passes after it (lanes
+    coming free as groups end), as groups given per second of pass time."""
+    giving = [r for r in records if r.get("given", 0) > 0]
+    if not giving:
+        return {"burst_groups_per_s": 0.0, "burst_given": 0, "passes_groups_per_s": 0.0}
+    first, rest = giving[0], giving[1:]
+    rest_ms = sum(float(r["ms"]) for r in rest)
+    return {
+        "burst_given": int(first["given"]),
+        "burst_ms": round(float(first["ms"]), 1),
+        "burst_groups_per_s": round(first["given"] / float(first["ms"]) * 1000, 1),
+        "passes_given": sum(int(r["given"]) for r in rest),
+        "passes_ms": round(rest_ms, 1),
+        "passes_groups_per_s": (
+            round(sum(int(r["given"]) for r in rest) / rest_ms * 1000, 1) if rest_ms else 0.0
+        ),
+    }
 
 
 def spread(values: list[float]) -> dict[str, float]:

@@ -113,12 +113,14 @@ def _drain_figures(drain: dict[str, float], load: dict[str, list], log: Path) ->
     t0, t1 = drain["t0"], drain["t1"]
     taken = sorted(t for t in load["acquired"] if t0 <= t <= t1)
     span = (taken[-1] - t0) if taken else 0.0
+    records = phases.passes(log, t0, t1)
     return {
         **drain,
         "groups_given": len(taken),
         "dispatch_groups_per_s": round(len(taken) / span, 1) if span > 0 else 0.0,
         "last_group_taken_after_s": round(span, 3),
-        "passes": phases.spread(phases.pass_times(log, t0, t1)),
+        "scheduler": phases.dispatch_rates(records),
+        "passes": phases.spread([float(r["ms"]) for r in records]),
         "beat_lag": _lag(load, t0, t1),
     }
 
