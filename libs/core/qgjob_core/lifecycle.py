@@ -9,11 +9,15 @@ from collections.abc import Coroutine
 from types import FrameType
 from typing import Any, TypeVar
 
+from qgjob_core.gc_tuning import tune_gc
+
 T = TypeVar("T")
 
 
 def run(main: Coroutine[Any, Any, T]) -> T:
-    """Run a service's main coroutine on uvloop (asyncio's own loop when it is missing)."""
+    """Run a service's main coroutine on uvloop (asyncio's own loop when it is missing),
+    with garbage collection tuned for a long-running process (:mod:`qgjob_core.gc_tuning`)."""
+    tune_gc()
     try:
         import uvloop
     except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]
