@@ -21,9 +21,9 @@ from qgjob_store.jobs import CancelOutcome, JobStore, NewJob, SuiteRecord
 from qgjob_store.store import Store
 
 SUBMIT_BATCH = 1000
+"""Jobs stored per script call: a suite of 5,000 jobs is five round trips."""
 CANCEL_BATCH = 1000
 """Jobs cancelled per script call."""
-"""Jobs stored per script call: a suite of 5,000 jobs is five round trips."""
 
 
 def _payloads(org_id: str, suite: SuitePayload) -> list[JobPayload]:
