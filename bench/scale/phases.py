@@ -203,6 +203,10 @@ async def busy_pickups(s: Session, n: int, config: ScaleConfig) -> dict[str, Any
     await wait_workers(
         s, n, lambda idle: idle <= free, within_s=60 + n / 50, what="the farm to be busy"
     )
+    # busy means running its tests, not still taking them up: until every long test has
+    # started, the farm's acquire, install and start calls (thousands of changes a second
+    # at 5,000 workers) would be measured with the pickups
+    await wait_running(s, sum(busy.values()), within_s=60 + n / 50)
     events = s.store.keys.events()
     reader = Redis.from_url(
         s.platform.redis_url, decode_responses=True, protocol=2, socket_timeout=10
@@ -241,6 +245,15 @@ async def busy_pickups(s: Session, n: int, config: ScaleConfig) -> dict[str, Any
         "free_workers": free,
         **spread(ms),
     }
+
+
+async def wait_running(s: Session, n: int, *, within_s: float) -> None:
+    """Until ``n`` jobs are running (the job counters, polled every quarter second)."""
+    deadline = time.monotonic() + within_s
+    while (running := (await s.jobs_by_status()).get("running", 0)) < n:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{running} of {n} long tests running after {within_s:g}s")
+        await asyncio.sleep(0.25)
 
 
 async def wait_workers(

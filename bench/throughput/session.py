@@ -41,21 +41,22 @@ class Session:
     def redis(self) -> Redis:
         return self.store.redis
 
-    async def _by_status(self) -> dict[str, int]:
+    async def jobs_by_status(self) -> dict[str, int]:
+        """Jobs per status, from the counters."""
         # not the operator's figures: their worker census costs a few commands per worker,
         # which every 50 ms of a drain at 5,000 workers weighed on the Redis it measures
         return (await StatsStore(self.store).stats(operator=False)).jobs_by_status
 
     async def jobs_in_store(self) -> int:
         """Jobs ever accepted (every status counted)."""
-        return sum((await self._by_status()).values())
+        return sum((await self.jobs_by_status()).values())
 
     async def wait_drained(self) -> float:
         """Wait until no job is waiting, running or waiting for a retry; returns the
         seconds waited."""
         started = time.monotonic()
         while unfinished := sum(
-            n for status, n in (await self._by_status()).items() if status not in TERMINAL
+            n for status, n in (await self.jobs_by_status()).items() if status not in TERMINAL
         ):
             if time.monotonic() - started > self.config.timeout_s:
                 raise TimeoutError(
