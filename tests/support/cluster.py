@@ -9,7 +9,8 @@ from pathlib import Path
 import redis
 from redis.cluster import ClusterNode, RedisCluster
 
-from tests.support.redis_nodes import Node, free_port_pair, stop_all
+from tests.support.redis_nodes import Node, stop_all
+from tests.support.redis_server import free_port
 from tests.support.waiting import wait_until
 
 BUS_OFFSET = 10000
@@ -22,10 +23,11 @@ class ClusterSetup:
     def __init__(self, workdir: Path, *, masters: int = 3, replicas_per_master: int = 1) -> None:
         self.replicas_per_master = replicas_per_master
         n = masters * (1 + replicas_per_master)
+        self._taken: set[int] = set()
         self.nodes = [
             Node(
                 f"node-{i}",
-                free_port_pair(BUS_OFFSET),
+                self._another_port(),
                 workdir,
                 [
                     "--cluster-enabled",
@@ -40,10 +42,19 @@ class ClusterSetup:
                     "--repl-diskless-sync-delay",
                     "0",
                 ],
+                repick=self._another_port,  # until the cluster is created, no node knows it
             )
             for i in range(n)
         ]
         self.started: list[Node] = []
+
+    def _another_port(self) -> int:
+        """A free port whose bus port is free too, and neither is another node's."""
+        while True:
+            port = free_port(BUS_OFFSET)
+            if not {port, port + BUS_OFFSET} & self._taken:
+                self._taken |= {port, port + BUS_OFFSET}
+                return port
 
     @property
     def startup_nodes(self) -> list[tuple[str, int]]:

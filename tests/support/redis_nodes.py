@@ -3,40 +3,36 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import redis
 
 from tests.support.processes import pid_alive
+from tests.support.redis_server import START_TRIES, PortTakenError, start_redis
 from tests.support.waiting import wait_until
-
-
-def free_port_pair(offset: int) -> int:
-    """A free port ``p`` whose ``p + offset`` is free too (a cluster node's bus port)."""
-    for _ in range(100):
-        with socket.socket() as a:
-            a.bind(("127.0.0.1", 0))
-            port: int = a.getsockname()[1]
-            if port + offset > 65535:
-                continue
-            with socket.socket() as b:
-                try:
-                    b.bind(("127.0.0.1", port + offset))
-                except OSError:
-                    continue
-            return port
-    raise RuntimeError("no free port pair")
 
 
 class Node:
     """One ``redis-server`` started with ``args`` (a config file first, for a sentinel)."""
 
-    def __init__(self, name: str, port: int, workdir: Path, args: list[str]) -> None:
+    def __init__(
+        self,
+        name: str,
+        port: int,
+        workdir: Path,
+        args: list[str],
+        *,
+        repick: Callable[[], int] | None = None,
+    ) -> None:
+        """``repick``: a new port, should this one be taken before the node first starts
+        (only for a node no other knows the port of yet)."""
         if shutil.which("redis-server") is None:
             raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
         self.name, self.port, self.args = name, port, args
+        self.repick = repick
+        self.started_once = False
         self.dir = workdir / name
         self.dir.mkdir(parents=True, exist_ok=True)
         self.proc: subprocess.Popen[bytes] | None = None
@@ -46,6 +42,18 @@ class Node:
         return self.proc.pid if self.proc else None
 
     def start(self) -> Node:
+        for attempt in range(1, START_TRIES + 1):
+            try:
+                self._start()
+                break
+            except PortTakenError:
+                if self.repick is None or self.started_once or attempt == START_TRIES:
+                    raise
+                self.port = self.repick()
+        self.started_once = True
+        return self
+
+    def _start(self) -> None:
         argv = [
             "redis-server",
             *self.args,
@@ -60,9 +68,8 @@ class Node:
             "--save",
             "",
         ]
-        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_until(self.answers, timeout=15, what=f"{self.name} on port {self.port}")
-        return self
+        what = f"{self.name} on port {self.port}"
+        self.proc = start_redis(argv, self.port, self.dir / "redis.log", what)
 
     def client(self) -> redis.Redis:
         return redis.Redis(
