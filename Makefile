@@ -68,7 +68,7 @@ fmt: dev ## Format and autofix
 
 typecheck: dev ## mypy (strict) on every package
 	$(BIN)/mypy libs services cli
-	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/watchers bench/memory bench/scale bench/compare.py bench/cluster_wait.py bench/harness.py bench/plan_cost.py
+	$(BIN)/mypy bench/scheduling bench/throughput bench/reads bench/watchers bench/memory bench/scale bench/compare.py bench/cluster_wait.py bench/harness.py bench/plan_cost.py bench/prune_cost.py
 
 pytest: dev ensure-redis ensure-wrk ensure-chromium ensure-promtool ts-tools ensure-adb ensure-appwright
 	$(BIN)/pytest

@@ -7,7 +7,9 @@ from __future__ import annotations
 import time
 
 from qgjob_store import GroupStore, JobStore, SchedulerStore, Store
-from qgjob_store.maintenance import forget_workers, housekeeping, trim_indexes
+from qgjob_store.consumer import ensure_group
+from qgjob_store.keys import WORKER_GROUP
+from qgjob_store.maintenance import forget_workers, housekeeping, prune, trim_indexes
 from tests.integration.helpers import give, group_all, register, scheduler_reader, submit
 from tests.support.waiting import async_wait_until
 
@@ -85,3 +87,31 @@ async def test_workers_gone_long_are_forgotten_a_chunk_of_the_registry_per_call(
         f"w{i}" for i in range(gone, gone + live)
     }
     assert await forget_workers(store, 60) == 0
+
+
+async def test_pruning_goes_through_every_pending_assignment_a_page_a_call(store: Store) -> None:
+    # more stray entries than one call looks at: each call takes a page and says where to go
+    # on, and the gone worker's consumer leaves once its last entry is settled
+    stream = store.keys.assign("emulator")
+    await ensure_group(store.redis, stream, WORKER_GROUP)
+    n = 1234
+    async with store.redis.pipeline(transaction=False) as pipe:
+        for i in range(n):
+            pipe.xadd(stream, {"group": f"g-none-{i}"})
+        await pipe.execute()
+    await store.redis.xreadgroup(WORKER_GROUP, "gone", {stream: ">"})
+    calls: list[str] = []
+    run = store.scripts.run
+
+    async def counted(name: str, *args: object, **kw: object) -> object:
+        if name == "prune" and args[1] == "emulator":
+            calls.append(str(args[2]))
+        return await run(name, *args, **kw)  # type: ignore[arg-type]
+
+    store.scripts.run = counted  # type: ignore[method-assign]
+    assert await prune(store, -1) == (1, n)  # the consumer "gone", every entry
+    assert len(calls) == 3 and calls[0] == "-"  # pages of 500: 500, 500, 234
+    assert (await store.redis.xpending(stream, WORKER_GROUP))["pending"] == 0
+    rows = await store.redis.xinfo_consumers(stream, WORKER_GROUP)
+    assert "gone" not in {r["name"] for r in rows}
+    assert await store.redis.xlen(store.keys.dead()) == n

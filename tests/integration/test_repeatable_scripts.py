@@ -308,7 +308,16 @@ async def prune_args(s: Store) -> list[Any]:
     await holding.start()
     assert len(await holding.read(block=False)) == 1
     assert await scheduler_reader(s, "s2").read(block=False) == []  # holds nothing: it goes
-    return [-1]  # any idle time is long enough
+    return [-1, "", "-"]  # any idle time is long enough; the jobs stream's consumers
+
+
+async def prune_target_args(s: Store) -> list[Any]:
+    await jobs(s, 1)
+    (gid,) = await group_all(s)
+    await register(s, "w1")
+    await give(s, gid, "w1")
+    await s.redis.delete(s.keys.group(gid))  # its entry is now one of no group: settled
+    return [-1, "emulator", "-"]
 
 
 async def poison_jobs_args(s: Store) -> list[Any]:
@@ -364,6 +373,7 @@ ROWS: dict[str, Row] = {
     "recover": Row("recover", recover_args, same_reply=False),
     "forget": Row("forget", forget_args, same_reply=False),
     "prune": Row("prune", prune_args, same_reply=False),
+    "prune, a target's assignments": Row("prune", prune_target_args, same_reply=False),
     "poison, jobs stream": Row("poison", poison_jobs_args, same_reply=False),
     "poison, assignment": Row("poison", poison_assignment_args, same_reply=False),
     "poison, stray assignment": Row("poison", poison_stray_assignment_args, same_reply=False),

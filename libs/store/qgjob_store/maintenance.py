@@ -88,6 +88,22 @@ async def forget_workers(store: Store, gone_s: float) -> int:
             return dropped
 
 
+async def prune(store: Store, idle_s: float) -> tuple[int, int]:
+    """Remove consumers idle longer than ``idle_s`` that hold nothing, and settle assignment
+    entries pending that long that no group puts there: the jobs stream's, then each
+    target's, a page of pending entries per script call (a farm of thousands of workers
+    made one call of all of it take 20 ms); returns (consumers removed, entries settled)."""
+    idle_ms = int(idle_s * 1000)
+    removed, settled, _ = await store.scripts.run("prune", idle_ms, "", "-")
+    removed, settled = int(removed), int(settled)
+    for target in Target:
+        after = "-"
+        while after:
+            n, s, after = await store.scripts.run("prune", idle_ms, target.value, after)
+            removed, settled = removed + int(n), settled + int(s)
+    return removed, settled
+
+
 async def housekeeping(
     store: Store,
     retention_s: float,
@@ -97,8 +113,7 @@ async def housekeeping(
 ) -> dict[str, int]:
     """One pass over every stream and index; returns what was removed where."""
     out = {"jobs": await trim_consumed(store, store.keys.jobs_stream(), SCHEDULER_GROUP)}
-    consumers, strays = await store.scripts.run("prune", int(forget_consumers_s * 1000))
-    out["consumers"], out["stray_assignments"] = int(consumers), int(strays)
+    out["consumers"], out["stray_assignments"] = await prune(store, forget_consumers_s)
     out["workers"] = await forget_workers(store, forget_workers_s)
     assignments = 0
     for target in Target:
