@@ -19,6 +19,7 @@
 -- KEYS[4] delayed  the retries waiting (a poison job leaves it)
 -- KEYS[5] events  every org's events
 -- KEYS[6] stats  the counters
+-- KEYS[7] assign(ARGV[3])  the scope's assignment stream (a target's; unused for the jobs stream)
 -- ARGV[1]: the key base, '{prefix}:' (keys found inside are named from it).
 -- ARGV[2]: idle ms.
 -- ARGV[3]: the scope: '' for the jobs stream, else a target (its assignment stream).
