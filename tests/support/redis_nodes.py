@@ -10,7 +10,7 @@ from pathlib import Path
 import redis
 
 from tests.support.processes import pid_alive
-from tests.support.redis_server import START_TRIES, PortTakenError, start_redis
+from tests.support.redis_server import start_redis, start_repicking
 from tests.support.waiting import wait_until
 
 
@@ -42,16 +42,14 @@ class Node:
         return self.proc.pid if self.proc else None
 
     def start(self) -> Node:
-        for attempt in range(1, START_TRIES + 1):
-            try:
-                self._start()
-                break
-            except PortTakenError:
-                if self.repick is None or self.started_once or attempt == START_TRIES:
-                    raise
-                self.port = self.repick()
+        may_repick = self.repick is not None and not self.started_once
+        start_repicking(self._start, self._repick if may_repick else None)
         self.started_once = True
         return self
+
+    def _repick(self) -> None:
+        assert self.repick is not None
+        self.port = self.repick()
 
     def _start(self) -> None:
         argv = [

@@ -6,6 +6,7 @@ import random
 import shutil
 import socket
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import redis
@@ -95,6 +96,19 @@ class PortTakenError(RuntimeError):
 START_TRIES = 3
 
 
+def start_repicking(start: Callable[[], None], repick: Callable[[], None] | None) -> None:
+    """``start()``; when its port was taken, ``repick()`` (it chooses another port) and try
+    again, :data:`START_TRIES` times in all. Without ``repick`` a taken port raises."""
+    for attempt in range(1, START_TRIES + 1):
+        try:
+            start()
+            return
+        except PortTakenError:
+            if repick is None or attempt == START_TRIES:
+                raise
+            repick()
+
+
 class RedisServer:
     def __init__(self, workdir: Path, *, appendonly: bool = False, fsync: str = "everysec") -> None:
         if shutil.which("redis-server") is None:
@@ -114,14 +128,10 @@ class RedisServer:
     def start(self) -> None:
         """Start it; on its first start, a port taken meanwhile is picked again (a restart
         keeps its port: its clients know it)."""
-        for attempt in range(1, START_TRIES + 1):
-            try:
-                self._start()
-                return
-            except PortTakenError:
-                if self.started_once or attempt == START_TRIES:
-                    raise
-                self.port = free_port()
+        start_repicking(self._start, None if self.started_once else self._repick)
+
+    def _repick(self) -> None:
+        self.port = free_port()
 
     def _start(self) -> None:
         args = [
